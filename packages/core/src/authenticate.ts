@@ -1,0 +1,95 @@
+/**
+ * The request layer shared by every adapter: extract the token (RFC 6750 §2), verify it, apply the
+ * route's requirement. Adapters only translate their request into a {@link RequestLike} and the outcome
+ * into a response.
+ */
+import { InvalidTokenError, MissingTokenError } from './errors.js'
+import { extractToken, type RequestLike } from './extract.js'
+import type { SettledOptions } from './options.js'
+import { assertScopes, scopeRequirement, type ScopeRequirement } from './scopes.js'
+import type { AuthContext } from './verify.js'
+
+/** A check on one claim: an expected value (for array claims: a member), or a predicate. */
+export type ClaimCheck = string | number | boolean | ((value: unknown, claims: Readonly<Record<string, unknown>>) => boolean)
+
+/** What a route asks of a request, as written in configuration. */
+export interface RouteRequirementInit {
+  /** Every one of these scopes is needed (403 `insufficient_scope` otherwise). */
+  scopes?: readonly string[] | undefined
+  /** At least one of these scopes is needed. */
+  anyScopes?: readonly string[] | undefined
+  /** A request without any token passes as anonymous; a request with a bad token is still refused. */
+  optional?: boolean | undefined
+  /** Claims that must hold (401 `invalid_token`, reason `claim_requirement_failed`, otherwise). */
+  claims?: Readonly<Record<string, ClaimCheck>> | undefined
+}
+
+/** A compiled route requirement: validated once, reused for every request. */
+export interface RouteRequirement {
+  readonly scopes: ScopeRequirement
+  readonly optional: boolean
+  readonly claims: ReadonlyArray<readonly [name: string, check: ClaimCheck]>
+}
+
+/** Validates a route requirement once, at route registration. */
+export function compileRequirement(init: RouteRequirementInit = {}): RouteRequirement {
+  if (typeof init !== 'object' || init === null) throw new TypeError('tokenguard: a route requirement must be an object')
+  const claims = Object.entries(init.claims ?? {})
+  for (const [name, check] of claims) {
+    if (!['string', 'number', 'boolean', 'function'].includes(typeof check)) {
+      throw new TypeError(`tokenguard: the check for claim ${JSON.stringify(name)} must be a value or a function`)
+    }
+  }
+  return Object.freeze({
+    scopes: scopeRequirement(asList(init.scopes, 'scopes'), asList(init.anyScopes, 'anyScopes')),
+    optional: init.optional === true,
+    claims: Object.freeze(claims),
+  })
+}
+
+/** Extracts, verifies and authorizes; resolves `undefined` only for an optional route without a token. */
+export async function authenticateRequest<TClaims extends object>(
+  request: RequestLike,
+  requirement: RouteRequirement,
+  settings: SettledOptions,
+  verifyToken: (token: string) => Promise<AuthContext<TClaims>>,
+): Promise<AuthContext<TClaims> | undefined> {
+  const token = extractToken(request, settings.extract)
+  if (token === undefined) {
+    if (requirement.optional) return undefined
+    throw new MissingTokenError({ ...settings.challenge, reason: 'missing_token' })
+  }
+  const context = await verifyToken(token)
+  authorize(context, requirement, settings)
+  return context
+}
+
+/** Applies a requirement's scope and claim checks to an already verified token. */
+export function authorize(context: AuthContext<object>, requirement: RouteRequirement, settings: Pick<SettledOptions, 'challenge'>): void {
+  assertScopes(context.scopes, requirement.scopes, settings.challenge)
+  for (const [name, check] of requirement.claims) {
+    if (!claimHolds(context.claims as Record<string, unknown>, name, check)) {
+      throw new InvalidTokenError({ ...settings.challenge, reason: 'claim_requirement_failed', detail: `claim "${name}" does not satisfy the route's requirement` })
+    }
+  }
+}
+
+function claimHolds(claims: Readonly<Record<string, unknown>>, name: string, check: ClaimCheck): boolean {
+  const value = Object.hasOwn(claims, name) ? claims[name] : undefined
+  if (typeof check === 'function') return safely(() => check(value, claims))
+  return value === check || (Array.isArray(value) && value.includes(check))
+}
+
+function safely(predicate: () => boolean): boolean {
+  try {
+    return predicate() === true
+  } catch {
+    return false
+  }
+}
+
+function asList(value: readonly string[] | undefined, name: string): readonly string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) throw new TypeError(`tokenguard: "${name}" must be an array of scope names`)
+  return value
+}

@@ -1,0 +1,162 @@
+/**
+ * Every way tokenguard refuses a request, in one place.
+ *
+ * Each error carries what the adapters need to answer on the wire (`status`, `code`, the ready-made
+ * `WWW-Authenticate` value in `headers`) and, separately, what the operator needs to understand why
+ * (`reason`, `detail`, `cause`). Wire text is generic on purpose: the precise reason never leaves the
+ * process except through logs and hooks.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ */
+import { formatBearerChallenge, sanitizeAttribute, type ChallengeContext } from './challenge.js'
+
+/** Error codes, as seen by clients (`error` attribute) and by `switch` statements in applications. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  /** No credentials at all: 401 with a challenge that carries no `error` attribute (RFC 6750 §3.1). */
+  | 'missing_token'
+  /** The authorization server's keys cannot be had right now: 503, the client's token may be fine. */
+  | 'temporarily_unavailable'
+
+/** The precise, operator-facing reason for a refusal. Never sent to the client. */
+export type RefusalReason =
+  // extraction (RFC 6750 §2)
+  | 'missing_token'
+  | 'unsupported_scheme'
+  | 'malformed_authorization_header'
+  | 'malformed_token_parameter'
+  | 'multiple_token_methods'
+  // verification
+  | 'token_too_large'
+  | 'token_malformed'
+  | 'token_unsupported'
+  | 'token_type_not_allowed'
+  | 'algorithm_not_allowed'
+  | 'signature_invalid'
+  | 'key_not_found'
+  | 'token_expired'
+  | 'token_not_yet_valid'
+  | 'token_too_old'
+  | 'issuer_mismatch'
+  | 'audience_mismatch'
+  | 'claim_missing'
+  | 'claim_invalid'
+  | 'verification_failed'
+  // authorization
+  | 'insufficient_scope'
+  | 'claim_requirement_failed'
+  // key source
+  | 'keys_unavailable'
+
+/** What every refusal is built from. */
+export interface RefusalInit extends ChallengeContext {
+  /** Operator-facing reason code. */
+  reason: RefusalReason
+  /** Operator-facing detail (sanitised; may name a claim, never echo token bytes). */
+  detail?: string | undefined
+  /** The underlying error (jose, network), for logs. */
+  cause?: unknown
+}
+
+/**
+ * Base class of every refusal. Adapters answer with `status` and `headers`; applications `switch` on
+ * `code` (wire) or `reason` (operator).
+ */
+export class TokenGuardError extends Error {
+  /** HTTP status to answer with. */
+  readonly status: number
+  /** Alias of {@link TokenGuardError.status}, for frameworks that read `statusCode` (Fastify). */
+  readonly statusCode: number
+  /** Error code (the challenge's `error` attribute, except `missing_token` and `temporarily_unavailable`). */
+  readonly code: ErrorCode
+  /** Precise reason, for logs and metrics only. */
+  readonly reason: RefusalReason
+  /** Precise detail, for logs only. Sanitised, bounded. */
+  readonly detail: string | undefined
+  /** The `WWW-Authenticate` value to send, or `undefined` where no challenge applies (503). */
+  readonly wwwAuthenticate: string | undefined
+  /** Headers to send with the response (`WWW-Authenticate`, `Retry-After`). Express and Fastify read this. */
+  readonly headers: Readonly<Record<string, string>>
+  /** Tells Express' final handler that `message` is safe to show: it is generic by construction. */
+  readonly expose = true
+
+  protected constructor(
+    status: number,
+    code: ErrorCode,
+    description: string,
+    init: RefusalInit,
+    headers: Record<string, string>,
+    wwwAuthenticate: string | undefined,
+  ) {
+    super(description, init.cause === undefined ? undefined : { cause: init.cause })
+    this.name = new.target.name
+    this.status = status
+    this.statusCode = status
+    this.code = code
+    this.reason = init.reason
+    this.detail = init.detail === undefined ? undefined : sanitizeAttribute(init.detail)
+    this.wwwAuthenticate = wwwAuthenticate
+    this.headers = Object.freeze(wwwAuthenticate === undefined ? headers : { 'WWW-Authenticate': wwwAuthenticate, ...headers })
+  }
+}
+
+function challenge(init: RefusalInit, error: string | undefined, errorDescription: string | undefined, scope?: string) {
+  return formatBearerChallenge({ realm: init.realm, error, errorDescription, scope, resourceMetadata: init.resourceMetadata })
+}
+
+/** 400 `invalid_request`: the request is malformed (RFC 6750 §3.1), e.g. two token methods at once. */
+export class InvalidRequestError extends TokenGuardError {
+  constructor(init: RefusalInit, description = 'The request is malformed') {
+    super(400, 'invalid_request', description, init, {}, challenge(init, 'invalid_request', description))
+  }
+}
+
+/** 401 without an `error` attribute: the request carried no bearer credentials (RFC 6750 §3.1). */
+export class MissingTokenError extends TokenGuardError {
+  constructor(init: RefusalInit = { reason: 'missing_token' }) {
+    super(401, 'missing_token', 'An access token is required', init, {}, challenge(init, undefined, undefined))
+  }
+}
+
+/** 401 `invalid_token`: expired, revoked, malformed, or invalid for other reasons. */
+export class InvalidTokenError extends TokenGuardError {
+  constructor(init: RefusalInit, description = 'The access token is invalid') {
+    super(401, 'invalid_token', description, init, {}, challenge(init, 'invalid_token', description))
+  }
+}
+
+/** 403 `insufficient_scope`, naming the scopes the request needs in the challenge's `scope`. */
+export class InsufficientScopeError extends TokenGuardError {
+  /** The scopes the request needs (all of them, or any one of them: see `requirement`). */
+  readonly requiredScopes: readonly string[]
+
+  constructor(init: RefusalInit, requiredScopes: readonly string[]) {
+    const description = 'The access token lacks the required scope'
+    const scope = requiredScopes.join(' ')
+    super(403, 'insufficient_scope', description, init, {}, challenge(init, 'insufficient_scope', description, scope))
+    this.requiredScopes = requiredScopes
+  }
+}
+
+/**
+ * 503 with `Retry-After`: no usable keys (cold start while the identity provider is down, or an unknown
+ * `kid` whose refetch failed). Not a 401: the client's token may well be valid, and telling it otherwise
+ * would send it to fetch new tokens from a struggling authorization server.
+ */
+export class KeysUnavailableError extends TokenGuardError {
+  /** Seconds after which a retry makes sense. */
+  readonly retryAfter: number
+
+  constructor(init: RefusalInit, retryAfterSeconds: number) {
+    const retryAfter = Math.max(1, Math.ceil(retryAfterSeconds))
+    super(503, 'temporarily_unavailable', 'The service cannot verify access tokens right now', init, { 'Retry-After': String(retryAfter) }, undefined)
+    this.retryAfter = retryAfter
+  }
+}
+
+/** Narrowing helper that also works across duplicated installs of this package. */
+export function isTokenGuardError(value: unknown): value is TokenGuardError {
+  return value instanceof TokenGuardError || (value instanceof Error && typeof (value as { reason?: unknown }).reason === 'string' && typeof (value as { status?: unknown }).status === 'number' && 'wwwAuthenticate' in value)
+}

@@ -1,0 +1,37 @@
+/**
+ * What the key source tells the operator. Events never carry token contents: a `kid` only appears when it
+ * comes from the authorization server's own key set.
+ */
+
+/** Why a key-set fetch started. */
+export type FetchCause = 'cold' | 'refresh' | 'unknown_kid' | 'expired'
+
+/** One event of a key source's life; subscribe with the `onEvent` option. */
+export type KeySourceEvent =
+  /** Discovery resolved the issuer's `jwks_uri`. */
+  | { type: 'discovered'; issuer: string; jwksUri: string }
+  /** A key-set fetch (with discovery, when still needed) began. */
+  | { type: 'fetch_start'; uri: string; cause: FetchCause }
+  /** A valid key set arrived and replaced the previous one; `maxAge` is the freshness applied (ms). */
+  | { type: 'fetch_success'; uri: string; durationMs: number; keyCount: number; maxAge: number }
+  /** A fetch failed; the previous keys (if any) stay in use. `retryAt` is when the next attempt may run. */
+  | { type: 'fetch_failure'; uri: string; durationMs: number; error: string; consecutiveFailures: number; retryAt: number }
+  /** The key set changed: key ids added and removed (a re-keyed `kid` counts as both). */
+  | { type: 'keys_changed'; added: string[]; removed: string[] }
+  /** Keys past their freshness are being used because refreshing failed; `ageMs` since they were fetched. */
+  | { type: 'stale_keys_served'; ageMs: number }
+  /** An unknown `kid` was refused without fetching, because the last refetch was within the cooldown. */
+  | { type: 'cooldown_refusal'; cooldownRemainingMs: number }
+
+/** Receives key source events. Exceptions thrown by it are swallowed: observability must not break auth. */
+export type KeySourceEventListener = (event: KeySourceEvent) => void
+
+/** Calls `listener` without ever letting it throw into the request path. */
+export function emit(listener: KeySourceEventListener | undefined, event: KeySourceEvent): void {
+  if (listener === undefined) return
+  try {
+    listener(event)
+  } catch {
+    // a broken listener is the operator's bug, not a reason to refuse tokens
+  }
+}

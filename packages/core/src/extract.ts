@@ -1,0 +1,123 @@
+/**
+ * Finding the bearer token in a request (RFC 6750 §2): the `Authorization` header always; the form body and
+ * the query string only when enabled. Knows nothing of JWTs: it returns the token's text or refuses the
+ * request's shape.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2
+ */
+import type { ChallengeContext } from './challenge.js'
+import { InvalidRequestError } from './errors.js'
+
+/** Node's `IncomingHttpHeaders` (lower-case names) or a Fetch API `Headers`. */
+export type HeadersLike = Record<string, string | string[] | undefined> | { get(name: string): string | null }
+
+/** The parts of an Express, Fastify, Node or Fetch request that token extraction reads. */
+export interface RequestLike {
+  /** HTTP method; a body token is never taken from a GET. */
+  method?: string | undefined
+  headers: HeadersLike
+  /** Parsed query string, if the framework parsed it. */
+  query?: unknown
+  /** Request target (path and query), used when `query` is not parsed. */
+  url?: string | undefined
+  /** Parsed body, if the framework parsed it. */
+  body?: unknown
+}
+
+/** Where tokenguard may look for a token besides the `Authorization` header. */
+export interface ExtractOptions extends ChallengeContext {
+  /**
+   * Accept `access_token` in an `application/x-www-form-urlencoded` body of a non-GET request
+   * (RFC 6750 §2.2). The framework must have parsed the body. Default is `false`.
+   */
+  allowBodyToken?: boolean | undefined
+  /**
+   * Accept `access_token` in the query string (RFC 6750 §2.3). Tokens in URLs end up in logs and
+   * `Referer` headers; OAuth 2.1 and MCP forbid it. Default is `false`.
+   */
+  allowQueryToken?: boolean | undefined
+}
+
+// RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+const BEARER_SCHEME = 'bearer'
+const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded'
+
+/**
+ * Returns the request's bearer token, or `undefined` when it carries none (no header, or an
+ * `Authorization` header of another scheme).
+ *
+ * @throws {InvalidRequestError} when the `Authorization` header is malformed, a token parameter is
+ *   malformed or repeated, or more than one method is used (RFC 6750 §2: "MUST NOT use more than one").
+ */
+export function extractToken(request: RequestLike, options: ExtractOptions = {}): string | undefined {
+  const fromHeader = tokenFromAuthorization(headerValue(request.headers, 'authorization'), options)
+  const fromQuery = options.allowQueryToken ? tokenFromQuery(request, options) : undefined
+  const fromBody = options.allowBodyToken ? tokenFromBody(request, options) : undefined
+  const found = [fromHeader, fromQuery, fromBody].filter((token) => token !== undefined)
+  if (found.length > 1) {
+    throw new InvalidRequestError({ ...options, reason: 'multiple_token_methods', detail: 'more than one token transmission method was used' }, 'More than one access token method was used')
+  }
+  return found[0]
+}
+
+function tokenFromAuthorization(value: string | string[] | undefined, context: ChallengeContext): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string') return repeatedAuthorization(value, context)
+  const space = value.indexOf(' ')
+  const scheme = space === -1 ? value : value.slice(0, space)
+  if (scheme.toLowerCase() !== BEARER_SCHEME) {
+    if (value.trim() === '') throw malformedHeader(context, 'empty Authorization header')
+    return undefined // another scheme (Basic, DPoP, …): not bearer credentials, so none for us
+  }
+  const token = value.slice(space + 1).replace(/^ +/, '')
+  if (space === -1 || !B64TOKEN.test(token)) throw malformedHeader(context, 'Authorization header is not "Bearer <token>"')
+  return token
+}
+
+function repeatedAuthorization(values: string[], context: ChallengeContext): string | undefined {
+  if (values.length > 1) throw malformedHeader(context, 'more than one Authorization header')
+  return tokenFromAuthorization(values[0], context)
+}
+
+function tokenFromQuery(request: RequestLike, context: ChallengeContext): string | undefined {
+  if (isRecord(request.query)) return tokenParameter(request.query.access_token, context)
+  if (request.url === undefined) return undefined
+  const queryStart = request.url.indexOf('?')
+  if (queryStart === -1) return undefined
+  const values = new URLSearchParams(request.url.slice(queryStart + 1)).getAll('access_token')
+  return tokenParameter(values.length === 0 ? undefined : values.length === 1 ? values[0] : values, context)
+}
+
+function tokenFromBody(request: RequestLike, context: ChallengeContext): string | undefined {
+  const method = request.method?.toUpperCase()
+  if (method === undefined || method === 'GET' || method === 'HEAD') return undefined
+  if (!isFormBody(headerValue(request.headers, 'content-type'))) return undefined
+  if (!isRecord(request.body)) return undefined
+  return tokenParameter(request.body.access_token, context)
+}
+
+function tokenParameter(value: unknown, context: ChallengeContext): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value === 'string' && B64TOKEN.test(value)) return value
+  throw new InvalidRequestError({ ...context, reason: 'malformed_token_parameter', detail: 'access_token parameter is repeated, empty or not a b64token' })
+}
+
+function isFormBody(contentType: string | string[] | undefined): boolean {
+  if (typeof contentType !== 'string') return false
+  const mediaType = contentType.split(';', 1)[0]!.trim().toLowerCase()
+  return mediaType === FORM_MEDIA_TYPE
+}
+
+function malformedHeader(context: ChallengeContext, detail: string): InvalidRequestError {
+  return new InvalidRequestError({ ...context, reason: 'malformed_authorization_header', detail })
+}
+
+function headerValue(headers: HeadersLike, name: string): string | string[] | undefined {
+  if (typeof headers.get === 'function') return (headers as { get(name: string): string | null }).get(name) ?? undefined
+  return (headers as Record<string, string | string[] | undefined>)[name]
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}

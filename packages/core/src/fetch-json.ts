@@ -1,0 +1,125 @@
+/**
+ * A JSON GET with every dimension bounded: total time (connect, headers and body), body size (checked while
+ * streaming, not after), and redirects (same origin only, a few hops). Used for discovery and key sets,
+ * where the remote end is a dependency that can hang, flood or misbehave.
+ */
+
+/** Bounds for one fetch. */
+export interface FetchJsonOptions {
+  /** Total time budget in milliseconds, body included. */
+  timeoutDuration: number
+  /** Largest accepted body in bytes. */
+  maxResponseSize: number
+  /** Extra request headers (e.g. a `User-Agent`). */
+  headers?: Record<string, string> | undefined
+}
+
+/** A fetched, parsed JSON document and the response headers that matter for caching. */
+export interface FetchedJson {
+  body: unknown
+  /** The URL finally answered (after same-origin redirects). */
+  url: string
+  /** `Cache-Control` response header, if any. */
+  cacheControl: string | null
+}
+
+/** Why a fetch failed, for events and logs (no response bodies are ever included). */
+export class FetchJsonError extends Error {
+  override readonly name = 'FetchJsonError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+const MAX_REDIRECTS = 3
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+
+/** GETs `url` and parses its JSON body, within the given bounds. */
+export async function fetchJson(url: string, options: FetchJsonOptions): Promise<FetchedJson> {
+  const signal = AbortSignal.timeout(options.timeoutDuration)
+  try {
+    return await fetchWithinBudget(new URL(url), options, signal)
+  } catch (error) {
+    if (error instanceof FetchJsonError) throw error
+    if (signal.aborted) throw new FetchJsonError(`timed out after ${options.timeoutDuration} ms`, { cause: error })
+    throw new FetchJsonError(`request failed: ${describe(error)}`, { cause: error })
+  }
+}
+
+async function fetchWithinBudget(start: URL, options: FetchJsonOptions, signal: AbortSignal): Promise<FetchedJson> {
+  let target = start
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(target, {
+      signal,
+      redirect: 'manual',
+      headers: { accept: 'application/json', ...options.headers },
+    })
+    if (REDIRECT_STATUSES.has(response.status)) {
+      await response.body?.cancel()
+      target = nextHop(target, response.headers.get('location'), hop)
+      continue
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel()
+      throw new FetchJsonError(`unexpected HTTP status ${response.status}`)
+    }
+    const text = await readBounded(response, options.maxResponseSize)
+    return { body: parseJson(text), url: target.href, cacheControl: response.headers.get('cache-control') }
+  }
+}
+
+function nextHop(from: URL, location: string | null, hop: number): URL {
+  if (hop >= MAX_REDIRECTS) throw new FetchJsonError(`more than ${MAX_REDIRECTS} redirects`)
+  if (location === null) throw new FetchJsonError('redirect without a Location header')
+  const next = new URL(location, from)
+  if (next.origin !== from.origin) throw new FetchJsonError(`refused a redirect to another origin (${next.origin})`)
+  return next
+}
+
+async function readBounded(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'))
+  if (declared > maxBytes) {
+    await response.body?.cancel()
+    throw new FetchJsonError(`response of ${declared} bytes exceeds the ${maxBytes} byte limit`)
+  }
+  if (response.body === null) return ''
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let received = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    received += value.byteLength
+    if (received > maxBytes) {
+      await reader.cancel()
+      throw new FetchJsonError(`response exceeds the ${maxBytes} byte limit`)
+    }
+    chunks.push(value)
+  }
+  return new TextDecoder('utf-8', { fatal: true }).decode(concat(chunks, received))
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return out
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new FetchJsonError('response is not valid JSON', { cause: error })
+  }
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
+  if (cause instanceof Error) return (cause as { code?: string }).code ?? cause.message
+  return String(cause)
+}

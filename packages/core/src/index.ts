@@ -1,0 +1,27 @@
+export { createVerifier } from './verify.js'
+export type { AccessTokenClaims, AuthContext, Verifier, VerifyRequirements } from './verify.js'
+export { authorize, compileRequirement } from './authenticate.js'
+export type { ClaimCheck, RouteRequirement, RouteRequirementInit } from './authenticate.js'
+export { extractToken } from './extract.js'
+export type { ExtractOptions, HeadersLike, RequestLike } from './extract.js'
+export {
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  isTokenGuardError,
+  KeysUnavailableError,
+  MissingTokenError,
+  TokenGuardError,
+} from './errors.js'
+export type { ErrorCode, RefusalInit, RefusalReason } from './errors.js'
+export { formatBearerChallenge, sanitizeAttribute } from './challenge.js'
+export type { ChallengeContext, ChallengeParams } from './challenge.js'
+export { assertScopes, hasScopes, readScopes, scopeRequirement } from './scopes.js'
+export type { ScopeClaim, ScopeRequirement } from './scopes.js'
+export { DEFAULT_ALGORITHMS, RFC9068_REQUIRED_CLAIMS } from './options.js'
+export type { SettledOptions, VerifierOptions } from './options.js'
+export type { KeySource } from './key-source.js'
+export type { KeySetSnapshot } from './key-set.js'
+export type { FetchCause, KeySourceEvent, KeySourceEventListener } from './events.js'
+export { discoveryUrls } from './discovery.js'
+export { refusalFor } from './jose-refusal.js'

@@ -1,0 +1,229 @@
+/**
+ * The authorization server's keys over the network: discovery, the JWKS lifecycle, and every failure of
+ * the remote end. jose verifies; this decides which keys it may use and when to fetch.
+ *
+ * Guarantees, each tested against a real key server:
+ * - one discovery and one JWKS fetch however many requests arrive together (single flight);
+ * - an unknown `kid` refetches once, then waits out `cooldownDuration` (a flood of random kids is no flood
+ *   of fetches);
+ * - a refresh replaces the set, never merges, and never with an invalid or empty set;
+ * - refresh starts ahead of expiry, in the background, so steady-state requests never wait on the network;
+ * - when refreshing fails, the last good keys serve for `maxStaleDuration`, retries back off;
+ * - with no usable keys the answer is {@link KeysUnavailableError} (503), never "your token is invalid".
+ */
+import { errors as joseErrors, type JWTVerifyGetKey } from 'jose'
+import { discover } from './discovery.js'
+import { KeysUnavailableError } from './errors.js'
+import { emit, type FetchCause, type KeySourceEventListener } from './events.js'
+import { fetchJson, type FetchJsonOptions } from './fetch-json.js'
+import { diffKeySets, freshnessFor, loadKeySet, parseSnapshot, validateKeySet, type KeySetSnapshot, type LoadedKeySet } from './key-set.js'
+import type { KeySource } from './key-source.js'
+
+/** Settled options of a remote key source (defaults applied by the verifier's option parsing). */
+export interface RemoteKeySourceOptions {
+  /** Issuer to discover `jwks_uri` from, when `jwksUri` is not given. */
+  issuer?: string | undefined
+  jwksUri?: string | undefined
+  cacheMaxAge: number
+  cooldownDuration: number
+  timeoutDuration: number
+  maxStaleDuration: number
+  maxResponseSize: number
+  maxKeys: number
+  retryDelay: number
+  honorCacheControl: boolean
+  headers?: Record<string, string> | undefined
+  snapshot?: unknown
+  onEvent?: KeySourceEventListener | undefined
+  /** Called when keys that may have verified cached tokens leave the set. */
+  onKeysRemoved?: (() => void) | undefined
+}
+
+// Start the background refresh once this share of the freshness has passed.
+const REFRESH_AHEAD_RATIO = 0.8
+const MAX_RETRY_DELAY = 60_000
+
+/** Keys fetched from `jwks_uri` (configured or discovered), kept fresh and kept through outages. */
+export class RemoteKeySource implements KeySource {
+  readonly #options: RemoteKeySourceOptions
+  readonly #fetchOptions: FetchJsonOptions
+  /** `jwks_uri` from discovery; forgotten after a failed fetch so that the next attempt discovers again. */
+  #discoveredUri: string | undefined
+  /** `jwks_uri` of an imported snapshot, for re-export before the first fetch. */
+  #importedUri: string | undefined
+  #current: LoadedKeySet | undefined
+  #inflight: Promise<void> | undefined
+  #consecutiveFailures = 0
+  #retryAt = 0
+  #lastUnknownKidFetch = Number.NEGATIVE_INFINITY
+  #lastUnknownKidFetchFailed = false
+  #lastStaleNotice = 0
+
+  constructor(options: RemoteKeySourceOptions) {
+    this.#options = options
+    this.#fetchOptions = { timeoutDuration: options.timeoutDuration, maxResponseSize: options.maxResponseSize, headers: options.headers }
+    if (options.snapshot !== undefined) this.import(options.snapshot)
+  }
+
+  /** jose key resolver: the key for this token's header, fetching only when the rules above allow. */
+  readonly getKey: JWTVerifyGetKey = async (header, token) => {
+    const keys = await this.#usableKeys()
+    try {
+      return await keys.resolve(header, token)
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error
+      const refreshed = await this.#refetchForUnknownKid(error)
+      return refreshed.resolve(header, token)
+    }
+  }
+
+  async ready(): Promise<void> {
+    await this.#usableKeys()
+  }
+
+  async refresh(): Promise<void> {
+    await this.#refresh('refresh')
+  }
+
+  export(): KeySetSnapshot | undefined {
+    const current = this.#current
+    const jwksUri = this.#options.jwksUri ?? this.#discoveredUri ?? this.#importedUri
+    if (current === undefined || jwksUri === undefined) return undefined
+    return { version: 1, issuer: this.#options.issuer, jwksUri, jwks: current.jwks, fetchedAt: current.fetchedAt, freshUntil: current.freshUntil }
+  }
+
+  import(value: unknown): boolean {
+    const snapshot = parseSnapshot(value, this.#options.maxKeys)
+    if (snapshot === undefined) return false
+    const sameSource = this.#options.jwksUri !== undefined ? snapshot.jwksUri === this.#options.jwksUri : snapshot.issuer === this.#options.issuer
+    if (!sameSource) return false
+    if (this.#current !== undefined && this.#current.fetchedAt >= snapshot.fetchedAt) return false
+    this.#replace(loadKeySet(snapshot.jwks, snapshot.fetchedAt, snapshot.freshUntil))
+    this.#importedUri = snapshot.jwksUri
+    return true
+  }
+
+  async #usableKeys(): Promise<LoadedKeySet> {
+    const current = this.#current
+    const now = Date.now()
+    if (current === undefined || now >= current.fetchedAt + this.#options.maxStaleDuration) {
+      return this.#refreshOrUnavailable(current === undefined ? 'cold' : 'expired')
+    }
+    if (now >= refreshPoint(current)) this.#refreshInBackground(now, current)
+    return current
+  }
+
+  async #refetchForUnknownKid(notFound: Error): Promise<LoadedKeySet> {
+    if (this.#inflight !== undefined) {
+      const refreshed = await this.#inflight.then(() => true, () => false)
+      if (!refreshed) throw this.#unavailable()
+      return this.#currentOrUnavailable()
+    }
+    const sinceLast = Date.now() - this.#lastUnknownKidFetch
+    if (sinceLast < this.#options.cooldownDuration) {
+      if (this.#lastUnknownKidFetchFailed) throw this.#unavailable()
+      emit(this.#options.onEvent, { type: 'cooldown_refusal', cooldownRemainingMs: this.#options.cooldownDuration - sinceLast })
+      throw notFound
+    }
+    this.#lastUnknownKidFetch = Date.now()
+    try {
+      const keys = await this.#refreshOrUnavailable('unknown_kid')
+      this.#lastUnknownKidFetchFailed = false
+      return keys
+    } catch (error) {
+      this.#lastUnknownKidFetchFailed = true
+      throw error
+    }
+  }
+
+  async #refreshOrUnavailable(cause: FetchCause): Promise<LoadedKeySet> {
+    if (this.#inflight === undefined && Date.now() < this.#retryAt) throw this.#unavailable()
+    try {
+      await this.#refresh(cause)
+    } catch (error) {
+      throw this.#unavailable(error)
+    }
+    return this.#currentOrUnavailable()
+  }
+
+  #currentOrUnavailable(): LoadedKeySet {
+    if (this.#current === undefined) throw this.#unavailable()
+    return this.#current
+  }
+
+  #refreshInBackground(now: number, current: LoadedKeySet): void {
+    if (now >= current.freshUntil && now - this.#lastStaleNotice >= this.#options.cooldownDuration) {
+      this.#lastStaleNotice = now
+      emit(this.#options.onEvent, { type: 'stale_keys_served', ageMs: now - current.fetchedAt })
+    }
+    if (this.#inflight !== undefined || now < this.#retryAt) return
+    this.#refresh('refresh').catch(() => undefined) // failure is recorded and emitted; old keys keep serving
+  }
+
+  #refresh(cause: FetchCause): Promise<void> {
+    this.#inflight ??= this.#fetchAndReplace(cause).finally(() => {
+      this.#inflight = undefined
+    })
+    return this.#inflight
+  }
+
+  async #fetchAndReplace(cause: FetchCause): Promise<void> {
+    const started = Date.now()
+    const uri = this.#options.jwksUri ?? this.#discoveredUri ?? this.#options.issuer ?? '(unknown)'
+    emit(this.#options.onEvent, { type: 'fetch_start', uri, cause })
+    try {
+      const jwksUri = await this.#resolveJwksUri()
+      const { body, cacheControl } = await fetchJson(jwksUri, this.#fetchOptions)
+      const jwks = validateKeySet(body, this.#options.maxKeys)
+      const maxAge = freshnessFor(cacheControl, this.#options.cacheMaxAge, this.#options.honorCacheControl)
+      const fetchedAt = Date.now()
+      this.#replace(loadKeySet(jwks, fetchedAt, fetchedAt + maxAge))
+      this.#consecutiveFailures = 0
+      this.#retryAt = 0
+      emit(this.#options.onEvent, { type: 'fetch_success', uri: jwksUri, durationMs: fetchedAt - started, keyCount: jwks.keys.length, maxAge })
+    } catch (error) {
+      this.#discoveredUri = undefined
+      this.#consecutiveFailures += 1
+      const failedAt = Date.now()
+      this.#retryAt = failedAt + Math.min(this.#options.retryDelay * 2 ** (this.#consecutiveFailures - 1), MAX_RETRY_DELAY)
+      emit(this.#options.onEvent, {
+        type: 'fetch_failure',
+        uri: this.#discoveredUri ?? uri,
+        durationMs: failedAt - started,
+        error: error instanceof Error ? error.message : String(error),
+        consecutiveFailures: this.#consecutiveFailures,
+        retryAt: this.#retryAt,
+      })
+      throw error
+    }
+  }
+
+  async #resolveJwksUri(): Promise<string> {
+    if (this.#options.jwksUri !== undefined) return this.#options.jwksUri
+    if (this.#discoveredUri !== undefined) return this.#discoveredUri
+    const issuer = this.#options.issuer!
+    const metadata = await discover(issuer, this.#fetchOptions)
+    this.#discoveredUri = metadata.jwks_uri
+    emit(this.#options.onEvent, { type: 'discovered', issuer, jwksUri: metadata.jwks_uri })
+    return metadata.jwks_uri
+  }
+
+  #replace(next: LoadedKeySet): void {
+    const { added, removed } = diffKeySets(this.#current, next)
+    const hadKeys = this.#current !== undefined
+    this.#current = next
+    if (added.length === 0 && removed.length === 0) return
+    emit(this.#options.onEvent, { type: 'keys_changed', added, removed })
+    if (hadKeys && removed.length > 0) this.#options.onKeysRemoved?.()
+  }
+
+  #unavailable(cause?: unknown): KeysUnavailableError {
+    const retryAfterMs = Math.max(this.#retryAt - Date.now(), 1000)
+    const detail = cause instanceof Error ? `no usable keys: ${cause.message}` : 'no usable keys; a fetch is backing off'
+    return new KeysUnavailableError({ reason: 'keys_unavailable', detail, cause }, retryAfterMs / 1000)
+  }
+}
+
+function refreshPoint(keys: LoadedKeySet): number {
+  return keys.fetchedAt + (keys.freshUntil - keys.fetchedAt) * REFRESH_AHEAD_RATIO
+}

@@ -1,0 +1,74 @@
+/**
+ * Scopes: reading them from whichever claims the provider uses, and checking a route's requirement.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2.3
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1 (insufficient_scope)
+ */
+import type { ChallengeContext } from './challenge.js'
+import { InsufficientScopeError } from './errors.js'
+
+/**
+ * A claim that carries scopes. Known names: `scope` (space-delimited string), `scp` (string or array),
+ * `permissions` and `roles` (arrays). Any other claim name is read the same way: a string is split on
+ * spaces, an array contributes its string members.
+ */
+export type ScopeClaim = 'scope' | 'scp' | 'permissions' | 'roles' | (string & {})
+
+/** Reads the granted scopes from `claims`, merging every configured claim. Malformed values contribute nothing. */
+export function readScopes(claims: Record<string, unknown>, scopeClaims: readonly ScopeClaim[]): ReadonlySet<string> {
+  const scopes = new Set<string>()
+  for (const name of scopeClaims) addScopes(scopes, claims[name])
+  return scopes
+}
+
+function addScopes(into: Set<string>, value: unknown): void {
+  if (typeof value === 'string') {
+    for (const scope of value.split(' ')) if (scope !== '') into.add(scope)
+  } else if (Array.isArray(value)) {
+    for (const scope of value) if (typeof scope === 'string' && scope !== '') into.add(scope)
+  }
+}
+
+/** A route's scope requirement, compiled once. */
+export interface ScopeRequirement {
+  /** Every one of these scopes is needed. */
+  readonly all: readonly string[]
+  /** At least one of these scopes is needed (when non-empty). */
+  readonly any: readonly string[]
+}
+
+/** An empty requirement: any valid token passes. */
+export const NO_SCOPES: ScopeRequirement = Object.freeze({ all: Object.freeze([]), any: Object.freeze([]) })
+
+/** Validates scope names once, at configuration time (RFC 6749 §3.3 scope-token syntax). */
+export function scopeRequirement(all: readonly string[] = [], any: readonly string[] = []): ScopeRequirement {
+  for (const scope of [...all, ...any]) {
+    if (typeof scope !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope)) {
+      throw new TypeError(`tokenguard: ${JSON.stringify(scope)} is not a valid scope name`)
+    }
+  }
+  if (all.length === 0 && any.length === 0) return NO_SCOPES
+  return Object.freeze({ all: Object.freeze([...all]), any: Object.freeze([...any]) })
+}
+
+/** Whether `granted` satisfies `requirement`. */
+export function hasScopes(granted: ReadonlySet<string>, requirement: ScopeRequirement): boolean {
+  for (const scope of requirement.all) if (!granted.has(scope)) return false
+  return hasAnyOf(granted, requirement.any)
+}
+
+/** Throws `insufficient_scope` (403) naming the needed scopes unless `granted` satisfies `requirement`. */
+export function assertScopes(granted: ReadonlySet<string>, requirement: ScopeRequirement, context: ChallengeContext = {}): void {
+  if (hasScopes(granted, requirement)) return
+  const missingAll = requirement.all.filter((scope) => !granted.has(scope))
+  const missingAny = hasAnyOf(granted, requirement.any) ? [] : requirement.any
+  const detail = `missing scope(s): ${[...missingAll, ...missingAny].join(' ')}`
+  // The challenge names everything the route asks for, so a client can request it in one go.
+  throw new InsufficientScopeError({ ...context, reason: 'insufficient_scope', detail }, [...requirement.all, ...requirement.any])
+}
+
+function hasAnyOf(granted: ReadonlySet<string>, any: readonly string[]): boolean {
+  if (any.length === 0) return true
+  for (const scope of any) if (granted.has(scope)) return true
+  return false
+}

@@ -1,0 +1,49 @@
+/**
+ * `authenticate()`: the Express middleware. It validates its options once, then per request only calls
+ * core (extract → verify → authorize) and maps the outcome.
+ */
+import { createVerifier, type AuthContext, type Verifier } from '@tokenguard/core'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { refuse, rememberChallenge } from './respond.js'
+import type { AuthClaims, AuthenticateOptions } from './types.js'
+
+/** The middleware, with its verifier exposed (e.g. `await mw.verifier.ready()` before `listen`). */
+export interface AuthenticateMiddleware extends RequestHandler {
+  readonly verifier: Verifier
+}
+
+/**
+ * Requires a valid access token (RFC 6750 bearer) and sets `req.auth`.
+ *
+ * Refusals go to `next(err)` with `err.status` and `err.headers` (`WWW-Authenticate`, `Retry-After`): Express'
+ * final handler answers 400/401/403/503 with the challenge; a custom error handler can take over.
+ *
+ * @example
+ * ```ts
+ * const auth = authenticate({ issuer: 'https://id.example.com/', audience: 'https://api.example.com' })
+ * app.use(auth)
+ * app.get('/data', requireScopes('read:data'), (req, res) => res.json({ client: req.auth?.claims.client_id }))
+ * await auth.verifier.ready()
+ * app.listen(3000)
+ * ```
+ */
+export function authenticate(options: AuthenticateOptions): AuthenticateMiddleware {
+  const verifier = 'verifier' in options ? options.verifier : createVerifier(options)
+  const requirement = verifier.requirement(options)
+  const challenge = verifier.settings.challenge
+  const onError = options.onError
+
+  function accept(req: Request, next: NextFunction, auth: AuthContext<AuthClaims> | undefined): void {
+    req.auth = auth
+    next()
+  }
+
+  const middleware = function tokenguardAuthenticate(req: Request, res: Response, next: NextFunction): void {
+    rememberChallenge(req, challenge)
+    verifier.authenticate<AuthClaims>(req, requirement).then(
+      (auth) => accept(req, next, auth),
+      (error: unknown) => refuse(error, req, res, next, challenge, onError),
+    )
+  }
+  return Object.assign(middleware, { verifier })
+}

@@ -1,0 +1,75 @@
+/**
+ * The Fastify plugin. Route requirements are read once per route in `onRoute`, validated there (a bad
+ * `config.auth` fails startup, not a request), and compiled into a hook that is prepended to the route's
+ * own hooks. Per request the hook only calls core and sets `request.auth`; refusals are thrown, so
+ * Fastify's error handler (or the application's) answers with the error's status and headers and logs the
+ * precise reason.
+ */
+import { createVerifier, MissingTokenError, refusalFor, type RouteRequirement, type Verifier } from '@tokenguard/core'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify'
+import type { RouteAuthConfig, TokenguardPluginOptions } from './types.js'
+
+/** Registers tokenguard on `app` (wrapped with fastify-plugin in `index.ts`). */
+export async function tokenguardPlugin(app: FastifyInstance, options: TokenguardPluginOptions): Promise<void> {
+  if (app.hasDecorator('tokenguard')) throw new Error('tokenguard: the plugin is already registered in this context')
+  const verifier = 'verifier' in options ? options.verifier : createVerifier(options)
+  const requireByDefault = options.requireByDefault !== false
+  const defaultRequirement = verifier.requirement()
+  // Bodies are only parsed by preValidation; without body tokens, refuse before parsing anything.
+  const hookName = verifier.settings.extract.allowBodyToken ? 'preValidation' : 'onRequest'
+
+  app.decorateRequest('auth', null)
+  app.decorate('tokenguard', verifier)
+  app.decorate('requireScopes', (...scopes: string[]) => authorizeHook(verifier, verifier.requirement({ scopes })))
+  app.decorate('requireAnyScope', (...scopes: string[]) => authorizeHook(verifier, verifier.requirement({ anyScopes: scopes })))
+  app.decorate('requireClaim', (name: string, check) => authorizeHook(verifier, verifier.requirement({ claims: { [name]: check } })))
+
+  app.addHook('onRoute', (route) => {
+    const requirement = routeRequirement(route, verifier, requireByDefault, defaultRequirement)
+    if (requirement !== undefined) prependHook(route, hookName, authenticateHook(verifier, requirement))
+  })
+
+  await warmUp(app, verifier, options.warmup ?? 'await')
+}
+
+function routeRequirement(route: RouteOptions, verifier: Verifier, requireByDefault: boolean, fallback: RouteRequirement): RouteRequirement | undefined {
+  const config: RouteAuthConfig | undefined = route.config?.auth
+  if (config === false) return undefined
+  if (config === undefined) return requireByDefault ? fallback : undefined
+  if (typeof config !== 'object' || config === null) {
+    throw new TypeError(`tokenguard: config.auth of ${route.method} ${route.url} must be false or an object`)
+  }
+  return verifier.requirement(config)
+}
+
+function authenticateHook(verifier: Verifier, requirement: RouteRequirement): onRequestHookHandler {
+  return async function tokenguardAuthenticate(request: FastifyRequest) {
+    request.auth = (await verifier.authenticate(request, requirement)) ?? null
+  }
+}
+
+function authorizeHook(verifier: Verifier, requirement: RouteRequirement): onRequestHookHandler {
+  const challenge = verifier.settings.challenge
+  return async function tokenguardAuthorize(request: FastifyRequest, _reply: FastifyReply) {
+    if (request.auth === null) throw new MissingTokenError({ ...challenge, reason: 'missing_token' })
+    try {
+      verifier.authorize(request.auth, requirement)
+    } catch (error) {
+      throw refusalFor(error, challenge)
+    }
+  }
+}
+
+function prependHook(route: RouteOptions, name: 'onRequest' | 'preValidation', hook: onRequestHookHandler): void {
+  const existing = route[name]
+  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]
+  ;(route as unknown as Record<string, unknown[]>)[name] = [hook, ...list]
+}
+
+async function warmUp(app: FastifyInstance, verifier: Verifier, mode: 'await' | 'background' | 'off'): Promise<void> {
+  if (mode === 'off') return
+  const warming = verifier.ready().catch((error: unknown) => {
+    app.log.warn({ err: error }, 'tokenguard: could not fetch the issuer keys at startup; requests answer 503 until they arrive')
+  })
+  if (mode === 'await') await warming
+}
