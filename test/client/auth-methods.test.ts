@@ -78,7 +78,10 @@ describe('client authentication methods against oidc-provider', () => {
 
   it('private_key_jwt signs an RFC 7523 assertion (ES256 JWK with kid)', async () => {
     const client = createTokenClient({
+      // Through the recorder, so the assertion must name the real AS: its issuer.
       tokenEndpoint: `${recorder.url}/token`,
+      issuer: as.issuer,
+      assertionAudience: 'issuer',
       clientId: 'jwt-client',
       privateKey: ecJwk,
       scope: 'write:data',
@@ -95,24 +98,32 @@ describe('client authentication methods against oidc-provider', () => {
     const claims = decodeJwt(assertion);
     assert.equal(claims.iss, 'jwt-client');
     assert.equal(claims.sub, 'jwt-client');
-    assert.equal(claims.aud, `${recorder.url}/token`);
+    assert.equal(claims.aud, as.issuer);
     assert.equal(typeof claims.jti, 'string');
     assert.ok(claims.exp! - claims.iat! <= 60);
   });
 
-  it('private_key_jwt with a PEM key, keyId, and the issuer as assertion audience', async () => {
+  it('private_key_jwt with a PEM key and keyId; assertion audience defaults to the token endpoint', async () => {
+    const sentBodies: string[] = [];
     const client = createTokenClient({
-      issuer: as.issuer,
       tokenEndpoint: as.tokenEndpoint,
-      assertionAudience: 'issuer',
       clientId: 'jwt-client',
       privateKey: rsaPem,
       keyId: 'rsa-key-1',
       auth: 'private_key_jwt',
+      // Observe the real request on its way out (the real fetch still sends it).
+      fetch: (input, init) => {
+        sentBodies.push(String(init?.body));
+        return fetch(input, init);
+      },
     });
     const response = await client.getTokenResponse({ forceRefresh: true });
     assert.equal(decodeJwt(response.accessToken).client_id, 'jwt-client');
     assert.equal(response.tokenType, 'Bearer');
+    const assertion = new URLSearchParams(sentBodies[0]).get('client_assertion')!;
+    assert.equal(decodeProtectedHeader(assertion).alg, 'RS256');
+    assert.equal(decodeProtectedHeader(assertion).kid, 'rsa-key-1');
+    assert.equal(decodeJwt(assertion).aud, as.tokenEndpoint);
   });
 
   it('private_key_jwt uses a fresh jti on every request (the AS rejects replays)', async () => {

@@ -90,8 +90,14 @@ export class TokenGuardError extends Error {
     headers: Record<string, string>,
     wwwAuthenticate: string | undefined,
   ) {
+    // A refusal is an expected outcome, not a bug: no stack is captured (cheap under a flood of bad
+    // tokens, and nothing internal can leak through a framework's development error page).
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(description, init.cause === undefined ? undefined : { cause: init.cause })
+    Error.stackTraceLimit = stackTraceLimit
     this.name = new.target.name
+    this.stack = `${this.name}: ${description}`
     this.status = status
     this.statusCode = status
     this.code = code

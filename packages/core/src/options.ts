@@ -7,6 +7,7 @@ import type { ChallengeContext } from './challenge.js'
 import type { KeySourceEventListener } from './events.js'
 import type { ExtractOptions } from './extract.js'
 import type { ScopeClaim } from './scopes.js'
+import type { TokenCacheOptions } from './token-cache.js'
 
 /** Asymmetric algorithms accepted by default (RFC 8725 §3.2: current algorithms only, never `none`). */
 export const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze([
@@ -47,8 +48,8 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext {
   algorithms?: readonly string[] | undefined
   /** Leeway for `exp`, `nbf` and `iat` checks, in seconds. Default is 5. */
   clockTolerance?: number | undefined
-  /** Maximum age since `iat` (seconds, or a jose duration string such as `"1h"`); requires `iat`. Default is none. */
-  maxTokenAge?: number | string | undefined
+  /** Maximum age since `iat`, in seconds; makes `iat` required. Default is none. */
+  maxTokenAge?: number | undefined
   /** Claims that must be present in addition to `exp` (always required), `iss` and `aud`. */
   requiredClaims?: readonly string[] | undefined
   /**
@@ -83,6 +84,12 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext {
   honorCacheControl?: boolean | undefined
   /** A snapshot from `verifier.keySource.export()`, so a cold start need not fetch (serverless). */
   keySnapshot?: unknown
+  /**
+   * The verified-token cache: a token seen before skips the signature check (its clock window, scopes and
+   * claims are still checked every time; entries are dropped when keys leave the key set). `false`
+   * disables it. Default is `{ max: 10000 }`.
+   */
+  tokenCache?: false | TokenCacheOptions | undefined
   /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). */
   onEvent?: KeySourceEventListener | undefined
   /** Extra headers for discovery and key set requests, e.g. a `User-Agent`. */
@@ -95,7 +102,7 @@ export interface SettledOptions {
   audience: string[]
   algorithms: string[]
   clockTolerance: number
-  maxTokenAge: number | string | undefined
+  maxTokenAge: number | undefined
   requiredClaims: string[]
   profile: 'lenient' | 'rfc9068'
   scopeClaims: ScopeClaim[]
@@ -120,7 +127,7 @@ export function settleOptions(options: VerifierOptions): SettledOptions {
     audience,
     algorithms,
     clockTolerance: nonNegative(options.clockTolerance, 5, 'clockTolerance'),
-    maxTokenAge: options.maxTokenAge,
+    maxTokenAge: options.maxTokenAge === undefined ? undefined : positive(options.maxTokenAge, 0, 'maxTokenAge'),
     requiredClaims: [...requiredClaims],
     profile,
     scopeClaims: [...(options.scopeClaims ?? ['scope'])],

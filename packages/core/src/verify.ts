@@ -15,6 +15,7 @@ import { SecretKeySource, StaticKeySource, type KeySource } from './key-source.j
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { assertScopes, readScopes, scopeRequirement } from './scopes.js'
+import { deepFreeze, TokenCache } from './token-cache.js'
 import { isAcceptedType } from './token-type.js'
 
 /** Claims of a JWT access token (RFC 9068 §2.2) plus the scope claims providers use. */
@@ -91,7 +92,8 @@ export interface Verifier {
  */
 export function createVerifier(options: VerifierOptions): Verifier {
   const settings = settleOptions(options)
-  const keySource = createKeySource(options)
+  const cache = options.tokenCache === false ? undefined : new TokenCache<AuthContext<object>>(options.tokenCache)
+  const keySource = createKeySource(options, () => cache?.clear())
   const joseOptions: JWTVerifyOptions = {
     algorithms: settings.algorithms,
     issuer: settings.issuer,
@@ -103,16 +105,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   async function verifyToken<TClaims extends object>(token: string): Promise<AuthContext<TClaims>> {
     assertPlausibleToken(token, settings)
+    const cached = cache?.get(token, epochSeconds())
+    if (cached !== undefined) return cached as AuthContext<TClaims>
+    let context: AuthContext<TClaims>
     try {
       const { payload, protectedHeader } = await jwtVerify(token, keySource.getKey, joseOptions)
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: 'the "typ" header names another kind of JWT' })
       }
       const claims = payload as AccessTokenClaims & TClaims
-      return { token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) }
+      context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
     } catch (error) {
       throw refusalFor(error, settings.challenge)
     }
+    cache?.set(token, context, ...validityWindow(context.claims, settings))
+    return context
   }
 
   const verifier: Verifier = {
@@ -144,7 +151,26 @@ function assertPlausibleToken(token: unknown, settings: SettledOptions): asserts
   }
 }
 
-function createKeySource(options: VerifierOptions): KeySource {
+/**
+ * The clock window in which a verified token stays valid, mirroring jose's checks: from `nbf` (and `iat`
+ * when `maxTokenAge` applies) minus the tolerance, until `exp` (or `iat + maxTokenAge`) plus the tolerance.
+ */
+function validityWindow(claims: JWTPayload, settings: SettledOptions): [validFrom: number, validUntil: number] {
+  const tolerance = settings.clockTolerance
+  let validFrom = typeof claims.nbf === 'number' ? claims.nbf - tolerance : Number.NEGATIVE_INFINITY
+  let validUntil = (claims.exp as number) + tolerance
+  if (settings.maxTokenAge !== undefined && typeof claims.iat === 'number') {
+    validFrom = Math.max(validFrom, claims.iat - tolerance)
+    validUntil = Math.min(validUntil, claims.iat + settings.maxTokenAge + tolerance)
+  }
+  return [validFrom, validUntil]
+}
+
+function epochSeconds(): number {
+  return Math.floor(Date.now() / 1000)
+}
+
+function createKeySource(options: VerifierOptions, onKeysRemoved: () => void): KeySource {
   const given = [options.jwks, options.secret, options.jwksUri].filter((value) => value !== undefined).length
   if (given > 1) throw new TypeError('tokenguard: give at most one of "jwksUri", "jwks" and "secret"')
   if (options.secret !== undefined) return new SecretKeySource(settleSecret(options.secret))
@@ -156,5 +182,6 @@ function createKeySource(options: VerifierOptions): KeySource {
     headers: options.fetchHeaders,
     snapshot: options.keySnapshot,
     onEvent: options.onEvent,
+    onKeysRemoved,
   })
 }

@@ -4,7 +4,7 @@
  */
 import { createVerifier, type AuthContext, type Verifier } from '@tokenguard/core'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { refuse, rememberChallenge } from './respond.js'
+import { refuse, rememberState, type RequestState } from './respond.js'
 import type { AuthClaims, AuthenticateOptions } from './types.js'
 
 /** The middleware, with its verifier exposed (e.g. `await mw.verifier.ready()` before `listen`). */
@@ -30,8 +30,7 @@ export interface AuthenticateMiddleware extends RequestHandler {
 export function authenticate(options: AuthenticateOptions): AuthenticateMiddleware {
   const verifier = 'verifier' in options ? options.verifier : createVerifier(options)
   const requirement = verifier.requirement(options)
-  const challenge = verifier.settings.challenge
-  const onError = options.onError
+  const state: RequestState = Object.freeze({ challenge: verifier.settings.challenge, onError: options.onError })
 
   function accept(req: Request, next: NextFunction, auth: AuthContext<AuthClaims> | undefined): void {
     req.auth = auth
@@ -39,10 +38,10 @@ export function authenticate(options: AuthenticateOptions): AuthenticateMiddlewa
   }
 
   const middleware = function tokenguardAuthenticate(req: Request, res: Response, next: NextFunction): void {
-    rememberChallenge(req, challenge)
+    rememberState(req, state)
     verifier.authenticate<AuthClaims>(req, requirement).then(
       (auth) => accept(req, next, auth),
-      (error: unknown) => refuse(error, req, res, next, challenge, onError),
+      (error: unknown) => refuse(error, req, res, next, state),
     )
   }
   return Object.assign(middleware, { verifier })

@@ -2,15 +2,9 @@
  * Per-route guards that run after `authenticate()`. Each compiles its requirement when the route is
  * declared (bad scope names throw at startup) and does only set lookups per request.
  */
-import { authorize, compileRequirement, MissingTokenError, type ClaimCheck, type RouteRequirement, type TokenGuardError } from '@tokenguard/core'
+import { authorize, compileRequirement, MissingTokenError, type ClaimCheck, type RouteRequirement } from '@tokenguard/core'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { challengeOf, refuse } from './respond.js'
-
-/** Options shared by the guards. */
-export interface GuardOptions {
-  /** Called with every refusal, for logging (see `authenticate`'s `onError`). */
-  onError?: ((error: TokenGuardError, req: Request) => void) | undefined
-}
+import { refuse, stateOf } from './respond.js'
 
 /** Requires every one of `scopes` (403 `insufficient_scope` naming them otherwise). */
 export function requireScopes(...scopes: string[]): RequestHandler {
@@ -27,18 +21,19 @@ export function requireAnyScope(...scopes: string[]): RequestHandler {
  * Requires claim `name` to equal `check` (for array claims: to contain it), or `check(value, claims)` to
  * return `true`. Refusals are 401 `invalid_token` with reason `claim_requirement_failed`.
  */
-export function requireClaim(name: string, check: ClaimCheck, options: GuardOptions = {}): RequestHandler {
-  return guard(compileRequirement({ claims: { [name]: check } }), 'tokenguardRequireClaim', options)
+export function requireClaim(name: string, check: ClaimCheck): RequestHandler {
+  return guard(compileRequirement({ claims: { [name]: check } }), 'tokenguardRequireClaim')
 }
 
-function guard(requirement: RouteRequirement, name: string, options: GuardOptions = {}): RequestHandler {
+/** Guards reuse the challenge context and `onError` hook that `authenticate()` left on the request. */
+function guard(requirement: RouteRequirement, name: string): RequestHandler {
   const handler = (req: Request, res: Response, next: NextFunction): void => {
-    const context = challengeOf(req)
+    const state = stateOf(req)
     try {
-      if (req.auth === undefined) throw new MissingTokenError({ ...context, reason: 'missing_token' })
-      authorize(req.auth, requirement, { challenge: context })
+      if (req.auth === undefined) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
+      authorize(req.auth, requirement, state)
     } catch (error) {
-      refuse(error, req, res, next, context, options.onError)
+      refuse(error, req, res, next, state)
       return
     }
     next()

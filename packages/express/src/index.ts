@@ -1,7 +1,6 @@
 export { authenticate } from './authenticate.js'
 export type { AuthenticateMiddleware } from './authenticate.js'
 export { requireAnyScope, requireClaim, requireScopes } from './guards.js'
-export type { GuardOptions } from './guards.js'
 export type { AuthClaims, AuthenticateOptions, MiddlewareOptions } from './types.js'
 export {
   InsufficientScopeError,

@@ -7,15 +7,8 @@ import { refusalFor, type ChallengeContext, type TokenGuardError } from '@tokeng
 import type { NextFunction, Request, Response } from 'express'
 
 /** Hands a refusal to Express. */
-export function refuse(
-  error: unknown,
-  req: Request,
-  res: Response,
-  next: NextFunction,
-  context: ChallengeContext,
-  onError: ((error: TokenGuardError, req: Request) => void) | undefined,
-): void {
-  const refusal = refusalFor(error, context)
+export function refuse(error: unknown, req: Request, res: Response, next: NextFunction, { challenge, onError }: RequestState): void {
+  const refusal = refusalFor(error, challenge)
   if (!res.headersSent) for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value)
   if (onError !== undefined) {
     try {
@@ -27,14 +20,21 @@ export function refuse(
   next(refusal)
 }
 
-const kChallenge = Symbol.for('tokenguard.challenge')
-
-/** Remembers the verifier's challenge context on the request, for the guards that run later. */
-export function rememberChallenge(req: Request, context: ChallengeContext): void {
-  ;(req as unknown as Record<symbol, ChallengeContext>)[kChallenge] = context
+/** What `authenticate()` leaves on the request for the guards that run after it. */
+export interface RequestState {
+  challenge: ChallengeContext
+  onError: ((error: TokenGuardError, req: Request) => void) | undefined
 }
 
-/** The challenge context set by `authenticate()`, or none. */
-export function challengeOf(req: Request): ChallengeContext {
-  return (req as unknown as Record<symbol, ChallengeContext | undefined>)[kChallenge] ?? {}
+const kState = Symbol.for('tokenguard.express.state')
+const NO_STATE: RequestState = Object.freeze({ challenge: {}, onError: undefined })
+
+/** Remembers the middleware's challenge context and error hook on the request. */
+export function rememberState(req: Request, state: RequestState): void {
+  ;(req as unknown as Record<symbol, RequestState>)[kState] = state
+}
+
+/** The state set by `authenticate()`, or an empty one when it did not run. */
+export function stateOf(req: Request): RequestState {
+  return (req as unknown as Record<symbol, RequestState | undefined>)[kState] ?? NO_STATE
 }

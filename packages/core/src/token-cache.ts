@@ -1,0 +1,66 @@
+/**
+ * The verified-token cache. Machine-to-machine clients reuse one token for its whole lifetime, so an API
+ * sees the same token thousands of times; after the first full check, a hit costs a map lookup and two
+ * comparisons with the clock.
+ *
+ * Safety rules: only successes are cached (a forgery is never remembered, and failures cannot evict good
+ * entries); a hit is re-checked against the clock (`exp`, `nbf`, `maxTokenAge`, with the tolerance), and
+ * requirements (scopes, claims) are applied per request by the caller; when keys leave the key set, the
+ * whole cache is dropped, so no entry outlives the key that verified it.
+ */
+import { LRUCache } from 'lru-cache'
+
+/** Options of the verified-token cache. */
+export interface TokenCacheOptions {
+  /** Most tokens remembered (least recently used are evicted first). Default is 10000. */
+  max?: number | undefined
+}
+
+interface Entry<T> {
+  readonly value: T
+  /** Epoch seconds from which the entry may be used (nbf minus tolerance). */
+  readonly validFrom: number
+  /** Epoch seconds from which the entry is no longer valid (exp, or iat + maxTokenAge, plus tolerance). */
+  readonly validUntil: number
+}
+
+/** A bounded map from raw token to its verified result, valid for a clock window. */
+export class TokenCache<T extends object> {
+  readonly #entries: LRUCache<string, Entry<T>>
+
+  constructor(options: TokenCacheOptions = {}) {
+    const max = options.max ?? 10_000
+    if (!Number.isInteger(max) || max < 1) throw new TypeError('tokenguard: "tokenCache.max" must be a positive integer')
+    this.#entries = new LRUCache<string, Entry<T>>({ max })
+  }
+
+  /** The cached result for `token` if it is still inside its validity window at `now` (epoch seconds). */
+  get(token: string, now: number): T | undefined {
+    const entry = this.#entries.get(token)
+    if (entry === undefined) return undefined
+    if (now >= entry.validFrom && now < entry.validUntil) return entry.value
+    this.#entries.delete(token)
+    return undefined
+  }
+
+  /** Remembers a verified result for the window `[validFrom, validUntil)`. */
+  set(token: string, value: T, validFrom: number, validUntil: number): void {
+    if (validUntil > validFrom) this.#entries.set(token, { value, validFrom, validUntil })
+  }
+
+  /** Forgets everything (keys left the key set). */
+  clear(): void {
+    this.#entries.clear()
+  }
+
+  get size(): number {
+    return this.#entries.size
+  }
+}
+
+/** Makes a verified result safe to share between requests: no handler can alter what the next one sees. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
+  for (const member of Object.values(value)) deepFreeze(member)
+  return Object.freeze(value)
+}

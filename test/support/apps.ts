@@ -1,0 +1,100 @@
+/**
+ * The same small API built on each adapter, listening on 127.0.0.1, so that one table of cases can be run
+ * against every framework over real HTTP.
+ *
+ * Routes: GET /public (no auth) · GET /data (read:data) · POST /data (write:data) · GET /any (read:data or
+ * admin) · GET /maybe (optional) · GET /client (claim client_id = read-write-client) · POST /form (body
+ * tokens, when enabled) · GET /whoami (any valid token).
+ */
+import { once } from 'node:events'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import formbody from '@fastify/formbody'
+import { createVerifier, type TokenGuardError, type Verifier, type VerifierOptions } from '@tokenguard/core'
+import { authenticate, requireAnyScope, requireClaim, requireScopes } from '@tokenguard/express'
+import tokenguard from '@tokenguard/fastify'
+import express from 'express'
+import express4 from 'express4'
+import Fastify from 'fastify'
+
+export interface RunningApp {
+  name: string
+  url: string
+  verifier: Verifier
+  /** Refusals observed through the adapter's operator channel (onError hook / logger). */
+  refusals: Array<{ reason: string; status: number }>
+  close(): Promise<void>
+}
+
+export type AppFactory = (options: VerifierOptions) => Promise<RunningApp>
+
+function payload(auth: { claims: Record<string, unknown>; scopes: ReadonlySet<string> } | null | undefined) {
+  return auth ? { sub: auth.claims.sub, client_id: auth.claims.client_id, scopes: [...auth.scopes].sort() } : { anonymous: true }
+}
+
+function expressFactory(name: string, createApp: () => express.Express): AppFactory {
+  return async (options) => {
+    const verifier = createVerifier(options)
+    const refusals: RunningApp['refusals'] = []
+    const onError = (error: TokenGuardError) => void refusals.push({ reason: error.reason, status: error.status })
+    const auth = authenticate({ verifier, onError })
+    const maybe = authenticate({ verifier, optional: true, onError })
+    const app = createApp()
+    app.set('env', 'test') // the final handler stays quiet instead of printing every refusal
+    app.get('/public', (_req, res) => void res.json({ public: true }))
+    app.get('/data', auth, requireScopes('read:data'), (req, res) => void res.json(payload(req.auth)))
+    app.post('/data', auth, requireScopes('write:data'), (req, res) => void res.json(payload(req.auth)))
+    app.get('/any', auth, requireAnyScope('read:data', 'admin'), (req, res) => void res.json(payload(req.auth)))
+    app.get('/maybe', maybe, (req, res) => void res.json(payload(req.auth)))
+    app.get('/client', auth, requireClaim('client_id', 'read-write-client'), (req, res) => void res.json(payload(req.auth)))
+    app.post('/form', express.urlencoded({ extended: false }), auth, (req, res) => void res.json(payload(req.auth)))
+    app.get('/whoami', auth, (req, res) => void res.json(payload(req.auth)))
+    const server = app.listen(0, '127.0.0.1') as Server
+    await once(server, 'listening')
+    return running(name, server, verifier, refusals)
+  }
+}
+
+async function fastifyApp(options: VerifierOptions): Promise<RunningApp> {
+  const verifier = createVerifier(options)
+  const refusals: RunningApp['refusals'] = []
+  const app = Fastify({ logger: false })
+  app.addHook('onError', async (_request, _reply, error) => {
+    const refusal = error as Partial<TokenGuardError>
+    if (typeof refusal.reason === 'string') refusals.push({ reason: refusal.reason, status: refusal.status ?? 0 })
+  })
+  await app.register(formbody)
+  await app.register(tokenguard, { verifier, warmup: 'off' })
+  app.get('/public', { config: { auth: false } }, async () => ({ public: true }))
+  app.get('/data', { config: { auth: { scopes: ['read:data'] } } }, async (request) => payload(request.auth))
+  app.post('/data', { config: { auth: { scopes: ['write:data'] } } }, async (request) => payload(request.auth))
+  app.get('/any', { config: { auth: { anyScopes: ['read:data', 'admin'] } } }, async (request) => payload(request.auth))
+  app.get('/maybe', { config: { auth: { optional: true } } }, async (request) => payload(request.auth))
+  app.get('/client', { config: { auth: { claims: { client_id: 'read-write-client' } } } }, async (request) => payload(request.auth))
+  app.post('/form', async (request) => payload(request.auth))
+  app.get('/whoami', async (request) => payload(request.auth))
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return running('fastify', app.server, verifier, refusals, () => app.close())
+}
+
+function running(name: string, server: Server, verifier: Verifier, refusals: RunningApp['refusals'], close?: () => Promise<unknown>): RunningApp {
+  const { port } = server.address() as AddressInfo
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    verifier,
+    refusals,
+    async close() {
+      server.closeAllConnections()
+      if (close) await close()
+      else await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+/** Every adapter, by name: Express 5, Express 4 and Fastify 5. */
+export const ADAPTERS: ReadonlyArray<{ name: string; start: AppFactory }> = [
+  { name: 'express5', start: expressFactory('express5', () => express()) },
+  { name: 'express4', start: expressFactory('express4', () => express4() as unknown as express.Express) },
+  { name: 'fastify', start: fastifyApp },
+]
