@@ -5,7 +5,7 @@
  */
 import { InvalidTokenError, MissingTokenError } from './errors.js'
 import { extractToken, type RequestLike } from './extract.js'
-import type { SettledOptions } from './options.js'
+import type { VerifierSettings } from './options.js'
 import { assertScopes, scopeRequirement, type ScopeRequirement } from './scopes.js'
 import type { AuthContext } from './verify.js'
 
@@ -51,7 +51,7 @@ export function compileRequirement(init: RouteRequirementInit = {}): RouteRequir
 export async function authenticateRequest<TClaims extends object>(
   request: RequestLike,
   requirement: RouteRequirement,
-  settings: SettledOptions,
+  settings: Pick<VerifierSettings, 'challenge' | 'extract'>,
   verifyToken: (token: string) => Promise<AuthContext<TClaims>>,
 ): Promise<AuthContext<TClaims> | undefined> {
   const token = extractToken(request, settings.extract)
@@ -65,7 +65,7 @@ export async function authenticateRequest<TClaims extends object>(
 }
 
 /** Applies a requirement's scope and claim checks to an already verified token. */
-export function authorize(context: AuthContext<object>, requirement: RouteRequirement, settings: Pick<SettledOptions, 'challenge'>): void {
+export function authorize(context: AuthContext<object>, requirement: RouteRequirement, settings: Pick<VerifierSettings, 'challenge'>): void {
   assertScopes(context.scopes, requirement.scopes, settings.challenge)
   for (const [name, check] of requirement.claims) {
     if (!claimHolds(context.claims as Record<string, unknown>, name, check)) {

@@ -40,6 +40,7 @@ export type RefusalReason =
   | 'token_not_yet_valid'
   | 'token_too_old'
   | 'issuer_mismatch'
+  | 'issuer_not_trusted'
   | 'audience_mismatch'
   | 'claim_missing'
   | 'claim_invalid'

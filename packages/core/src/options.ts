@@ -96,8 +96,37 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext {
   fetchHeaders?: Record<string, string> | undefined
 }
 
-/** Options after validation, with every default applied. */
-export interface SettledOptions {
+/** What every verifier (one issuer or several) tells adapters and metadata publishers about itself. */
+export interface VerifierSettings {
+  /** Trusted issuers known at configuration time (empty when a resolver decides). */
+  issuers: readonly string[]
+  /** This API's identifiers, across issuers. */
+  audience: readonly string[]
+  /** Accepted algorithms, across issuers. */
+  algorithms: readonly string[]
+  /** `realm` and `resource_metadata` of every challenge. */
+  challenge: ChallengeContext
+  /** Where tokens may be taken from. */
+  extract: ExtractOptions
+  /** Longest token accepted, in characters. */
+  maxTokenLength: number
+}
+
+/** The request-level options that stay with the top level even when several issuers are configured. */
+export type RequestOptions = Pick<VerifierOptions, 'realm' | 'resourceMetadata' | 'allowBodyToken' | 'allowQueryToken' | 'maxTokenLength'>
+
+/** Validates the request-level options. */
+export function settleRequestOptions(options: RequestOptions): Pick<VerifierSettings, 'challenge' | 'extract' | 'maxTokenLength'> {
+  const challenge: ChallengeContext = { realm: options.realm, resourceMetadata: options.resourceMetadata }
+  return {
+    challenge,
+    extract: { ...challenge, allowBodyToken: options.allowBodyToken === true, allowQueryToken: options.allowQueryToken === true },
+    maxTokenLength: positive(options.maxTokenLength, 8192, 'maxTokenLength'),
+  }
+}
+
+/** One issuer's options after validation, with every default applied. */
+export interface SettledOptions extends VerifierSettings {
   issuer: string
   audience: string[]
   algorithms: string[]
@@ -106,9 +135,6 @@ export interface SettledOptions {
   requiredClaims: string[]
   profile: 'lenient' | 'rfc9068'
   scopeClaims: ScopeClaim[]
-  maxTokenLength: number
-  challenge: ChallengeContext
-  extract: ExtractOptions
 }
 
 /** Validates `options` and fills in defaults. */
@@ -121,9 +147,10 @@ export function settleOptions(options: VerifierOptions): SettledOptions {
   const profile = options.profile ?? 'lenient'
   if (profile !== 'lenient' && profile !== 'rfc9068') throw new TypeError('tokenguard: "profile" must be "lenient" or "rfc9068"')
   const requiredClaims = new Set(['exp', ...(options.requiredClaims ?? []), ...(profile === 'rfc9068' ? RFC9068_REQUIRED_CLAIMS : [])])
-  const challenge: ChallengeContext = { realm: options.realm, resourceMetadata: options.resourceMetadata }
   return {
+    ...settleRequestOptions(options),
     issuer,
+    issuers: [issuer],
     audience,
     algorithms,
     clockTolerance: nonNegative(options.clockTolerance, 5, 'clockTolerance'),
@@ -131,9 +158,6 @@ export function settleOptions(options: VerifierOptions): SettledOptions {
     requiredClaims: [...requiredClaims],
     profile,
     scopeClaims: [...(options.scopeClaims ?? ['scope'])],
-    maxTokenLength: positive(options.maxTokenLength, 8192, 'maxTokenLength'),
-    challenge,
-    extract: { ...challenge, allowBodyToken: options.allowBodyToken === true, allowQueryToken: options.allowQueryToken === true },
   }
 }
 

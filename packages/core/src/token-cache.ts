@@ -58,6 +58,11 @@ export class TokenCache<T extends object> {
   }
 }
 
+/** The cache an options value asks for: `false` for none, else a cache (on by default). */
+export function tokenCacheFrom<T extends object>(options: false | TokenCacheOptions | undefined): TokenCache<T> | undefined {
+  return options === false ? undefined : new TokenCache<T>(options)
+}
+
 /** Makes a verified result safe to share between requests: no handler can alter what the next one sees. */
 export function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value

@@ -1,22 +1,21 @@
 /**
- * The verifier: one issuer, one key source, one set of rules. `verify()` is the whole token check: size,
- * signature (jose, with the verifier's algorithm allowlist and the issuer's keys only), `iss`, `aud`, `exp`,
- * `nbf`, required claims, explicit type, then scopes.
+ * The verifier: the public face of token checking. `verify()` is size → verified-token cache → the
+ * issuer's full check (`issuer-verifier.ts`: signature, claims, type) → scopes. With several issuers,
+ * `multi-issuer.ts` picks the issuer first. `authenticate()` adds RFC 6750 extraction in front.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  * @see https://www.rfc-editor.org/rfc/rfc8725#section-3
  */
-import { jwtVerify, type JWTHeaderParameters, type JWTPayload, type JWTVerifyOptions } from 'jose'
+import type { JWTHeaderParameters, JWTPayload } from 'jose'
 import { authenticateRequest, authorize, compileRequirement, type RouteRequirement, type RouteRequirementInit } from './authenticate.js'
 import { InvalidTokenError } from './errors.js'
 import type { RequestLike } from './extract.js'
-import { refusalFor } from './jose-refusal.js'
-import { SecretKeySource, StaticKeySource, type KeySource } from './key-source.js'
-import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
-import { RemoteKeySource } from './remote-key-source.js'
-import { assertScopes, readScopes, scopeRequirement } from './scopes.js'
-import { deepFreeze, TokenCache } from './token-cache.js'
-import { isAcceptedType } from './token-type.js'
+import { createIssuerVerifier, type CheckedToken } from './issuer-verifier.js'
+import type { KeySource } from './key-source.js'
+import { createMultiIssuerVerifier, type MultiIssuerOptions } from './multi-issuer.js'
+import type { VerifierOptions, VerifierSettings } from './options.js'
+import { assertScopes, scopeRequirement } from './scopes.js'
+import { tokenCacheFrom, type TokenCache } from './token-cache.js'
 
 /** Claims of a JWT access token (RFC 9068 §2.2) plus the scope claims providers use. */
 export interface AccessTokenClaims extends JWTPayload {
@@ -75,13 +74,13 @@ export interface Verifier {
   ready(): Promise<void>
   /** The key source (refresh, export/import of snapshots). */
   readonly keySource: KeySource
-  /** The settled options (issuer, audience, algorithms…), e.g. to publish resource metadata. */
-  readonly settings: Readonly<SettledOptions>
+  /** Issuers, audience, algorithms and request options, e.g. to publish resource metadata. */
+  readonly settings: Readonly<VerifierSettings>
 }
 
 /**
- * Creates a verifier. Options are validated here, once; nothing is fetched until the first token or
- * `ready()`.
+ * Creates a verifier for one issuer (`issuer`) or several (`issuers`). Options are validated here, once;
+ * nothing is fetched until the first token or `ready()`.
  *
  * @example
  * ```ts
@@ -90,39 +89,33 @@ export interface Verifier {
  * const auth = await verifier.verify(token, { scopes: ['read:data'] })
  * ```
  */
-export function createVerifier(options: VerifierOptions): Verifier {
-  const settings = settleOptions(options)
-  const cache = options.tokenCache === false ? undefined : new TokenCache<AuthContext<object>>(options.tokenCache)
-  const keySource = createKeySource(options, () => cache?.clear())
-  const joseOptions: JWTVerifyOptions = {
-    algorithms: settings.algorithms,
-    issuer: settings.issuer,
-    audience: settings.audience,
-    clockTolerance: settings.clockTolerance,
-    requiredClaims: settings.requiredClaims,
-    ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
+export function createVerifier(options: VerifierOptions | MultiIssuerOptions): Verifier {
+  if (typeof options === 'object' && options !== null && 'issuers' in options && options.issuers !== undefined) {
+    return createMultiIssuerVerifier(options as MultiIssuerOptions, assembleVerifier)
   }
+  const single = options as VerifierOptions
+  const cache = tokenCacheFrom<CheckedToken>(single.tokenCache)
+  const issuer = createIssuerVerifier(single, () => cache?.clear())
+  return assembleVerifier(issuer.settings, cache, issuer.check, issuer.keySource)
+}
 
+/** Puts size limit, cache, token check and requirements together into the public {@link Verifier}. */
+export function assembleVerifier(
+  settings: VerifierSettings,
+  cache: TokenCache<CheckedToken> | undefined,
+  check: (token: string) => Promise<CheckedToken>,
+  keySource: KeySource,
+): Verifier {
   async function verifyToken<TClaims extends object>(token: string): Promise<AuthContext<TClaims>> {
     assertPlausibleToken(token, settings)
     const cached = cache?.get(token, epochSeconds())
-    if (cached !== undefined) return cached as AuthContext<TClaims>
-    let context: AuthContext<TClaims>
-    try {
-      const { payload, protectedHeader } = await jwtVerify(token, keySource.getKey, joseOptions)
-      if (!isAcceptedType(protectedHeader, settings.profile)) {
-        throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: 'the "typ" header names another kind of JWT' })
-      }
-      const claims = payload as AccessTokenClaims & TClaims
-      context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
-    } catch (error) {
-      throw refusalFor(error, settings.challenge)
-    }
-    cache?.set(token, context, ...validityWindow(context.claims, settings))
-    return context
+    if (cached !== undefined) return cached.context as AuthContext<TClaims>
+    const checked = await check(token)
+    cache?.set(token, checked, checked.validFrom, checked.validUntil)
+    return checked.context as AuthContext<TClaims>
   }
 
-  const verifier: Verifier = {
+  return {
     async verify<TClaims extends object>(token: string, requirements?: VerifyRequirements) {
       const context = await verifyToken<TClaims>(token)
       if (requirements !== undefined) assertScopes(context.scopes, scopeRequirement(requirements.scopes, requirements.anyScopes), settings.challenge)
@@ -137,12 +130,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     keySource,
     settings,
   }
-  return verifier
 }
 
 const DEFAULT_REQUIREMENT = compileRequirement()
 
-function assertPlausibleToken(token: unknown, settings: SettledOptions): asserts token is string {
+function assertPlausibleToken(token: unknown, settings: VerifierSettings): asserts token is string {
   if (typeof token !== 'string' || token === '') {
     throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is empty or not a string' })
   }
@@ -151,37 +143,6 @@ function assertPlausibleToken(token: unknown, settings: SettledOptions): asserts
   }
 }
 
-/**
- * The clock window in which a verified token stays valid, mirroring jose's checks: from `nbf` (and `iat`
- * when `maxTokenAge` applies) minus the tolerance, until `exp` (or `iat + maxTokenAge`) plus the tolerance.
- */
-function validityWindow(claims: JWTPayload, settings: SettledOptions): [validFrom: number, validUntil: number] {
-  const tolerance = settings.clockTolerance
-  let validFrom = typeof claims.nbf === 'number' ? claims.nbf - tolerance : Number.NEGATIVE_INFINITY
-  let validUntil = (claims.exp as number) + tolerance
-  if (settings.maxTokenAge !== undefined && typeof claims.iat === 'number') {
-    validFrom = Math.max(validFrom, claims.iat - tolerance)
-    validUntil = Math.min(validUntil, claims.iat + settings.maxTokenAge + tolerance)
-  }
-  return [validFrom, validUntil]
-}
-
 function epochSeconds(): number {
   return Math.floor(Date.now() / 1000)
-}
-
-function createKeySource(options: VerifierOptions, onKeysRemoved: () => void): KeySource {
-  const given = [options.jwks, options.secret, options.jwksUri].filter((value) => value !== undefined).length
-  if (given > 1) throw new TypeError('tokenguard: give at most one of "jwksUri", "jwks" and "secret"')
-  if (options.secret !== undefined) return new SecretKeySource(settleSecret(options.secret))
-  if (options.jwks !== undefined) return new StaticKeySource(options.jwks)
-  return new RemoteKeySource({
-    ...settleKeySourceLimits(options),
-    issuer: options.jwksUri === undefined ? requireUrl(options.issuer, 'issuer') : options.issuer,
-    jwksUri: options.jwksUri === undefined ? undefined : requireUrl(options.jwksUri, 'jwksUri'),
-    headers: options.fetchHeaders,
-    snapshot: options.keySnapshot,
-    onEvent: options.onEvent,
-    onKeysRemoved,
-  })
 }

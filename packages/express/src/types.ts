@@ -1,4 +1,4 @@
-import type { AuthContext, RouteRequirementInit, TokenGuardError, Verifier, VerifierOptions } from '@tokenguard/core'
+import type { AuthContext, MultiIssuerOptions, RouteRequirementInit, TokenGuardError, Verifier, VerifierOptions } from '@tokenguard/core'
 import type { Request } from 'express'
 
 /**
@@ -25,7 +25,7 @@ export interface MiddlewareOptions extends RouteRequirementInit {
 }
 
 /** `authenticate()` takes verifier options, or an existing verifier to share between middlewares. */
-export type AuthenticateOptions = (VerifierOptions | { verifier: Verifier }) & MiddlewareOptions
+export type AuthenticateOptions = (VerifierOptions | MultiIssuerOptions | { verifier: Verifier }) & MiddlewareOptions
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -1,4 +1,4 @@
-import type { AuthContext, ClaimCheck, RouteRequirementInit, Verifier, VerifierOptions } from '@tokenguard/core'
+import type { AuthContext, ClaimCheck, MultiIssuerOptions, RouteRequirementInit, Verifier, VerifierOptions } from '@tokenguard/core'
 import type { onRequestHookHandler } from 'fastify'
 
 /**
@@ -35,7 +35,7 @@ export interface PluginOptions {
 }
 
 /** `register(tokenguard, options)`: verifier options, or an existing verifier. */
-export type TokenguardPluginOptions = (VerifierOptions | { verifier: Verifier }) & PluginOptions
+export type TokenguardPluginOptions = (VerifierOptions | MultiIssuerOptions | { verifier: Verifier }) & PluginOptions
 
 declare module 'fastify' {
   interface FastifyContextConfig {

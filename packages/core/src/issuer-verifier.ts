@@ -1,0 +1,93 @@
+/**
+ * The token check for one issuer: signature with that issuer's keys only (RFC 8725 §3.8), the verifier's
+ * algorithm allowlist (§3.1), `iss`, `aud`, `exp`, `nbf`, required claims, explicit type (§3.11). It knows
+ * nothing of requests, scopes requirements or caching; `verify.ts` composes those around it.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
+ */
+import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
+import { InvalidTokenError } from './errors.js'
+import { refusalFor } from './jose-refusal.js'
+import { SecretKeySource, StaticKeySource, type KeySource } from './key-source.js'
+import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
+import { RemoteKeySource } from './remote-key-source.js'
+import { readScopes } from './scopes.js'
+import { deepFreeze } from './token-cache.js'
+import { isAcceptedType } from './token-type.js'
+import type { AccessTokenClaims, AuthContext } from './verify.js'
+
+/** A verified token with the clock window (epoch seconds) in which the result stays valid. */
+export interface CheckedToken {
+  context: AuthContext<object>
+  validFrom: number
+  validUntil: number
+}
+
+/** One issuer's rules and keys. */
+export interface IssuerVerifier {
+  readonly settings: SettledOptions
+  readonly keySource: KeySource
+  /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. */
+  check(token: string): Promise<CheckedToken>
+}
+
+/** Builds the verifier of one issuer; `onKeysRemoved` lets the caller drop cached results. */
+export function createIssuerVerifier(options: VerifierOptions, onKeysRemoved: () => void): IssuerVerifier {
+  const settings = settleOptions(options)
+  const keySource = createKeySource(options, onKeysRemoved)
+  const joseOptions: JWTVerifyOptions = {
+    algorithms: settings.algorithms,
+    issuer: settings.issuer,
+    audience: settings.audience,
+    clockTolerance: settings.clockTolerance,
+    requiredClaims: settings.requiredClaims,
+    ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
+  }
+
+  async function check(token: string): Promise<CheckedToken> {
+    try {
+      const { payload, protectedHeader } = await jwtVerify(token, keySource.getKey, joseOptions)
+      if (!isAcceptedType(protectedHeader, settings.profile)) {
+        throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: 'the "typ" header names another kind of JWT' })
+      }
+      const claims = payload as AccessTokenClaims
+      const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
+      return { context, ...validityWindow(claims, settings) }
+    } catch (error) {
+      throw refusalFor(error, settings.challenge)
+    }
+  }
+
+  return { settings, keySource, check }
+}
+
+/**
+ * The clock window in which a verified token stays valid, mirroring jose's checks: from `nbf` (and `iat`
+ * when `maxTokenAge` applies) minus the tolerance, until `exp` (or `iat + maxTokenAge`) plus the tolerance.
+ */
+function validityWindow(claims: JWTPayload, settings: SettledOptions): { validFrom: number; validUntil: number } {
+  const tolerance = settings.clockTolerance
+  let validFrom = typeof claims.nbf === 'number' ? claims.nbf - tolerance : Number.NEGATIVE_INFINITY
+  let validUntil = (claims.exp as number) + tolerance
+  if (settings.maxTokenAge !== undefined && typeof claims.iat === 'number') {
+    validFrom = Math.max(validFrom, claims.iat - tolerance)
+    validUntil = Math.min(validUntil, claims.iat + settings.maxTokenAge + tolerance)
+  }
+  return { validFrom, validUntil }
+}
+
+function createKeySource(options: VerifierOptions, onKeysRemoved: () => void): KeySource {
+  const given = [options.jwks, options.secret, options.jwksUri].filter((value) => value !== undefined).length
+  if (given > 1) throw new TypeError('tokenguard: give at most one of "jwksUri", "jwks" and "secret"')
+  if (options.secret !== undefined) return new SecretKeySource(settleSecret(options.secret))
+  if (options.jwks !== undefined) return new StaticKeySource(options.jwks)
+  return new RemoteKeySource({
+    ...settleKeySourceLimits(options),
+    issuer: options.jwksUri === undefined ? requireUrl(options.issuer, 'issuer') : options.issuer,
+    jwksUri: options.jwksUri === undefined ? undefined : requireUrl(options.jwksUri, 'jwksUri'),
+    headers: options.fetchHeaders,
+    snapshot: options.keySnapshot,
+    onEvent: options.onEvent,
+    onKeysRemoved,
+  })
+}
