@@ -5,7 +5,7 @@
  * Fastify's error handler (or the application's) answers with the error's status and headers and logs the
  * precise reason.
  */
-import { createVerifier, MissingTokenError, refusalFor, type RouteRequirement, type Verifier } from '@tokenguard/core'
+import { createVerifier, type RouteRequirement, type Verifier } from '@tokenguard/core'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify'
 import type { RouteAuthConfig, TokenguardPluginOptions } from './types.js'
 
@@ -48,15 +48,15 @@ function authenticateHook(verifier: Verifier, requirement: RouteRequirement): on
   }
 }
 
+/**
+ * The decorators' hooks: on a route that already authenticated, only the requirement is applied; on one
+ * that did not (public by configuration, or optional and anonymous), they authenticate first, so that
+ * `{ onRequest: app.requireScopes('x') }` alone protects a route.
+ */
 function authorizeHook(verifier: Verifier, requirement: RouteRequirement): onRequestHookHandler {
-  const challenge = verifier.settings.challenge
   return async function tokenguardAuthorize(request: FastifyRequest, _reply: FastifyReply) {
-    if (request.auth === null) throw new MissingTokenError({ ...challenge, reason: 'missing_token' })
-    try {
-      verifier.authorize(request.auth, requirement)
-    } catch (error) {
-      throw refusalFor(error, challenge)
-    }
+    if (request.auth === null) request.auth = (await verifier.authenticate(request, requirement)) ?? null
+    else verifier.authorize(request.auth, requirement)
   }
 }
 
