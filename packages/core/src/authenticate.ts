@@ -47,21 +47,40 @@ export function compileRequirement(init: RouteRequirementInit = {}): RouteRequir
   })
 }
 
-/** Extracts, verifies and authorizes; resolves `undefined` only for an optional route without a token. */
-export async function authenticateRequest<TClaims extends object>(
+/** How the request layer reaches the token check. */
+export interface TokenChecker<TClaims extends object> {
+  /** The verified result if the token is in the verified-token cache (size already checked). */
+  cached(token: string): AuthContext<TClaims> | undefined
+  /** The full check (size, cache, signature, claims). */
+  verify(token: string): Promise<AuthContext<TClaims>>
+}
+
+/**
+ * Extracts, verifies and authorizes. Answers synchronously whenever no I/O or crypto is needed — a
+ * cached token, a request without a token, a malformed one — and with a Promise otherwise, so that
+ * adapters pay for no promise on the hot path. `undefined` means an optional route without a token.
+ * Synchronous refusals are thrown; asynchronous ones reject.
+ */
+export function authenticateRequest<TClaims extends object>(
   request: RequestLike,
   requirement: RouteRequirement,
   settings: Pick<VerifierSettings, 'challenge' | 'extract'>,
-  verifyToken: (token: string) => Promise<AuthContext<TClaims>>,
-): Promise<AuthContext<TClaims> | undefined> {
+  checker: TokenChecker<TClaims>,
+): AuthContext<TClaims> | undefined | Promise<AuthContext<TClaims> | undefined> {
   const token = extractToken(request, settings.extract)
   if (token === undefined) {
     if (requirement.optional) return undefined
     throw new MissingTokenError({ ...settings.challenge, reason: 'missing_token' })
   }
-  const context = await verifyToken(token)
-  authorize(context, requirement, settings)
-  return context
+  const cached = checker.cached(token)
+  if (cached !== undefined) {
+    authorize(cached, requirement, settings)
+    return cached
+  }
+  return checker.verify(token).then((context) => {
+    authorize(context, requirement, settings)
+    return context
+  })
 }
 
 /** Applies a requirement's scope and claim checks to an already verified token. */

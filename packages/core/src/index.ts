@@ -27,3 +27,23 @@ export type { KeySetSnapshot } from './key-set.js'
 export type { FetchCause, KeySourceEvent, KeySourceEventListener } from './events.js'
 export { discoveryUrls } from './discovery.js'
 export { refusalFor } from './jose-refusal.js'
+export {
+  assertChallengeAdvertises,
+  buildResourceMetadata,
+  RESOURCE_METADATA_SUFFIX,
+  resourceMetadataDefaults,
+  resourceMetadataPath,
+  resourceMetadataResponse,
+  resourceMetadataUrl,
+} from './resource-metadata.js'
+export type { ProtectedResourceMetadata, ResourceMetadataOptions, ResourceMetadataResponse } from './resource-metadata.js'
+export { auth0, cognito, entraId, keycloak, okta } from './presets/index.js'
+export type {
+  Auth0PresetOptions,
+  ClientIdAudienceOptions,
+  CognitoPresetOptions,
+  CognitoVerifierOptions,
+  EntraIdPresetOptions,
+  KeycloakPresetOptions,
+  OktaPresetOptions,
+} from './presets/index.js'

@@ -7,7 +7,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc8725#section-3
  */
 import type { JWTHeaderParameters, JWTPayload } from 'jose'
-import { authenticateRequest, authorize, compileRequirement, type RouteRequirement, type RouteRequirementInit } from './authenticate.js'
+import { authenticateRequest, authorize, compileRequirement, type RouteRequirement, type RouteRequirementInit, type TokenChecker } from './authenticate.js'
 import { InvalidTokenError } from './errors.js'
 import type { RequestLike } from './extract.js'
 import { createIssuerVerifier, type CheckedToken } from './issuer-verifier.js'
@@ -64,6 +64,14 @@ export interface Verifier {
    */
   authenticate<TClaims extends object = Record<string, unknown>>(request: RequestLike, requirement?: RouteRequirement): Promise<AuthContext<TClaims> | undefined>
   /**
+   * {@link Verifier.authenticate} for adapters: the outcome synchronously when it needs no I/O or crypto
+   * (a cached token, no token, a malformed request; refusals are then thrown), else a Promise.
+   */
+  authenticateMaybeSync<TClaims extends object = Record<string, unknown>>(
+    request: RequestLike,
+    requirement?: RouteRequirement,
+  ): AuthContext<TClaims> | undefined | Promise<AuthContext<TClaims> | undefined>
+  /**
    * Applies a compiled requirement's scope and claim checks to an already verified token (for guards that
    * run after authentication).
    */
@@ -106,14 +114,22 @@ export function assembleVerifier(
   check: (token: string) => Promise<CheckedToken>,
   keySource: KeySource,
 ): Verifier {
-  async function verifyToken<TClaims extends object>(token: string): Promise<AuthContext<TClaims>> {
+  function cachedToken<TClaims extends object>(token: string): AuthContext<TClaims> | undefined {
     assertPlausibleToken(token, settings)
-    const cached = cache?.get(token, epochSeconds())
-    if (cached !== undefined) return cached.context as AuthContext<TClaims>
+    return cache?.get(token, epochSeconds())?.context as AuthContext<TClaims> | undefined
+  }
+
+  async function verifyToken<TClaims extends object>(token: string): Promise<AuthContext<TClaims>> {
+    const cached = cachedToken<TClaims>(token)
+    if (cached !== undefined) return cached
     const checked = await check(token)
     cache?.set(token, checked, checked.validFrom, checked.validUntil)
     return checked.context as AuthContext<TClaims>
   }
+
+  const checker = { cached: cachedToken, verify: verifyToken }
+  const authenticateMaybeSync = <TClaims extends object>(request: RequestLike, requirement?: RouteRequirement) =>
+    authenticateRequest<TClaims>(request, requirement ?? DEFAULT_REQUIREMENT, settings, checker as TokenChecker<TClaims>)
 
   return {
     async verify<TClaims extends object>(token: string, requirements?: VerifyRequirements) {
@@ -121,9 +137,10 @@ export function assembleVerifier(
       if (requirements !== undefined) assertScopes(context.scopes, scopeRequirement(requirements.scopes, requirements.anyScopes), settings.challenge)
       return context
     },
-    authenticate<TClaims extends object>(request: RequestLike, requirement?: RouteRequirement) {
-      return authenticateRequest(request, requirement ?? DEFAULT_REQUIREMENT, settings, verifyToken<TClaims>)
+    async authenticate<TClaims extends object>(request: RequestLike, requirement?: RouteRequirement) {
+      return authenticateMaybeSync<TClaims>(request, requirement)
     },
+    authenticateMaybeSync,
     authorize: (context, requirement) => authorize(context, requirement, settings),
     requirement: compileRequirement,
     ready: () => keySource.ready(),

@@ -27,19 +27,27 @@ export interface AuthenticateMiddleware extends RequestHandler {
  * app.listen(3000)
  * ```
  */
+function accept(req: Request, next: NextFunction, auth: AuthContext<AuthClaims> | undefined): void {
+  req.auth = auth
+  next()
+}
+
 export function authenticate(options: AuthenticateOptions): AuthenticateMiddleware {
   const verifier = 'verifier' in options ? options.verifier : createVerifier(options)
   const requirement = verifier.requirement(options)
   const state: RequestState = Object.freeze({ challenge: verifier.settings.challenge, onError: options.onError })
 
-  function accept(req: Request, next: NextFunction, auth: AuthContext<AuthClaims> | undefined): void {
-    req.auth = auth
-    next()
-  }
-
   const middleware = function tokenguardAuthenticate(req: Request, res: Response, next: NextFunction): void {
     rememberState(req, state)
-    verifier.authenticate<AuthClaims>(req, requirement).then(
+    let outcome: AuthContext<AuthClaims> | undefined | Promise<AuthContext<AuthClaims> | undefined>
+    try {
+      outcome = verifier.authenticateMaybeSync<AuthClaims>(req, requirement)
+    } catch (error) {
+      refuse(error, req, res, next, state)
+      return
+    }
+    if (!(outcome instanceof Promise)) return accept(req, next, outcome)
+    outcome.then(
       (auth) => accept(req, next, auth),
       (error: unknown) => refuse(error, req, res, next, state),
     )

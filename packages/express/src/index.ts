@@ -12,3 +12,6 @@ export {
   TokenGuardError,
 } from '@tokenguard/core'
 export type { AuthContext, Verifier, VerifierOptions } from '@tokenguard/core'
+export { protectedResourceMetadata } from './metadata.js'
+export type { ProtectedResourceMetadataHandler, ProtectedResourceMetadataOptions } from './metadata.js'
+export { resourceMetadataPath, resourceMetadataUrl } from '@tokenguard/core'

@@ -5,9 +5,9 @@
  * Fastify's error handler (or the application's) answers with the error's status and headers and logs the
  * precise reason.
  */
-import { createVerifier, type RouteRequirement, type Verifier } from '@tokenguard/core'
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify'
-import type { RouteAuthConfig, TokenguardPluginOptions } from './types.js'
+import { createVerifier, type AuthContext, type RouteRequirement, type Verifier } from '@tokenguard/core'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, RouteOptions } from 'fastify'
+import type { AuthClaims, RouteAuthConfig, TokenguardPluginOptions } from './types.js'
 
 /** Registers tokenguard on `app` (wrapped with fastify-plugin in `index.ts`). */
 export async function tokenguardPlugin(app: FastifyInstance, options: TokenguardPluginOptions): Promise<void> {
@@ -42,10 +42,24 @@ function routeRequirement(route: RouteOptions, verifier: Verifier, requireByDefa
   return verifier.requirement(config)
 }
 
+/** The route hook: synchronous for cached tokens and refusals that need no I/O; async only on a cache miss. */
 function authenticateHook(verifier: Verifier, requirement: RouteRequirement): onRequestHookHandler {
-  return async function tokenguardAuthenticate(request: FastifyRequest) {
-    request.auth = (await verifier.authenticate(request, requirement)) ?? null
+  return function tokenguardAuthenticate(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
+    let outcome: AuthContext<AuthClaims> | undefined | Promise<AuthContext<AuthClaims> | undefined>
+    try {
+      outcome = verifier.authenticateMaybeSync<AuthClaims>(request, requirement)
+    } catch (error) {
+      done(error as Error)
+      return
+    }
+    if (!(outcome instanceof Promise)) return accept(request, done, outcome)
+    outcome.then((auth) => accept(request, done, auth), done)
   }
+}
+
+function accept(request: FastifyRequest, done: HookHandlerDoneFunction, auth: AuthContext<AuthClaims> | undefined): void {
+  request.auth = auth ?? null
+  done()
 }
 
 /**

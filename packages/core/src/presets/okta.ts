@@ -1,0 +1,46 @@
+/**
+ * Okta access tokens from a custom authorization server (API Access Management).
+ *
+ * @see https://developer.okta.com/docs/guides/validate-access-tokens/
+ * @see https://developer.okta.com/docs/concepts/auth-servers/
+ */
+import type { VerifierOptions } from '../options.js'
+import { requireAudience, requireBaseUrl } from './shared.js'
+
+/** Options of {@link okta}. */
+export interface OktaPresetOptions {
+  /**
+   * The custom authorization server's issuer, as Security > API > Authorization Servers shows it:
+   * `https://{yourOktaDomain}/oauth2/default` or `https://{yourOktaDomain}/oauth2/{authorizationServerId}`
+   * (with a custom domain, the custom domain, when clients are set to use it). The org authorization server
+   * (`https://{yourOktaDomain}` without `/oauth2/…`) is refused: its access tokens are meant for Okta's own
+   * APIs and cannot be validated by yours. Required.
+   */
+  issuer: string
+  /** The authorization server's Audience setting (`api://default` for the default server). Required. */
+  audience: string | readonly string[]
+}
+
+const CUSTOM_AUTHORIZATION_SERVER_PATH = /\/oauth2\/[^/]+$/
+
+/**
+ * Verifier options for access tokens of an Okta custom authorization server.
+ *
+ * - Issuer: exactly the configured one; discovery at `{issuer}/.well-known/openid-configuration`, keys at
+ *   `{issuer}/v1/keys`.
+ * - Type: Okta access tokens carry no `typ` header; accepted by the default `lenient` profile.
+ * - Scopes: `scp`, an array. The client is in `cid` (not `client_id`), the user in `uid` and `sub`.
+ * - An ID token is refused: its `aud` is the client id, never the authorization server's audience.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier(okta({ issuer: 'https://example.okta.com/oauth2/default', audience: 'api://default' }))
+ * ```
+ */
+export function okta(options: OktaPresetOptions): VerifierOptions {
+  const issuer = requireBaseUrl(options?.issuer, 'okta', 'issuer')
+  if (issuer !== options.issuer || !CUSTOM_AUTHORIZATION_SERVER_PATH.test(new URL(issuer).pathname)) {
+    throw new TypeError('tokenguard: okta() "issuer" must be a custom authorization server issuer such as https://example.okta.com/oauth2/default (no trailing slash); org authorization server tokens cannot be validated by an API')
+  }
+  return { issuer, audience: requireAudience(options.audience, 'okta'), scopeClaims: ['scp'] }
+}
