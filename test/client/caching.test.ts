@@ -74,12 +74,12 @@ describe('token caching, refresh ahead and single flight', () => {
     const client = createTokenClient(readWrite(shortLived, { refreshJitterDuration: 0 }));
     const before = shortLived.tokenRequestCount();
     const first = await client.getTokenResponse();
-    await delay(1500);
+    await delay(first.obtainedAt + 1500 - Date.now());
     assert.equal((await client.getTokenResponse()).accessToken, first.accessToken, 'still fresh at 1.5 s');
-    await delay(400);
+    await delay(first.obtainedAt + 1850 - Date.now());
     const second = await client.getTokenResponse();
     assert.notEqual(second.accessToken, first.accessToken, 'refreshed inside the window');
-    assert.ok(Date.now() < first.expiresAt, 'refresh happened before the old token expired');
+    assert.ok(second.obtainedAt < first.expiresAt, 'refresh happened before the old token expired');
     assert.equal(shortLived.tokenRequestCount() - before, 2);
   });
 

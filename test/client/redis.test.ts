@@ -24,12 +24,16 @@ describe('Redis token store', () => {
     as = await startAuthServer({ accessTokenTTL: 120 });
     const connect = async () => {
       const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null });
+      let lastError: unknown;
+      r.on('error', (error: unknown) => {
+        lastError = error; // reported below; avoids ioredis' "unhandled error event" noise
+      });
       try {
         await r.connect();
       } catch (error) {
         r.disconnect();
         throw new Error(
-          `Redis is not reachable at ${REDIS_URL} (start redis-server, set REDIS_URL, or set TOKENGUARD_SKIP_REDIS=1 to skip): ${String(error)}`,
+          `Redis is not reachable at ${REDIS_URL} (start redis-server, set REDIS_URL, or set TOKENGUARD_SKIP_REDIS=1 to skip): ${String(lastError ?? error)}`,
         );
       }
       return r;

@@ -104,7 +104,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
     }
   });
 
-  it('timeoutDuration really aborts a hanging request (the server sees the connection close)', async () => {
+  it('timeoutDuration really aborts a hanging request (the server sees the connection close)', { timeout: 5000 }, async () => {
     const closedAfter: number[] = [];
     const hanging = await startServer((req, _res, raw) => {
       // Never answer; note when the client gives up on the connection.
@@ -130,7 +130,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
     }
   });
 
-  it('a timeout also covers a response body that never finishes', async () => {
+  it('a timeout also covers a response body that never finishes', { timeout: 5000 }, async () => {
     const slowBody = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"access_token":'); // …and never ends
@@ -143,7 +143,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
     }
   });
 
-  it('timeouts are retried, then succeed', async () => {
+  it('timeouts are retried, then succeed', { timeout: 5000 }, async () => {
     let seen = 0;
     const gateway = await startServer(async (req, res) => {
       seen += 1;

@@ -10,9 +10,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { createMemoryAdapterFactory } from './memory-adapter.js';
 import type {
-  Adapter,
-  AdapterPayload,
   ClientMetadata,
   Configuration,
   default as ProviderClass,
@@ -104,53 +103,6 @@ async function loadProvider(): Promise<typeof import('oidc-provider')> {
   } finally {
     console.warn = original;
   }
-}
-
-/** Minimal in-memory adapter (avoids oidc-provider's dev-only adapter and its warning). */
-function createMemoryAdapterFactory(): (name: string) => Adapter {
-  const store = new Map<string, { payload: AdapterPayload; expiresAt: number }>();
-  const read = (key: string): AdapterPayload | undefined => {
-    const entry = store.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
-      store.delete(key);
-      return undefined;
-    }
-    return entry.payload;
-  };
-  return (name: string): Adapter => ({
-    async upsert(id, payload, expiresIn) {
-      const expiresAt = expiresIn ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY;
-      store.set(`${name}:${id}`, { payload, expiresAt });
-    },
-    async find(id) {
-      return read(`${name}:${id}`);
-    },
-    async findByUserCode(userCode) {
-      for (const [key, { payload }] of store) {
-        if (key.startsWith(`${name}:`) && payload.userCode === userCode) return read(key);
-      }
-      return undefined;
-    },
-    async findByUid(uid) {
-      for (const [key, { payload }] of store) {
-        if (key.startsWith(`${name}:`) && payload.uid === uid) return read(key);
-      }
-      return undefined;
-    },
-    async consume(id) {
-      const payload = read(`${name}:${id}`);
-      if (payload) payload.consumed = Math.floor(Date.now() / 1000);
-    },
-    async destroy(id) {
-      store.delete(`${name}:${id}`);
-    },
-    async revokeByGrantId(grantId) {
-      for (const [key, { payload }] of store) {
-        if (payload.grantId === grantId) store.delete(key);
-      }
-    },
-  });
 }
 
 async function listen(server: Server, port: number): Promise<number> {
