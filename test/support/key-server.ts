@@ -30,9 +30,12 @@ export type Behaviour =
   | { kind: 'hang' }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'garbage' }
-  | { kind: 'oversized'; bytes: number }
+  /** `sent`, when given, tallies the body bytes the server managed to write before the client gave up. */
+  | { kind: 'oversized'; bytes: number; sent?: { bytes: number } }
   | { kind: 'empty-set' }
   | { kind: 'redirect'; location: string }
+  /** Answers 200 at once, then sends the body one byte per `intervalMs`, never finishing. */
+  | { kind: 'trickle'; intervalMs: number }
 
 export interface KeyServer {
   /** `http://127.0.0.1:PORT` (discovery's `issuer`). */
@@ -45,7 +48,8 @@ export interface KeyServer {
   discoveryBehaviour: Behaviour
   /** `Cache-Control` sent with the JWK Set, if any. */
   cacheControl: string | undefined
-  readonly counts: { discovery: number; rfc8414: number; jwks: number; other: number }
+  /** Requests received per path; `moved` is `/jwks-moved`, which always serves the set (a same-origin redirect target). */
+  readonly counts: { discovery: number; rfc8414: number; jwks: number; other: number; moved: number }
   /** Signs `claims` (merged over sensible access-token defaults) with `key` (default: first published). */
   mint(claims?: JWTPayload, options?: { key?: SigningKey; header?: Partial<JWTHeaderParameters>; omit?: string[] }): Promise<string>
   /** Stops listening (connections refused) until `start()`. */
@@ -70,7 +74,7 @@ export async function startKeyServer(options: { keys?: SigningKey[]; audience?: 
     behaviour: { kind: 'ok' },
     discoveryBehaviour: { kind: 'ok' },
     cacheControl: undefined,
-    counts: { discovery: 0, rfc8414: 0, jwks: 0, other: 0 },
+    counts: { discovery: 0, rfc8414: 0, jwks: 0, other: 0, moved: 0 },
     async mint(claims = {}, mintOptions = {}) {
       const key = mintOptions.key ?? state.published[0]!
       const now = Math.floor(Date.now() / 1000)
@@ -112,9 +116,13 @@ export async function startKeyServer(options: { keys?: SigningKey[]; audience?: 
     } else if (path === '/.well-known/oauth-authorization-server') {
       state.counts.rfc8414++
       answer(res, state.discoveryBehaviour, () => ({ issuer: state.issuer, jwks_uri: state.jwksUri }))
-    } else if (path === '/jwks') {
+    } else if (path === '/jwks' || path === '/.well-known/jwks.json') {
+      // the second path is where Auth0-style clients (e.g. fastify-auth0-verify) look for the set
       state.counts.jwks++
       answer(res, state.behaviour, () => ({ keys: state.published.map((key) => key.publicJwk) }), state.cacheControl)
+    } else if (path === '/jwks-moved') {
+      state.counts.moved++
+      answer(res, { kind: 'ok' }, () => ({ keys: state.published.map((key) => key.publicJwk) }), state.cacheControl)
     } else {
       state.counts.other++
       res.writeHead(404).end()
@@ -153,6 +161,7 @@ function answer(res: ServerResponse, behaviour: Behaviour, body: () => unknown, 
       const pump = (): void => {
         while (sent < behaviour.bytes) {
           sent += chunk.length
+          if (behaviour.sent !== undefined) behaviour.sent.bytes = sent
           if (!res.write(chunk)) return void res.once('drain', pump)
         }
         res.end()
@@ -167,5 +176,13 @@ function answer(res: ServerResponse, behaviour: Behaviour, body: () => unknown, 
     case 'redirect':
       res.writeHead(302, { location: behaviour.location }).end()
       return
+    case 'trickle': {
+      // Headers at once, then a body that never completes: only a total time budget can end it.
+      res.writeHead(200, headers)
+      res.write('{"keys":[')
+      const timer = setInterval(() => res.write(' '), behaviour.intervalMs)
+      res.on('close', () => clearInterval(timer))
+      return
+    }
   }
 }

@@ -31,9 +31,14 @@ export interface RouteRequirement {
   readonly claims: ReadonlyArray<readonly [name: string, check: ClaimCheck]>
 }
 
+const REQUIREMENT_KEYS = new Set(['scopes', 'anyScopes', 'optional', 'claims'])
+
 /** Validates a route requirement once, at route registration. */
 export function compileRequirement(init: RouteRequirementInit = {}): RouteRequirement {
-  if (typeof init !== 'object' || init === null) throw new TypeError('tokenguard: a route requirement must be an object')
+  if (typeof init !== 'object' || init === null || Array.isArray(init)) throw new TypeError('tokenguard: a route requirement must be an object')
+  // A misspelt key ("scope" for "scopes") would silently protect a route with less than intended.
+  const unknown = Object.keys(init).filter((key) => !REQUIREMENT_KEYS.has(key))
+  if (unknown.length > 0) throw new TypeError(`tokenguard: unknown route requirement key(s): ${unknown.join(', ')} (expected ${[...REQUIREMENT_KEYS].join(', ')})`)
   const claims = Object.entries(init.claims ?? {})
   for (const [name, check] of claims) {
     if (!['string', 'number', 'boolean', 'function'].includes(typeof check)) {

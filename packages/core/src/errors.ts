@@ -157,7 +157,7 @@ export class KeysUnavailableError extends TokenGuardError {
   readonly retryAfter: number
 
   constructor(init: RefusalInit, retryAfterSeconds: number) {
-    const retryAfter = Math.max(1, Math.ceil(retryAfterSeconds))
+    const retryAfter = Number.isFinite(retryAfterSeconds) ? Math.max(1, Math.ceil(retryAfterSeconds)) : 1
     super(503, 'temporarily_unavailable', 'The service cannot verify access tokens right now', init, { 'Retry-After': String(retryAfter) }, undefined)
     this.retryAfter = retryAfter
   }

@@ -34,7 +34,8 @@ export interface IssuerVerifier {
 /** Builds the verifier of one issuer; `onKeysRemoved` lets the caller drop cached results. */
 export function createIssuerVerifier(options: VerifierOptions, onKeysRemoved: () => void): IssuerVerifier {
   const settings = settleOptions(options)
-  const keySource = createKeySource(options, onKeysRemoved)
+  const limits = settleKeySourceLimits(options) // validated even when unused, so a typo never hides
+  const keySource = createKeySource(options, limits, onKeysRemoved)
   const joseOptions: JWTVerifyOptions = {
     algorithms: settings.algorithms,
     issuer: settings.issuer,
@@ -76,13 +77,13 @@ function validityWindow(claims: JWTPayload, settings: SettledOptions): { validFr
   return { validFrom, validUntil }
 }
 
-function createKeySource(options: VerifierOptions, onKeysRemoved: () => void): KeySource {
+function createKeySource(options: VerifierOptions, limits: ReturnType<typeof settleKeySourceLimits>, onKeysRemoved: () => void): KeySource {
   const given = [options.jwks, options.secret, options.jwksUri].filter((value) => value !== undefined).length
   if (given > 1) throw new TypeError('tokenguard: give at most one of "jwksUri", "jwks" and "secret"')
   if (options.secret !== undefined) return new SecretKeySource(settleSecret(options.secret))
   if (options.jwks !== undefined) return new StaticKeySource(options.jwks)
   return new RemoteKeySource({
-    ...settleKeySourceLimits(options),
+    ...limits,
     issuer: options.jwksUri === undefined ? requireUrl(options.issuer, 'issuer') : options.issuer,
     jwksUri: options.jwksUri === undefined ? undefined : requireUrl(options.jwksUri, 'jwksUri'),
     headers: options.fetchHeaders,

@@ -25,6 +25,11 @@ export type IssuerResolver = (issuer: string) => IssuerEntry | undefined | Promi
 
 /** Options of a verifier that trusts several issuers. */
 export interface MultiIssuerOptions extends Partial<Omit<VerifierOptions, 'issuer' | 'jwksUri' | 'jwks' | 'secret' | 'keySnapshot'>> {
+  issuer?: never
+  jwksUri?: never
+  jwks?: never
+  secret?: never
+  keySnapshot?: never
   /**
    * The trusted issuers: a list (each entry's options override the top-level ones), or a resolver for
    * open-ended sets such as multi-tenant providers (e.g. Entra ID `…/{tenantid}/v2.0` with a tenant
@@ -39,6 +44,7 @@ type Assemble = (settings: VerifierSettings, cache: TokenCache<CheckedToken> | u
 
 /** Builds a multi-issuer verifier; `assemble` is `verify.ts`' composition (passed in to keep layers acyclic). */
 export function createMultiIssuerVerifier(options: MultiIssuerOptions, assemble: Assemble): Verifier {
+  assertNoSharedKeys(options)
   const request = settleRequestOptions(options)
   const cache = tokenCacheFrom<CheckedToken>(options.tokenCache)
   const { issuers, maxIssuers, ...defaults } = options
@@ -64,6 +70,14 @@ export function createMultiIssuerVerifier(options: MultiIssuerOptions, assemble:
   }
 
   return assemble(settings, cache, check, compositeKeySource(() => [...pick.known.values()]))
+}
+
+// Keys belong to one issuer (RFC 8725 §3.8): at the top level they would be handed to every issuer.
+const PER_ISSUER_ONLY = ['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot'] as const
+
+function assertNoSharedKeys(options: MultiIssuerOptions): void {
+  const misplaced = PER_ISSUER_ONLY.filter((name) => (options as unknown as Record<string, unknown>)[name] !== undefined)
+  if (misplaced.length > 0) throw new TypeError(`tokenguard: with "issuers", ${misplaced.join(', ')} belong in each issuer's entry, not at the top level`)
 }
 
 interface Picker {

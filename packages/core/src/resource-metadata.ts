@@ -5,7 +5,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9728
  */
-import type { SettledOptions } from './options.js'
+import type { VerifierSettings } from './options.js'
 
 /** What goes into the document. Field names are the RFC's, in camelCase. */
 export interface ResourceMetadataOptions {
@@ -117,12 +117,12 @@ export function resourceMetadataUrl(resource: string): string {
 }
 
 /**
- * The document's options a verifier already knows: its issuer as the authorization server, and the token
- * methods it accepts. Explicit options win over these.
+ * The document's options a verifier already knows: its issuers as the authorization servers (none when a
+ * resolver decides which issuers are trusted), and the token methods it accepts. Explicit options win.
  */
-export function resourceMetadataDefaults(settings: Pick<SettledOptions, 'issuer' | 'extract'>): Partial<ResourceMetadataOptions> {
+export function resourceMetadataDefaults(settings: Pick<VerifierSettings, 'issuers' | 'extract'>): Partial<ResourceMetadataOptions> {
   return {
-    authorizationServers: [settings.issuer],
+    ...(settings.issuers.length === 0 ? {} : { authorizationServers: [...settings.issuers] }),
     allowBodyToken: settings.extract.allowBodyToken === true,
     allowQueryToken: settings.extract.allowQueryToken === true,
   }
@@ -132,7 +132,7 @@ export function resourceMetadataDefaults(settings: Pick<SettledOptions, 'issuer'
  * Refuses, at startup, a verifier whose challenges would not point at the document being served: every
  * challenge must carry `resource_metadata="<url>"` (RFC 9728 §5.1, MCP authorization).
  */
-export function assertChallengeAdvertises(settings: Pick<SettledOptions, 'challenge'>, url: string): void {
+export function assertChallengeAdvertises(settings: Pick<VerifierSettings, 'challenge'>, url: string): void {
   if (settings.challenge.resourceMetadata !== url) {
     throw new TypeError(`tokenguard: the verifier's challenges must advertise the resource metadata: create it with resourceMetadata: ${JSON.stringify(url)} (resourceMetadataUrl(resource))`)
   }

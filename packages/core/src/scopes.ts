@@ -18,7 +18,44 @@ export type ScopeClaim = 'scope' | 'scp' | 'permissions' | 'roles' | (string & {
 export function readScopes(claims: Record<string, unknown>, scopeClaims: readonly ScopeClaim[]): ReadonlySet<string> {
   const scopes = new Set<string>()
   for (const name of scopeClaims) addScopes(scopes, claims[name])
-  return scopes
+  return new GrantedScopes(scopes)
+}
+
+/**
+ * A set that cannot be changed, even by a cast: verified results are shared between requests through the
+ * verified-token cache, so a handler that "adds" a scope must not grant it to the next request.
+ */
+class GrantedScopes implements ReadonlySet<string> {
+  readonly #scopes: Set<string>
+
+  constructor(scopes: Set<string>) {
+    this.#scopes = scopes
+  }
+
+  get size(): number {
+    return this.#scopes.size
+  }
+  has(scope: string): boolean {
+    return this.#scopes.has(scope)
+  }
+  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
+    for (const scope of this.#scopes) callback.call(thisArg, scope, scope, this)
+  }
+  entries(): SetIterator<[string, string]> {
+    return this.#scopes.entries()
+  }
+  keys(): SetIterator<string> {
+    return this.#scopes.keys()
+  }
+  values(): SetIterator<string> {
+    return this.#scopes.values()
+  }
+  [Symbol.iterator](): SetIterator<string> {
+    return this.#scopes.values()
+  }
+  toJSON(): string[] {
+    return [...this.#scopes]
+  }
 }
 
 function addScopes(into: Set<string>, value: unknown): void {

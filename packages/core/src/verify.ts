@@ -15,7 +15,7 @@ import type { KeySource } from './key-source.js'
 import { createMultiIssuerVerifier, type MultiIssuerOptions } from './multi-issuer.js'
 import type { VerifierOptions, VerifierSettings } from './options.js'
 import { assertScopes, scopeRequirement } from './scopes.js'
-import { tokenCacheFrom, type TokenCache } from './token-cache.js'
+import { deepFreeze, tokenCacheFrom, type TokenCache } from './token-cache.js'
 
 /** Claims of a JWT access token (RFC 9068 §2.2) plus the scope claims providers use. */
 export interface AccessTokenClaims extends JWTPayload {
@@ -98,7 +98,8 @@ export interface Verifier {
  * ```
  */
 export function createVerifier(options: VerifierOptions | MultiIssuerOptions): Verifier {
-  if (typeof options === 'object' && options !== null && 'issuers' in options && options.issuers !== undefined) {
+  if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: options must be an object')
+  if ('issuers' in options && options.issuers !== undefined) {
     return createMultiIssuerVerifier(options as MultiIssuerOptions, assembleVerifier)
   }
   const single = options as VerifierOptions
@@ -114,6 +115,8 @@ export function assembleVerifier(
   check: (token: string) => Promise<CheckedToken>,
   keySource: KeySource,
 ): Verifier {
+  // Frozen: jose reads the same algorithm and audience lists, so a caller must not be able to widen them.
+  deepFreeze(settings)
   function cachedToken<TClaims extends object>(token: string): AuthContext<TClaims> | undefined {
     assertPlausibleToken(token, settings)
     return cache?.get(token, epochSeconds())?.context as AuthContext<TClaims> | undefined

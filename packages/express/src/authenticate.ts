@@ -34,7 +34,7 @@ function accept(req: Request, next: NextFunction, auth: AuthContext<AuthClaims> 
 
 export function authenticate(options: AuthenticateOptions): AuthenticateMiddleware {
   const verifier = 'verifier' in options ? options.verifier : createVerifier(options)
-  const requirement = verifier.requirement(options)
+  const requirement = verifier.requirement({ scopes: options.scopes, anyScopes: options.anyScopes, optional: options.optional, claims: options.claims })
   const state: RequestState = Object.freeze({ challenge: verifier.settings.challenge, onError: options.onError })
 
   const middleware = function tokenguardAuthenticate(req: Request, res: Response, next: NextFunction): void {

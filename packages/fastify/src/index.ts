@@ -28,3 +28,5 @@ export {
   TokenGuardError,
 } from '@tokenguard/core'
 export type { AuthContext, Verifier, VerifierOptions } from '@tokenguard/core'
+export type { FastifyResourceMetadataOptions, ResourceMetadataPluginOptions } from './metadata.js'
+export { resourceMetadataPath, resourceMetadataUrl } from '@tokenguard/core'

@@ -7,12 +7,13 @@
  */
 import { createVerifier, type AuthContext, type RouteRequirement, type Verifier } from '@tokenguard/core'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, RouteOptions } from 'fastify'
+import { advertiseResourceMetadata, registerResourceMetadata } from './metadata.js'
 import type { AuthClaims, RouteAuthConfig, TokenguardPluginOptions } from './types.js'
 
 /** Registers tokenguard on `app` (wrapped with fastify-plugin in `index.ts`). */
 export async function tokenguardPlugin(app: FastifyInstance, options: TokenguardPluginOptions): Promise<void> {
   if (app.hasDecorator('tokenguard')) throw new Error('tokenguard: the plugin is already registered in this context')
-  const verifier = 'verifier' in options ? options.verifier : createVerifier(options)
+  const verifier = 'verifier' in options ? options.verifier : createVerifier(advertiseResourceMetadata(options))
   const requireByDefault = options.requireByDefault !== false
   const defaultRequirement = verifier.requirement()
   // Bodies are only parsed by preValidation; without body tokens, refuse before parsing anything.
@@ -21,13 +22,17 @@ export async function tokenguardPlugin(app: FastifyInstance, options: Tokenguard
   app.decorateRequest('auth', null)
   app.decorate('tokenguard', verifier)
   app.decorate('requireScopes', (...scopes: string[]) => authorizeHook(verifier, verifier.requirement({ scopes })))
-  app.decorate('requireAnyScope', (...scopes: string[]) => authorizeHook(verifier, verifier.requirement({ anyScopes: scopes })))
+  app.decorate('requireAnyScope', (...scopes: string[]) => {
+    if (scopes.length === 0) throw new TypeError('tokenguard: requireAnyScope needs at least one scope')
+    return authorizeHook(verifier, verifier.requirement({ anyScopes: scopes }))
+  })
   app.decorate('requireClaim', (name: string, check) => authorizeHook(verifier, verifier.requirement({ claims: { [name]: check } })))
 
   app.addHook('onRoute', (route) => {
     const requirement = routeRequirement(route, verifier, requireByDefault, defaultRequirement)
     if (requirement !== undefined) prependHook(route, hookName, authenticateHook(verifier, requirement))
   })
+  if (options.protectedResourceMetadata !== undefined) registerResourceMetadata(app, verifier, options.protectedResourceMetadata)
 
   await warmUp(app, verifier, options.warmup ?? 'await')
 }
@@ -36,10 +41,14 @@ function routeRequirement(route: RouteOptions, verifier: Verifier, requireByDefa
   const config: RouteAuthConfig | undefined = route.config?.auth
   if (config === false) return undefined
   if (config === undefined) return requireByDefault ? fallback : undefined
-  if (typeof config !== 'object' || config === null) {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new TypeError(`tokenguard: config.auth of ${route.method} ${route.url} must be false or an object`)
   }
-  return verifier.requirement(config)
+  try {
+    return verifier.requirement(config)
+  } catch (error) {
+    throw new TypeError(`tokenguard: config.auth of ${route.method} ${route.url}: ${(error as Error).message}`)
+  }
 }
 
 /** The route hook: synchronous for cached tokens and refusals that need no I/O; async only on a cache miss. */

@@ -1,5 +1,6 @@
 import type { AuthContext, ClaimCheck, MultiIssuerOptions, RouteRequirementInit, Verifier, VerifierOptions } from '@tokenguard/core'
 import type { onRequestHookHandler } from 'fastify'
+import type { ResourceMetadataPluginOptions } from './metadata.js'
 
 /**
  * The application's own claims, merged into `request.auth.claims` by module augmentation (nobody needs to
@@ -16,10 +17,11 @@ import type { onRequestHookHandler } from 'fastify'
 export interface AuthClaims {}
 
 /** A route's `config.auth`: `false` opts out; an object sets the requirement. Read once, at registration. */
-export type RouteAuthConfig = false | RouteRequirementInit
+// `& object` keeps Fastify's literal inference from accepting `auth: 'yes'` or `auth: true`.
+export type RouteAuthConfig = false | (RouteRequirementInit & object)
 
 /** Options of the plugin itself, beside the verifier's. */
-export interface PluginOptions {
+export interface PluginOptions extends ResourceMetadataPluginOptions {
   /**
    * Whether routes without `config.auth` require a valid token. Default is `true`: protection is the
    * default, public routes opt out with `config: { auth: false }`.

@@ -1,0 +1,63 @@
+/**
+ * The plugin's `protectedResourceMetadata` option: serves this API's RFC 9728 Protected Resource Metadata
+ * at its path-aware well-known location (a public route), and makes every challenge advertise it in
+ * `resource_metadata`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9728#section-3
+ * @see https://www.rfc-editor.org/rfc/rfc9728#section-5.1
+ */
+import {
+  assertChallengeAdvertises,
+  resourceMetadataDefaults,
+  resourceMetadataResponse,
+  resourceMetadataUrl,
+  type ResourceMetadataOptions,
+  type Verifier,
+} from '@tokenguard/core'
+import type { FastifyInstance } from 'fastify'
+
+/** The document's fields (RFC 9728 §2, camelCased), plus how long clients may cache it. */
+export interface FastifyResourceMetadataOptions extends ResourceMetadataOptions {
+  /** How long clients may cache the document, in milliseconds. Default is 3600000 (1 hour). */
+  cacheMaxAge?: number | undefined
+}
+
+/** The plugin option that turns the metadata endpoint on. */
+export interface ResourceMetadataPluginOptions {
+  /**
+   * Serve Protected Resource Metadata for `resource` at `/.well-known/oauth-protected-resource{path}`
+   * (GET/HEAD, public, with a CORS preflight answer). `authorizationServers` defaults to the verifier's
+   * issuers and the bearer methods to its extraction options. The verifier's challenges then carry
+   * `resource_metadata="<url>"`: set automatically when the plugin creates the verifier, checked at
+   * registration when a `verifier` is passed in. Default is off.
+   */
+  protectedResourceMetadata?: FastifyResourceMetadataOptions | undefined
+}
+
+/**
+ * The verifier options with `resourceMetadata` pointing at the served document, so that every challenge
+ * advertises it. A different `resourceMetadata` given by hand is a configuration error.
+ */
+export function advertiseResourceMetadata<T extends { resourceMetadata?: string | undefined } & ResourceMetadataPluginOptions>(options: T): T {
+  const metadata = options.protectedResourceMetadata
+  if (metadata === undefined) return options
+  const url = resourceMetadataUrl(metadata.resource)
+  if (options.resourceMetadata !== undefined && options.resourceMetadata !== url) {
+    throw new TypeError(`tokenguard: "resourceMetadata" (${options.resourceMetadata}) differs from the served document's URL ${url}`)
+  }
+  return { ...options, resourceMetadata: url }
+}
+
+/** Registers the public metadata route; refuses a verifier whose challenges would not point at it. */
+export function registerResourceMetadata(app: FastifyInstance, verifier: Verifier, options: FastifyResourceMetadataOptions): void {
+  const { cacheMaxAge, ...fields } = options
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
+  const metadata = resourceMetadataResponse({ ...resourceMetadataDefaults(verifier.settings), ...defined } as ResourceMetadataOptions, cacheMaxAge)
+  assertChallengeAdvertises(verifier.settings, metadata.url)
+  // find-my-way reads ":" as a parameter; "::" is a literal colon.
+  const url = metadata.path.replaceAll(':', '::')
+  app.get(url, { config: { auth: false } }, async (_request, reply) => reply.headers(metadata.headers).send(metadata.body))
+  app.options(url, { config: { auth: false } }, async (_request, reply) => {
+    reply.code(204).headers({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, HEAD, OPTIONS', 'access-control-allow-headers': '*', 'access-control-max-age': '86400' }).send()
+  })
+}
