@@ -7,60 +7,53 @@
  *   `http://127.0.0.1:PORT`.
  * - Signing keys are generated at start with jose.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { createMemoryAdapterFactory } from './memory-adapter.js';
-import type {
-  ClientMetadata,
-  Configuration,
-  default as ProviderClass,
-} from 'oidc-provider';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { exportJWK, generateKeyPair, type JWK } from 'jose'
+import { createMemoryAdapterFactory } from './memory-adapter.js'
+import type { ClientMetadata, Configuration, default as ProviderClass } from 'oidc-provider'
 
 export interface AuthServerOptions {
   /** Port to listen on; 0 (default) picks an ephemeral port. */
-  port?: number;
+  port?: number
   /** The default resource indicator / token audience. Default 'https://api.tokenguard.test'. */
-  resource?: string;
+  resource?: string
   /** Access token lifetime in seconds. Default 300. */
-  accessTokenTTL?: number;
+  accessTokenTTL?: number
   /** JWS algorithm of the access-token signing key. Default 'RS256'. */
-  alg?: 'RS256' | 'ES256' | 'PS256' | 'EdDSA';
+  alg?: 'RS256' | 'ES256' | 'PS256' | 'EdDSA'
   /**
    * Further resource indicators the server accepts besides `resource`
    * (they share its scopes). Default none.
    */
-  extraResources?: string[];
+  extraResources?: string[]
   /**
    * Further clients to register, as oidc-provider client metadata
    * (e.g. a private_key_jwt client with `jwks`, or a client without the
    * client_credentials grant). Default none.
    */
-  extraClients?: ClientMetadata[];
+  extraClients?: ClientMetadata[]
 }
 
 export interface ClientCredentialsPair {
-  id: string;
-  secret: string;
+  id: string
+  secret: string
 }
 
 export interface AuthServer {
   /** e.g. http://127.0.0.1:PORT */
-  issuer: string;
-  tokenEndpoint: string;
-  jwksUri: string;
-  resource: string;
-  clients: { readWrite: ClientCredentialsPair; readOnly: ClientCredentialsPair };
+  issuer: string
+  tokenEndpoint: string
+  jwksUri: string
+  resource: string
+  clients: { readWrite: ClientCredentialsPair; readOnly: ClientCredentialsPair }
   /** Gets an access token for one of the built-in clients; throws with the OAuth error otherwise. */
-  requestToken(
-    client: 'readWrite' | 'readOnly',
-    opts?: { scope?: string; resource?: string },
-  ): Promise<string>;
+  requestToken(client: 'readWrite' | 'readOnly', opts?: { scope?: string; resource?: string }): Promise<string>
   /** Number of HTTP requests that reached the token endpoint so far (counted at the socket level). */
-  tokenRequestCount(): number;
+  tokenRequestCount(): number
   /** The underlying oidc-provider instance (e.g. to listen to its events). */
-  provider: ProviderClass;
-  close(): Promise<void>;
+  provider: ProviderClass
+  close(): Promise<void>
 }
 
 /** Error thrown by `requestToken` when the token endpoint answers with an OAuth error. */
@@ -70,22 +63,22 @@ export class AuthServerTokenError extends Error {
     readonly status: number,
     readonly errorDescription?: string,
   ) {
-    super(`token request failed: ${error}${errorDescription ? ` (${errorDescription})` : ''}`);
-    this.name = 'AuthServerTokenError';
+    super(`token request failed: ${error}${errorDescription ? ` (${errorDescription})` : ''}`)
+    this.name = 'AuthServerTokenError'
   }
 }
 
-export const DEFAULT_RESOURCE = 'https://api.tokenguard.test';
-export const SCOPES = ['read:data', 'write:data'] as const;
+export const DEFAULT_RESOURCE = 'https://api.tokenguard.test'
+export const SCOPES = ['read:data', 'write:data'] as const
 
 const READ_WRITE: ClientCredentialsPair = {
   id: 'read-write-client',
   secret: 'rw-secret-with-special/chars+=&%:',
-};
+}
 const READ_ONLY: ClientCredentialsPair = {
   id: 'read-only-client',
   secret: 'read-only-secret-0123456789',
-};
+}
 
 /**
  * Loads oidc-provider. On Node < 22 it prints an "Unsupported runtime" warning
@@ -93,60 +86,60 @@ const READ_ONLY: ClientCredentialsPair = {
  * dropped, only for the duration of the import.
  */
 async function loadProvider(): Promise<typeof import('oidc-provider')> {
-  const original = console.warn;
+  const original = console.warn
   console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].includes('oidc-provider WARNING: Unsupported runtime')) return;
-    original.apply(console, args);
-  };
+    if (typeof args[0] === 'string' && args[0].includes('oidc-provider WARNING: Unsupported runtime')) return
+    original.apply(console, args)
+  }
   try {
-    return await import('oidc-provider');
+    return await import('oidc-provider')
   } finally {
-    console.warn = original;
+    console.warn = original
   }
 }
 
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', reject)
     server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  return (server.address() as AddressInfo).port
 }
 
 export async function startAuthServer(options: AuthServerOptions = {}): Promise<AuthServer> {
-  const resource = options.resource ?? DEFAULT_RESOURCE;
-  const accessTokenTTL = options.accessTokenTTL ?? 300;
-  const alg = options.alg ?? 'RS256';
-  const resources = new Set([resource, ...(options.extraResources ?? [])]);
+  const resource = options.resource ?? DEFAULT_RESOURCE
+  const accessTokenTTL = options.accessTokenTTL ?? 300
+  const alg = options.alg ?? 'RS256'
+  const resources = new Set([resource, ...(options.extraResources ?? [])])
 
-  const { default: Provider, errors } = await loadProvider();
+  const { default: Provider, errors } = await loadProvider()
 
-  const { privateKey } = await generateKeyPair(alg, { extractable: true });
+  const { privateKey } = await generateKeyPair(alg, { extractable: true })
   const signingJwk: JWK = {
     ...(await exportJWK(privateKey)),
     kid: `test-${alg.toLowerCase()}-${Date.now().toString(36)}`,
     alg,
     use: 'sig',
-  };
+  }
 
   // Bind first so the issuer (which must contain the port) is known before
   // the Provider is constructed; requests are routed once it exists.
-  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  let tokenRequests = 0;
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
+  let tokenRequests = 0
   const server = createServer((req, res) => {
-    if (req.method === 'POST' && req.url?.split('?')[0] === '/token') tokenRequests += 1;
+    if (req.method === 'POST' && req.url?.split('?')[0] === '/token') tokenRequests += 1
     if (!handler) {
-      res.statusCode = 503;
-      res.end();
-      return;
+      res.statusCode = 503
+      res.end()
+      return
     }
-    handler(req, res);
-  });
-  const port = await listen(server, options.port ?? 0);
-  const issuer = `http://127.0.0.1:${port}`;
+    handler(req, res)
+  })
+  const port = await listen(server, options.port ?? 0)
+  const issuer = `http://127.0.0.1:${port}`
 
   const clients: ClientMetadata[] = [
     {
@@ -168,7 +161,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       token_endpoint_auth_method: 'client_secret_post',
     },
     ...(options.extraClients ?? []),
-  ];
+  ]
 
   const configuration: Configuration = {
     adapter: createMemoryAdapterFactory(),
@@ -191,7 +184,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resourceIndicator) => {
           if (!resources.has(resourceIndicator)) {
-            throw new errors.InvalidTarget('unknown resource indicator');
+            throw new errors.InvalidTarget('unknown resource indicator')
           }
           return {
             scope: SCOPES.join(' '),
@@ -199,57 +192,54 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
             accessTokenTTL,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg } },
-          };
+          }
         },
       },
     },
     ttl: { ClientCredentials: accessTokenTTL },
-  };
+  }
 
-  const provider = new Provider(issuer, configuration);
-  handler = provider.callback();
+  const provider = new Provider(issuer, configuration)
+  handler = provider.callback()
 
-  const tokenEndpoint = `${issuer}/token`;
-  const jwksUri = `${issuer}/jwks`;
-  const credentials = { readWrite: READ_WRITE, readOnly: READ_ONLY };
+  const tokenEndpoint = `${issuer}/token`
+  const jwksUri = `${issuer}/jwks`
+  const credentials = { readWrite: READ_WRITE, readOnly: READ_ONLY }
 
-  async function requestToken(
-    which: 'readWrite' | 'readOnly',
-    opts: { scope?: string; resource?: string } = {},
-  ): Promise<string> {
-    const client = credentials[which];
-    const body = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (opts.scope !== undefined) body.set('scope', opts.scope);
-    if (opts.resource !== undefined) body.set('resource', opts.resource);
+  async function requestToken(which: 'readWrite' | 'readOnly', opts: { scope?: string; resource?: string } = {}): Promise<string> {
+    const client = credentials[which]
+    const body = new URLSearchParams({ grant_type: 'client_credentials' })
+    if (opts.scope !== undefined) body.set('scope', opts.scope)
+    if (opts.resource !== undefined) body.set('resource', opts.resource)
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
-    };
+    }
     if (which === 'readWrite') {
       // RFC 6749 §2.3.1: form-urlencode id and secret before base64.
-      const enc = (s: string) => new URLSearchParams({ v: s }).toString().slice(2);
-      headers.authorization = `Basic ${Buffer.from(`${enc(client.id)}:${enc(client.secret)}`).toString('base64')}`;
+      const enc = (s: string) => new URLSearchParams({ v: s }).toString().slice(2)
+      headers.authorization = `Basic ${Buffer.from(`${enc(client.id)}:${enc(client.secret)}`).toString('base64')}`
     } else {
-      body.set('client_id', client.id);
-      body.set('client_secret', client.secret);
+      body.set('client_id', client.id)
+      body.set('client_secret', client.secret)
     }
-    const res = await fetch(tokenEndpoint, { method: 'POST', headers, body });
-    const json = (await res.json()) as Record<string, unknown>;
+    const res = await fetch(tokenEndpoint, { method: 'POST', headers, body })
+    const json = (await res.json()) as Record<string, unknown>
     if (!res.ok || typeof json.access_token !== 'string') {
       throw new AuthServerTokenError(
         typeof json.error === 'string' ? json.error : 'unknown_error',
         res.status,
         typeof json.error_description === 'string' ? json.error_description : undefined,
-      );
+      )
     }
-    return json.access_token;
+    return json.access_token
   }
 
   async function close(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections();
-    });
+      server.close((err) => (err ? reject(err) : resolve()))
+      server.closeAllConnections()
+    })
   }
 
   return {
@@ -262,5 +252,5 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     tokenRequestCount: () => tokenRequests,
     provider,
     close,
-  };
+  }
 }

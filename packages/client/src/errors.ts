@@ -24,7 +24,7 @@ export type TokenErrorCode =
   | 'invalid_response'
   /** Issuer discovery failed or the metadata did not match the configured issuer. */
   | 'discovery_error'
-  | (string & {});
+  | (string & {})
 
 const HINTS: Record<string, string> = {
   invalid_client:
@@ -37,90 +37,83 @@ const HINTS: Record<string, string> = {
     'The server does not accept grant_type=client_credentials here: check the token URL and that the grant is enabled on the server and for the client.',
   invalid_grant:
     'The grant was rejected: check the client is allowed to use client credentials and that its credentials and key registration are current.',
-  access_denied:
-    'The server refused the request: check that the client is authorised for the requested audience/resource and scopes.',
-  invalid_request:
-    'The request was malformed or missing a parameter: check audience/resource, scope, extraParams and the token URL.',
-  invalid_target:
-    'The requested audience/resource is unknown or not allowed for this client: check the audience/resource value.',
+  access_denied: 'The server refused the request: check that the client is authorised for the requested audience/resource and scopes.',
+  invalid_request: 'The request was malformed or missing a parameter: check audience/resource, scope, extraParams and the token URL.',
+  invalid_target: 'The requested audience/resource is unknown or not allowed for this client: check the audience/resource value.',
   server_error: 'The authorization server failed; retry later or check its status.',
   temporarily_unavailable: 'The authorization server is temporarily unavailable; retry later.',
-  timeout:
-    'The token endpoint did not answer within timeoutDuration: check the token URL, network path and server health.',
-  network_error:
-    'Could not reach the token endpoint: check the token URL (or issuer), DNS, proxies and TLS.',
-  invalid_response:
-    'The server did not return a usable token response: check the token URL (is it really the token endpoint?).',
-  discovery_error:
-    'Issuer discovery failed: check the issuer URL; it must equal the "issuer" value in the server metadata exactly.',
-};
+  timeout: 'The token endpoint did not answer within timeoutDuration: check the token URL, network path and server health.',
+  network_error: 'Could not reach the token endpoint: check the token URL (or issuer), DNS, proxies and TLS.',
+  invalid_response: 'The server did not return a usable token response: check the token URL (is it really the token endpoint?).',
+  discovery_error: 'Issuer discovery failed: check the issuer URL; it must equal the "issuer" value in the server metadata exactly.',
+}
 
-const GRANT_HINT_PATTERN = /grant[ _-]?type/i;
+const GRANT_HINT_PATTERN = /grant[ _-]?type/i
 
 /** Troubleshooting hint for an error code (and, optionally, its description). */
 export function hintFor(code: string, description?: string): string {
   if (code === 'invalid_request' && description && GRANT_HINT_PATTERN.test(description)) {
     // Some servers (e.g. oidc-provider) answer invalid_request when the client
     // lacks the client_credentials grant.
-    return HINTS.unauthorized_client!;
+    return HINTS.unauthorized_client!
   }
-  return HINTS[code] ?? 'Check the token URL, audience/resource, scopes and client credentials.';
+  return HINTS[code] ?? 'Check the token URL, audience/resource, scopes and client credentials.'
 }
 
-const MAX_DESCRIPTION_LENGTH = 300;
+const MAX_DESCRIPTION_LENGTH = 300
 
 /**
  * Makes server-provided text safe to show: removes control characters,
  * redacts the given secret values and caps the length.
  */
 export function sanitize(text: string, secrets: readonly string[] = []): string {
-  let out = text;
+  let out = text
   for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
+    if (secret.length >= 4) out = out.split(secret).join('[REDACTED]')
   }
   // eslint-disable-next-line no-control-regex
-  out = out.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-  if (out.length > MAX_DESCRIPTION_LENGTH) out = `${out.slice(0, MAX_DESCRIPTION_LENGTH)}…`;
-  return out;
+  out = out.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim()
+  if (out.length > MAX_DESCRIPTION_LENGTH) out = `${out.slice(0, MAX_DESCRIPTION_LENGTH)}…`
+  return out
 }
 
 export interface TokenRequestErrorInit {
-  code: TokenErrorCode;
-  description?: string | undefined;
-  status?: number | undefined;
-  uri?: string | undefined;
-  cause?: unknown;
+  code: TokenErrorCode
+  description?: string | undefined
+  status?: number | undefined
+  uri?: string | undefined
+  cause?: unknown
 }
 
 /** A failed token (or discovery) request. */
 export class TokenRequestError extends Error {
   /** OAuth error code, or one of 'timeout', 'network_error', 'invalid_response', 'discovery_error'. */
-  readonly code: TokenErrorCode;
+  readonly code: TokenErrorCode
   /** Sanitised error_description from the server, if any. */
-  readonly description: string | undefined;
+  readonly description: string | undefined
   /** HTTP status of the final attempt, if a response was received. */
-  readonly status: number | undefined;
+  readonly status: number | undefined
   /** error_uri from the server, if any. */
-  readonly uri: string | undefined;
+  readonly uri: string | undefined
   /** What to check to fix it. */
-  readonly hint: string;
+  readonly hint: string
 
   constructor(init: TokenRequestErrorInit) {
-    const status = init.status === undefined ? '' : ` (HTTP ${init.status})`;
-    const description = init.description ? `: ${init.description}` : '';
-    super(`Token request failed: ${init.code}${status}${description}`, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = 'TokenRequestError';
-    this.code = init.code;
-    this.description = init.description;
-    this.status = init.status;
-    this.uri = init.uri;
-    this.hint = hintFor(init.code, init.description);
+    const status = init.status === undefined ? '' : ` (HTTP ${init.status})`
+    const description = init.description ? `: ${init.description}` : ''
+    super(`Token request failed: ${init.code}${status}${description}`, init.cause === undefined ? undefined : { cause: init.cause })
+    this.name = 'TokenRequestError'
+    this.code = init.code
+    this.description = init.description
+    this.status = init.status
+    this.uri = init.uri
+    this.hint = hintFor(init.code, init.description)
   }
 
   /** Whether retrying the same request might succeed. */
   get retryable(): boolean {
-    if (this.code === 'timeout' || this.code === 'network_error') return true;
-    return this.status !== undefined && (this.status >= 500 || this.status === 429);
+    if (this.code === 'timeout' || this.code === 'network_error') return true
+    return this.status !== undefined && (this.status >= 500 || this.status === 429)
   }
 
   toJSON(): Record<string, unknown> {
@@ -131,6 +124,6 @@ export class TokenRequestError extends Error {
       status: this.status,
       uri: this.uri,
       hint: this.hint,
-    };
+    }
   }
 }

@@ -1,17 +1,10 @@
-export { createTokenClient, type TokenClient } from './token-client.js';
-export type { TokenClientOptions, TokenRequestOverrides } from './options.js';
-export type { RetryOptions } from './retry.js';
-export type { TokenClientLogger, FetchLike } from './http.js';
-export type { ClientAuthMethod, ClientAssertionAlg, PrivateKeyInput } from './client-auth.js';
-export { TokenRequestError, hintFor, type TokenErrorCode } from './errors.js';
-export { createMemoryStore, type CachedToken, type TokenStore } from './store.js';
-export { createRedisStore, type RedisLike, type RedisStoreOptions } from './redis-store.js';
-export { isInvalidTokenChallenge } from './authorized-fetch.js';
-export {
-  auth0,
-  entraId,
-  okta,
-  type Auth0PresetOptions,
-  type EntraIdPresetOptions,
-  type OktaPresetOptions,
-} from './presets.js';
+export { createTokenClient, type TokenClient } from './token-client.js'
+export type { TokenClientOptions, TokenRequestOverrides } from './options.js'
+export type { RetryOptions } from './retry.js'
+export type { TokenClientLogger, FetchLike } from './http.js'
+export type { ClientAuthMethod, ClientAssertionAlg, PrivateKeyInput } from './client-auth.js'
+export { TokenRequestError, hintFor, type TokenErrorCode } from './errors.js'
+export { createMemoryStore, type CachedToken, type TokenStore } from './store.js'
+export { createRedisStore, type RedisLike, type RedisStoreOptions } from './redis-store.js'
+export { isInvalidTokenChallenge } from './authorized-fetch.js'
+export { auth0, entraId, okta, type Auth0PresetOptions, type EntraIdPresetOptions, type OktaPresetOptions } from './presets.js'

@@ -2,17 +2,17 @@
  * Options of `createTokenClient`. Durations are in milliseconds and their
  * names end in `Duration`.
  */
-import type { ClientAssertionAlg, ClientAuthMethod, PrivateKeyInput } from './client-auth.js';
-import type { FetchLike, TokenClientLogger } from './http.js';
-import type { RetryOptions } from './retry.js';
-import type { TokenStore } from './store.js';
+import type { ClientAssertionAlg, ClientAuthMethod, PrivateKeyInput } from './client-auth.js'
+import type { FetchLike, TokenClientLogger } from './http.js'
+import type { RetryOptions } from './retry.js'
+import type { TokenStore } from './store.js'
 
 export interface TokenClientOptions {
   /**
    * The token endpoint URL. Either this or `issuer` is required; when both are
    * given, this one is used and no discovery happens.
    */
-  tokenEndpoint?: string;
+  tokenEndpoint?: string
   /**
    * The authorization server's issuer identifier. When `tokenEndpoint` is not
    * given, the token endpoint is discovered from
@@ -21,94 +21,94 @@ export interface TokenClientOptions {
    * must equal this value exactly. Also usable as the client-assertion
    * audience (see `assertionAudience`).
    */
-  issuer?: string;
+  issuer?: string
   /** The OAuth client ID. Required. */
-  clientId: string;
+  clientId: string
   /**
    * The client secret, for `client_secret_basic` and `client_secret_post`.
    * It is never logged, never included in errors, and not visible through
    * `util.inspect`, `toString` or JSON of the client.
    */
-  clientSecret?: string;
+  clientSecret?: string
   /**
    * Private key for `private_key_jwt`: PEM string, private JWK, KeyObject or
    * CryptoKey.
    */
-  privateKey?: PrivateKeyInput;
+  privateKey?: PrivateKeyInput
   /** `kid` header of client assertions. Default: the JWK's `kid`, if any; else no `kid`. */
-  keyId?: string;
+  keyId?: string
   /** Client-assertion signing algorithm. Default: the JWK's `alg`, else inferred from the key (RSA → RS256, P-256 → ES256, Ed25519 → EdDSA). */
-  alg?: ClientAssertionAlg;
+  alg?: ClientAssertionAlg
   /**
    * `aud` of client assertions: 'token_endpoint' or 'issuer' (requires
    * `issuer`). Default 'token_endpoint'.
    */
-  assertionAudience?: 'token_endpoint' | 'issuer';
+  assertionAudience?: 'token_endpoint' | 'issuer'
   /** Lifetime of each client assertion. Default 60 000 ms (60 s). */
-  assertionLifetimeDuration?: number;
+  assertionLifetimeDuration?: number
   /**
    * How the client authenticates. Default: 'private_key_jwt' when
    * `privateKey` is set, else 'client_secret_basic'.
    */
-  auth?: ClientAuthMethod;
+  auth?: ClientAuthMethod
   /** Scope(s) to request (space-separated string or list). Default: none (the server's default). */
-  scope?: string | readonly string[];
+  scope?: string | readonly string[]
   /** `audience` parameter (Auth0 and similar). Default: not sent. */
-  audience?: string;
+  audience?: string
   /** RFC 8707 `resource` indicator(s). Default: not sent. */
-  resource?: string | readonly string[];
+  resource?: string | readonly string[]
   /**
    * Further token-request parameters. They cannot replace grant_type, client
    * authentication, scope, audience or resource parameters (use those
    * options). Default none.
    */
-  extraParams?: Readonly<Record<string, string>>;
+  extraParams?: Readonly<Record<string, string>>
   /**
    * Request body encoding: 'form' (application/x-www-form-urlencoded, the
    * standard) or 'json' (accepted by Auth0). Default 'form'.
    */
-  bodyFormat?: 'form' | 'json';
+  bodyFormat?: 'form' | 'json'
   /** Where tokens are cached. Default: an in-memory store owned by this client. */
-  store?: TokenStore;
+  store?: TokenStore
   /**
    * Time limit of each HTTP attempt (headers and body); the request is
    * aborted when it passes. Default 10 000 ms (10 s).
    */
-  timeoutDuration?: number;
+  timeoutDuration?: number
   /** Retry policy, or `false` for no retries. Default `{ retries: 2, baseDelayDuration: 200, maxDelayDuration: 5000 }`. */
-  retry?: RetryOptions | false;
+  retry?: RetryOptions | false
   /**
    * How long before expiry a cached token is refreshed. Default: 10 % of the
    * token's lifetime, at most 60 000 ms (60 s).
    */
-  refreshAheadDuration?: number;
+  refreshAheadDuration?: number
   /**
    * Extra random refresh-ahead time, so a fleet does not refresh in lockstep
    * (each client instance picks its own share of it). Default: 5 % of the
    * token's lifetime, at most 5 000 ms (5 s).
    */
-  refreshJitterDuration?: number;
+  refreshJitterDuration?: number
   /**
    * Token lifetime assumed when the response has no `expires_in` and the
    * token is not a JWT with `exp`. Default 60 000 ms (60 s).
    */
-  fallbackLifetimeDuration?: number;
+  fallbackLifetimeDuration?: number
   /** Allow plain-http endpoints on non-loopback hosts (never do this in production). Default false. */
-  allowInsecureHttp?: boolean;
+  allowInsecureHttp?: boolean
   /** fetch implementation used for token and discovery requests. Default: the global `fetch`. */
-  fetch?: FetchLike;
+  fetch?: FetchLike
   /** Logger for debug/warn events; never receives secrets. Default: none. */
-  logger?: TokenClientLogger;
+  logger?: TokenClientLogger
 }
 
 /** Per-call overrides of what token to get. */
 export interface TokenRequestOverrides {
   /** Scope(s) for this token instead of the client's `scope`. */
-  scope?: string | readonly string[];
+  scope?: string | readonly string[]
   /** `audience` for this token instead of the client's `audience`. */
-  audience?: string;
+  audience?: string
   /** `resource` for this token instead of the client's `resource`. */
-  resource?: string | readonly string[];
+  resource?: string | readonly string[]
   /** Skip the cache and fetch a new token. Default false. */
-  forceRefresh?: boolean;
+  forceRefresh?: boolean
 }

@@ -4,13 +4,13 @@
  * Works with an ioredis client (an optional peer dependency); anything with
  * the same get/set/del methods works too.
  */
-import { isCachedToken, type CachedToken, type TokenStore } from './store.js';
+import { isCachedToken, type CachedToken, type TokenStore } from './store.js'
 
 /** The subset of the ioredis client API this store uses. */
 export interface RedisLike {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, mode: 'PX', milliseconds: number): Promise<unknown>;
-  del(key: string): Promise<number>;
+  get(key: string): Promise<string | null>
+  set(key: string, value: string, mode: 'PX', milliseconds: number): Promise<unknown>
+  del(key: string): Promise<number>
 }
 
 export interface RedisStoreOptions {
@@ -19,7 +19,7 @@ export interface RedisStoreOptions {
    * ID, endpoint, scope and audience/resource (never of the secret).
    * Default "tokenguard:token:".
    */
-  prefix?: string;
+  prefix?: string
 }
 
 /**
@@ -30,25 +30,25 @@ export interface RedisStoreOptions {
  * tokens themselves.
  */
 export function createRedisStore(redis: RedisLike, options: RedisStoreOptions = {}): TokenStore {
-  const prefix = options.prefix ?? 'tokenguard:token:';
+  const prefix = options.prefix ?? 'tokenguard:token:'
   return {
     async get(key) {
-      const raw = await redis.get(prefix + key);
-      if (raw === null) return undefined;
-      let value: unknown;
+      const raw = await redis.get(prefix + key)
+      if (raw === null) return undefined
+      let value: unknown
       try {
-        value = JSON.parse(raw);
+        value = JSON.parse(raw)
       } catch {
-        return undefined;
+        return undefined
       }
-      return isCachedToken(value) ? value : undefined;
+      return isCachedToken(value) ? value : undefined
     },
     async set(key: string, value: CachedToken, ttlMs: number) {
-      const ttl = Math.max(1, Math.floor(ttlMs));
-      await redis.set(prefix + key, JSON.stringify(value), 'PX', ttl);
+      const ttl = Math.max(1, Math.floor(ttlMs))
+      await redis.set(prefix + key, JSON.stringify(value), 'PX', ttl)
     },
     async delete(key) {
-      await redis.del(prefix + key);
+      await redis.del(prefix + key)
     },
-  };
+  }
 }

@@ -9,46 +9,46 @@ export interface RetryOptions {
    * most). Only network errors, timeouts, HTTP 5xx and HTTP 429 are retried;
    * OAuth errors (4xx) never are. Default 2.
    */
-  retries?: number;
+  retries?: number
   /**
    * Base delay in milliseconds of the exponential backoff: the n-th retry
    * waits between half and all of `baseDelayDuration * 2^(n-1)`, at random.
    * Default 200 ms.
    */
-  baseDelayDuration?: number;
+  baseDelayDuration?: number
   /**
    * Upper bound in milliseconds of any single wait, including waits asked for
    * by a `Retry-After` header. Default 5000 ms (5 s).
    */
-  maxDelayDuration?: number;
+  maxDelayDuration?: number
 }
 
 export interface ResolvedRetry {
-  retries: number;
-  baseDelayDuration: number;
-  maxDelayDuration: number;
+  retries: number
+  baseDelayDuration: number
+  maxDelayDuration: number
 }
 
 export function resolveRetry(retry: RetryOptions | false | undefined): ResolvedRetry {
-  if (retry === false) return { retries: 0, baseDelayDuration: 0, maxDelayDuration: 0 };
+  if (retry === false) return { retries: 0, baseDelayDuration: 0, maxDelayDuration: 0 }
   const resolved = {
     retries: retry?.retries ?? 2,
     baseDelayDuration: retry?.baseDelayDuration ?? 200,
     maxDelayDuration: retry?.maxDelayDuration ?? 5000,
-  };
+  }
   for (const [name, value] of Object.entries(resolved)) {
     if (!Number.isFinite(value) || value < 0) {
-      throw new TypeError(`retry.${name} must be a non-negative number`);
+      throw new TypeError(`retry.${name} must be a non-negative number`)
     }
   }
-  resolved.retries = Math.floor(resolved.retries);
-  return resolved;
+  resolved.retries = Math.floor(resolved.retries)
+  return resolved
 }
 
 /** Delay before retry number `retryIndex` (0-based), with jitter, capped. */
 export function backoffDelay(retryIndex: number, policy: ResolvedRetry, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayDuration, policy.baseDelayDuration * 2 ** retryIndex);
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  const ceiling = Math.min(policy.maxDelayDuration, policy.baseDelayDuration * 2 ** retryIndex)
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2)
 }
 
 /**
@@ -56,24 +56,24 @@ export function backoffDelay(retryIndex: number, policy: ResolvedRetry, random: 
  * capped at `maxDelayDuration`. Returns undefined when absent or unparsable.
  */
 export function retryAfterDelay(header: string | null, maxDelayDuration: number, now = Date.now()): number | undefined {
-  if (header === null) return undefined;
-  const value = header.trim();
-  let ms: number;
+  if (header === null) return undefined
+  const value = header.trim()
+  let ms: number
   if (/^\d+$/.test(value)) {
-    ms = Number(value) * 1000;
+    ms = Number(value) * 1000
   } else {
-    const date = Date.parse(value);
-    if (Number.isNaN(date)) return undefined;
-    ms = Math.max(0, date - now);
+    const date = Date.parse(value)
+    if (Number.isNaN(date)) return undefined
+    ms = Math.max(0, date - now)
   }
-  return Math.min(ms, maxDelayDuration);
+  return Math.min(ms, maxDelayDuration)
 }
 
 /** Whether an HTTP status is worth retrying. */
 export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status >= 500;
+  return status === 429 || status >= 500
 }
 
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }

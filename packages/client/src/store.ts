@@ -2,46 +2,46 @@
  * Token stores: where cached tokens live. The default is in memory (per
  * process); `createRedisStore` shares tokens between processes.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from 'node:crypto'
 
 /** A cached token response. Times are epoch milliseconds. */
 export interface CachedToken {
-  accessToken: string;
+  accessToken: string
   /** Token type as returned by the server (normally "Bearer"). */
-  tokenType: string;
+  tokenType: string
   /** When the token expires (epoch ms). */
-  expiresAt: number;
+  expiresAt: number
   /** When the token was obtained (epoch ms); `expiresAt - obtainedAt` is its lifetime. */
-  obtainedAt: number;
+  obtainedAt: number
   /** Granted scope, if the server said (else the requested scope, if any). */
-  scope: string | undefined;
+  scope: string | undefined
   /** The full JSON token response as received. */
-  raw: Record<string, unknown>;
+  raw: Record<string, unknown>
 }
 
 /** Storage for cached tokens. Implementations must be safe for concurrent use. */
 export interface TokenStore {
-  get(key: string): Promise<CachedToken | undefined>;
+  get(key: string): Promise<CachedToken | undefined>
   /** Stores `value`; it may be dropped after `ttlMs` milliseconds. */
-  set(key: string, value: CachedToken, ttlMs: number): Promise<void>;
-  delete(key: string): Promise<void>;
+  set(key: string, value: CachedToken, ttlMs: number): Promise<void>
+  delete(key: string): Promise<void>
 }
 
 export interface CacheKeyParts {
-  clientId: string;
+  clientId: string
   /** Token endpoint, or issuer when the endpoint is discovered. */
-  endpoint: string;
-  scope: string | undefined;
-  audience: string | undefined;
-  resource: readonly string[] | undefined;
+  endpoint: string
+  scope: string | undefined
+  audience: string | undefined
+  resource: readonly string[] | undefined
 }
 
 /** Normalises a scope value: de-duplicated, sorted, space separated. */
 export function normalizeScope(scope: string | readonly string[] | undefined): string | undefined {
-  if (scope === undefined) return undefined;
-  const list = (typeof scope === 'string' ? scope.split(' ') : [...scope]).filter(Boolean);
-  if (list.length === 0) return undefined;
-  return [...new Set(list)].sort().join(' ');
+  if (scope === undefined) return undefined
+  const list = (typeof scope === 'string' ? scope.split(' ') : [...scope]).filter(Boolean)
+  if (list.length === 0) return undefined
+  return [...new Set(list)].sort().join(' ')
 }
 
 /**
@@ -55,41 +55,41 @@ export function cacheKey(parts: CacheKeyParts): string {
     normalizeScope(parts.scope) ?? null,
     parts.audience ?? null,
     parts.resource ? [...parts.resource].sort() : null,
-  ]);
-  return createHash('sha256').update(material).digest('base64url');
+  ])
+  return createHash('sha256').update(material).digest('base64url')
 }
 
 /** Default store: a Map in this process, entries dropped after their TTL. */
 export function createMemoryStore(): TokenStore {
-  const entries = new Map<string, { value: CachedToken; expiresAt: number }>();
+  const entries = new Map<string, { value: CachedToken; expiresAt: number }>()
   return {
     async get(key) {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
+      const entry = entries.get(key)
+      if (!entry) return undefined
       if (entry.expiresAt <= Date.now()) {
-        entries.delete(key);
-        return undefined;
+        entries.delete(key)
+        return undefined
       }
-      return entry.value;
+      return entry.value
     },
     async set(key, value, ttlMs) {
       // Drop expired entries now and then so the map does not grow without bound.
       if (entries.size > 1000) {
-        const now = Date.now();
-        for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
+        const now = Date.now()
+        for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k)
       }
-      entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+      entries.set(key, { value, expiresAt: Date.now() + ttlMs })
     },
     async delete(key) {
-      entries.delete(key);
+      entries.delete(key)
     },
-  };
+  }
 }
 
 /** Checks that a stored value has the CachedToken shape (stores may hold foreign data). */
 export function isCachedToken(value: unknown): value is CachedToken {
-  if (value === null || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
+  if (value === null || typeof value !== 'object') return false
+  const v = value as Record<string, unknown>
   return (
     typeof v.accessToken === 'string' &&
     typeof v.tokenType === 'string' &&
@@ -98,5 +98,5 @@ export function isCachedToken(value: unknown): value is CachedToken {
     (v.scope === undefined || typeof v.scope === 'string') &&
     typeof v.raw === 'object' &&
     v.raw !== null
-  );
+  )
 }

@@ -2,118 +2,118 @@
  * The token client: cached client-credentials tokens, refreshed ahead of
  * expiry, one request per cache key at a time (single flight).
  */
-import { resolveSigningKey, formEncode, type ClientAuthConfig } from './client-auth.js';
-import { TokenRequestError } from './errors.js';
-import { authorizedFetch } from './authorized-fetch.js';
-import { discover } from './discovery.js';
-import type { TransportSettings } from './http.js';
-import type { TokenClientOptions, TokenRequestOverrides } from './options.js';
-import { isUsable, shouldRefresh, type RefreshPolicy } from './refresh.js';
-import { resolveRetry } from './retry.js';
-import { cacheKey, createMemoryStore, normalizeScope, type CachedToken, type TokenStore } from './store.js';
-import { requestToken, type TokenRequestSpec } from './token-request.js';
-import { validateOptions, normalizeResource } from './validate.js';
+import { resolveSigningKey, formEncode, type ClientAuthConfig } from './client-auth.js'
+import { TokenRequestError } from './errors.js'
+import { authorizedFetch } from './authorized-fetch.js'
+import { discover } from './discovery.js'
+import type { TransportSettings } from './http.js'
+import type { TokenClientOptions, TokenRequestOverrides } from './options.js'
+import { isUsable, shouldRefresh, type RefreshPolicy } from './refresh.js'
+import { resolveRetry } from './retry.js'
+import { cacheKey, createMemoryStore, normalizeScope, type CachedToken, type TokenStore } from './store.js'
+import { requestToken, type TokenRequestSpec } from './token-request.js'
+import { validateOptions, normalizeResource } from './validate.js'
 
 /** A client for the OAuth 2.0 Client Credentials grant. */
 export interface TokenClient {
   /** The OAuth client ID. */
-  readonly clientId: string;
+  readonly clientId: string
   /** An access token, from the cache when fresh, else from the token endpoint. */
-  getToken(overrides?: TokenRequestOverrides): Promise<string>;
+  getToken(overrides?: TokenRequestOverrides): Promise<string>
   /** Like getToken, but the whole cached token response. */
-  getTokenResponse(overrides?: TokenRequestOverrides): Promise<CachedToken>;
+  getTokenResponse(overrides?: TokenRequestOverrides): Promise<CachedToken>
   /**
    * Drops the cached token for these overrides. With `accessToken`, only if
    * the cached token is that one (so a newer token is kept).
    */
-  invalidate(overrides?: TokenRequestOverrides, accessToken?: string): Promise<void>;
+  invalidate(overrides?: TokenRequestOverrides, accessToken?: string): Promise<void>
   /**
    * fetch with `Authorization: Bearer <token>`. On a 401 whose
    * WWW-Authenticate says error="invalid_token", drops the cached token and
    * retries once with a new one.
    */
-  fetch(input: string | URL | Request, init?: RequestInit, overrides?: TokenRequestOverrides): Promise<Response>;
+  fetch(input: string | URL | Request, init?: RequestInit, overrides?: TokenRequestOverrides): Promise<Response>
 }
 
 /** Time in ms before expiry after which a cached token is no longer handed out when a refresh fails. */
-const EXPIRY_SAFETY_MARGIN = 1_000;
+const EXPIRY_SAFETY_MARGIN = 1_000
 
 interface Target {
-  key: string;
-  scope: string | undefined;
-  audience: string | undefined;
-  resource: readonly string[] | undefined;
+  key: string
+  scope: string | undefined
+  audience: string | undefined
+  resource: readonly string[] | undefined
 }
 
 class TokenClientImpl implements TokenClient {
-  readonly clientId: string;
-  readonly #options: TokenClientOptions;
-  readonly #auth: ClientAuthConfig;
-  readonly #transport: TransportSettings;
-  readonly #store: TokenStore;
-  readonly #policy: RefreshPolicy;
-  readonly #secrets: string[];
-  readonly #inflight = new Map<string, Promise<CachedToken>>();
-  #endpoint: Promise<string> | undefined;
+  readonly clientId: string
+  readonly #options: TokenClientOptions
+  readonly #auth: ClientAuthConfig
+  readonly #transport: TransportSettings
+  readonly #store: TokenStore
+  readonly #policy: RefreshPolicy
+  readonly #secrets: string[]
+  readonly #inflight = new Map<string, Promise<CachedToken>>()
+  #endpoint: Promise<string> | undefined
 
   constructor(options: TokenClientOptions) {
-    const auth = validateOptions(options);
-    this.clientId = options.clientId;
-    this.#options = { ...options };
-    this.#secrets = options.clientSecret ? [options.clientSecret, formEncode(options.clientSecret)] : [];
+    const auth = validateOptions(options)
+    this.clientId = options.clientId
+    this.#options = { ...options }
+    this.#secrets = options.clientSecret ? [options.clientSecret, formEncode(options.clientSecret)] : []
     this.#auth = {
       method: auth,
       clientId: options.clientId,
       clientSecret: options.clientSecret,
       signingKey: auth === 'private_key_jwt' ? resolveSigningKey(options.privateKey!, options.alg, options.keyId) : undefined,
       assertionLifetimeDuration: options.assertionLifetimeDuration ?? 60_000,
-    };
+    }
     this.#transport = {
       fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
       timeoutDuration: options.timeoutDuration ?? 10_000,
       retry: resolveRetry(options.retry),
       logger: options.logger,
-    };
-    this.#store = options.store ?? createMemoryStore();
+    }
+    this.#store = options.store ?? createMemoryStore()
     this.#policy = {
       refreshAheadDuration: options.refreshAheadDuration,
       refreshJitterDuration: options.refreshJitterDuration,
       jitterFactor: Math.random(),
-    };
-    if (options.tokenEndpoint !== undefined) this.#endpoint = Promise.resolve(options.tokenEndpoint);
+    }
+    if (options.tokenEndpoint !== undefined) this.#endpoint = Promise.resolve(options.tokenEndpoint)
   }
 
   async getToken(overrides?: TokenRequestOverrides): Promise<string> {
-    return (await this.getTokenResponse(overrides)).accessToken;
+    return (await this.getTokenResponse(overrides)).accessToken
   }
 
   async getTokenResponse(overrides: TokenRequestOverrides = {}): Promise<CachedToken> {
-    const target = this.#target(overrides);
-    const force = overrides.forceRefresh === true;
+    const target = this.#target(overrides)
+    const force = overrides.forceRefresh === true
     if (!force) {
-      const inflight = this.#inflight.get(target.key);
-      if (inflight) return inflight;
-      const cached = await this.#read(target.key);
-      if (cached && !shouldRefresh(cached, this.#policy)) return cached;
+      const inflight = this.#inflight.get(target.key)
+      if (inflight) return inflight
+      const cached = await this.#read(target.key)
+      if (cached && !shouldRefresh(cached, this.#policy)) return cached
     }
-    return this.#singleFlight(target, force);
+    return this.#singleFlight(target, force)
   }
 
   async invalidate(overrides: TokenRequestOverrides = {}, accessToken?: string): Promise<void> {
-    const { key } = this.#target(overrides);
+    const { key } = this.#target(overrides)
     if (accessToken !== undefined) {
-      const cached = await this.#read(key);
-      if (cached && cached.accessToken !== accessToken) return;
+      const cached = await this.#read(key)
+      if (cached && cached.accessToken !== accessToken) return
     }
-    await this.#store.delete(key);
+    await this.#store.delete(key)
   }
 
   fetch(input: string | URL | Request, init?: RequestInit, overrides?: TokenRequestOverrides): Promise<Response> {
-    return authorizedFetch(this, this.#transport.fetch, input, init, overrides);
+    return authorizedFetch(this, this.#transport.fetch, input, init, overrides)
   }
 
   toString(): string {
-    return `TokenClient(${this.clientId})`;
+    return `TokenClient(${this.clientId})`
   }
 
   toJSON(): Record<string, unknown> {
@@ -122,84 +122,84 @@ class TokenClientImpl implements TokenClient {
       tokenEndpoint: this.#options.tokenEndpoint,
       issuer: this.#options.issuer,
       auth: this.#auth.method,
-    };
+    }
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `TokenClient ${JSON.stringify(this.toJSON())}`;
+    return `TokenClient ${JSON.stringify(this.toJSON())}`
   }
 
   #target(overrides: TokenRequestOverrides): Target {
-    const scope = normalizeScope(overrides.scope ?? this.#options.scope);
-    const audience = overrides.audience ?? this.#options.audience;
-    const resource = normalizeResource(overrides.resource ?? this.#options.resource);
+    const scope = normalizeScope(overrides.scope ?? this.#options.scope)
+    const audience = overrides.audience ?? this.#options.audience
+    const resource = normalizeResource(overrides.resource ?? this.#options.resource)
     const key = cacheKey({
       clientId: this.clientId,
       endpoint: this.#options.tokenEndpoint ?? this.#options.issuer!,
       scope,
       audience,
       resource,
-    });
-    return { key, scope, audience, resource };
+    })
+    return { key, scope, audience, resource }
   }
 
   #singleFlight(target: Target, force: boolean): Promise<CachedToken> {
-    const existing = this.#inflight.get(target.key);
-    if (existing) return existing;
+    const existing = this.#inflight.get(target.key)
+    if (existing) return existing
     const flight = this.#refresh(target, force).finally(() => {
-      this.#inflight.delete(target.key);
-    });
-    this.#inflight.set(target.key, flight);
-    return flight;
+      this.#inflight.delete(target.key)
+    })
+    this.#inflight.set(target.key, flight)
+    return flight
   }
 
   async #refresh(target: Target, force: boolean): Promise<CachedToken> {
-    const previous = await this.#read(target.key);
+    const previous = await this.#read(target.key)
     // Another process sharing the store may have refreshed it meanwhile.
-    if (!force && previous && !shouldRefresh(previous, this.#policy)) return previous;
-    let token: CachedToken;
+    if (!force && previous && !shouldRefresh(previous, this.#policy)) return previous
+    let token: CachedToken
     try {
-      token = await requestToken(await this.#spec(target), this.#transport);
+      token = await requestToken(await this.#spec(target), this.#transport)
     } catch (error) {
       if (!force && previous && isUsable(previous, EXPIRY_SAFETY_MARGIN)) {
         this.#transport.logger?.warn?.('token refresh failed; using the cached token until it expires', {
           clientId: this.clientId,
           code: error instanceof TokenRequestError ? error.code : 'unknown',
           expiresAt: previous.expiresAt,
-        });
-        return previous;
+        })
+        return previous
       }
-      throw error;
+      throw error
     }
     this.#transport.logger?.debug?.('obtained access token', {
       clientId: this.clientId,
       scope: token.scope,
       expiresAt: token.expiresAt,
-    });
+    })
     try {
-      await this.#store.set(target.key, token, token.expiresAt - Date.now());
+      await this.#store.set(target.key, token, token.expiresAt - Date.now())
     } catch (error) {
       this.#transport.logger?.warn?.('could not write the token to the store', {
         error: error instanceof Error ? error.message : String(error),
-      });
+      })
     }
-    return token;
+    return token
   }
 
   async #read(key: string): Promise<CachedToken | undefined> {
     try {
-      return await this.#store.get(key);
+      return await this.#store.get(key)
     } catch (error) {
       this.#transport.logger?.warn?.('could not read the token store; treating as a cache miss', {
         error: error instanceof Error ? error.message : String(error),
-      });
-      return undefined;
+      })
+      return undefined
     }
   }
 
   async #spec(target: Target): Promise<TokenRequestSpec> {
-    const tokenEndpoint = await this.#tokenEndpoint();
-    const options = this.#options;
+    const tokenEndpoint = await this.#tokenEndpoint()
+    const options = this.#options
     return {
       tokenEndpoint,
       assertionAudience: options.assertionAudience === 'issuer' ? options.issuer! : tokenEndpoint,
@@ -211,25 +211,25 @@ class TokenClientImpl implements TokenClient {
       bodyFormat: options.bodyFormat ?? 'form',
       fallbackLifetimeDuration: options.fallbackLifetimeDuration ?? 60_000,
       secrets: this.#secrets,
-    };
+    }
   }
 
   #tokenEndpoint(): Promise<string> {
     if (!this.#endpoint) {
       const pending = discover(this.#options.issuer!, this.#transport, this.#options.allowInsecureHttp === true).then(
         (metadata) => metadata.tokenEndpoint,
-      );
+      )
       // Do not memoise failures: the next call tries again.
       pending.catch(() => {
-        if (this.#endpoint === pending) this.#endpoint = undefined;
-      });
-      this.#endpoint = pending;
+        if (this.#endpoint === pending) this.#endpoint = undefined
+      })
+      this.#endpoint = pending
     }
-    return this.#endpoint;
+    return this.#endpoint
   }
 }
 
 /** Creates a Client Credentials token client. Throws TypeError on invalid options. */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  return new TokenClientImpl(options);
+  return new TokenClientImpl(options)
 }
