@@ -39,16 +39,11 @@ export function compileRequirement(init: RouteRequirementInit = {}): RouteRequir
   // A misspelt key ("scope" for "scopes") would silently protect a route with less than intended.
   const unknown = Object.keys(init).filter((key) => !REQUIREMENT_KEYS.has(key))
   if (unknown.length > 0) throw new TypeError(`tokenguard: unknown route requirement key(s): ${unknown.join(', ')} (expected ${[...REQUIREMENT_KEYS].join(', ')})`)
-  const claims = Object.entries(init.claims ?? {})
-  for (const [name, check] of claims) {
-    if (!['string', 'number', 'boolean', 'function'].includes(typeof check)) {
-      throw new TypeError(`tokenguard: the check for claim ${JSON.stringify(name)} must be a value or a function`)
-    }
-  }
+  const claims = compileClaimChecks(init.claims)
   return Object.freeze({
     scopes: scopeRequirement(asList(init.scopes, 'scopes'), asList(init.anyScopes, 'anyScopes')),
     optional: init.optional === true,
-    claims: Object.freeze(claims),
+    claims,
   })
 }
 
@@ -91,11 +86,30 @@ export function authenticateRequest<TClaims extends object>(
 /** Applies a requirement's scope and claim checks to an already verified token. */
 export function authorize(context: AuthContext<object>, requirement: RouteRequirement, settings: Pick<VerifierSettings, 'challenge'>): void {
   assertScopes(context.scopes, requirement.scopes, settings.challenge)
-  for (const [name, check] of requirement.claims) {
-    if (!claimHolds(context.claims as Record<string, unknown>, name, check)) {
-      throw new InvalidTokenError({ ...settings.challenge, reason: 'claim_requirement_failed', detail: `claim "${name}" does not satisfy the route's requirement` })
+  const failed = firstFailedClaim(context.claims as Record<string, unknown>, requirement.claims)
+  if (failed !== undefined) {
+    throw new InvalidTokenError({ ...settings.challenge, reason: 'claim_requirement_failed', detail: `claim "${failed}" does not satisfy the route's requirement` })
+  }
+}
+
+/** Validates claim checks once, at configuration time. */
+export function compileClaimChecks(claims: Readonly<Record<string, ClaimCheck>> | undefined): ReadonlyArray<readonly [string, ClaimCheck]> {
+  if (claims !== undefined && (typeof claims !== 'object' || claims === null || Array.isArray(claims))) {
+    throw new TypeError('tokenguard: "claims" must be an object of claim name to value or predicate')
+  }
+  const checks = Object.entries(claims ?? {})
+  for (const [name, check] of checks) {
+    if (!['string', 'number', 'boolean', 'function'].includes(typeof check)) {
+      throw new TypeError(`tokenguard: the check for claim ${JSON.stringify(name)} must be a value or a function`)
     }
   }
+  return Object.freeze(checks)
+}
+
+/** The name of the first claim whose check fails, or `undefined` when all hold. */
+export function firstFailedClaim(claims: Readonly<Record<string, unknown>>, checks: ReadonlyArray<readonly [string, ClaimCheck]>): string | undefined {
+  for (const [name, check] of checks) if (!claimHolds(claims, name, check)) return name
+  return undefined
 }
 
 function claimHolds(claims: Readonly<Record<string, unknown>>, name: string, check: ClaimCheck): boolean {

@@ -40,9 +40,7 @@ export type { ProtectedResourceMetadata, ResourceMetadataOptions, ResourceMetada
 export { auth0, cognito, entraId, keycloak, okta } from './presets/index.js'
 export type {
   Auth0PresetOptions,
-  ClientIdAudienceOptions,
   CognitoPresetOptions,
-  CognitoVerifierOptions,
   EntraIdPresetOptions,
   KeycloakPresetOptions,
   OktaPresetOptions,

@@ -6,6 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
+import { firstFailedClaim } from './authenticate.js'
 import { InvalidTokenError } from './errors.js'
 import { refusalFor } from './jose-refusal.js'
 import { SecretKeySource, StaticKeySource, type KeySource } from './key-source.js'
@@ -39,7 +40,7 @@ export function createIssuerVerifier(options: VerifierOptions, onKeysRemoved: ()
   const joseOptions: JWTVerifyOptions = {
     algorithms: settings.algorithms,
     issuer: settings.issuer,
-    audience: settings.audience,
+    ...(settings.audienceClaim === 'aud' ? { audience: settings.audience } : {}),
     clockTolerance: settings.clockTolerance,
     requiredClaims: settings.requiredClaims,
     ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
@@ -52,6 +53,12 @@ export function createIssuerVerifier(options: VerifierOptions, onKeysRemoved: ()
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: 'the "typ" header names another kind of JWT' })
       }
       const claims = payload as AccessTokenClaims
+      assertFiniteTimes(claims, settings)
+      assertAudienceClaim(claims, settings)
+      const failed = firstFailedClaim(claims, settings.claimChecks)
+      if (failed !== undefined) {
+        throw new InvalidTokenError({ ...settings.challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
+      }
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
       return { context, ...validityWindow(claims, settings) }
     } catch (error) {
@@ -60,6 +67,26 @@ export function createIssuerVerifier(options: VerifierOptions, onKeysRemoved: ()
   }
 
   return { settings, keySource, check }
+}
+
+/** `exp: 1e999` parses to `Infinity` — a token that never expires; jose itself never signs one. */
+function assertFiniteTimes(claims: Record<string, unknown>, settings: SettledOptions): void {
+  for (const name of ['exp', 'nbf', 'iat']) {
+    const value = claims[name]
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new InvalidTokenError({ ...settings.challenge, reason: 'claim_invalid', detail: `claim "${name}" is not a finite number` })
+    }
+  }
+}
+
+/** With `audienceClaim` other than `aud` (jose checks `aud`): the named claim must name this API. */
+function assertAudienceClaim(claims: Record<string, unknown>, settings: SettledOptions): void {
+  if (settings.audienceClaim === 'aud') return
+  const value = claims[settings.audienceClaim]
+  const named = typeof value === 'string' ? [value] : Array.isArray(value) ? value : []
+  if (!named.some((audience) => settings.audience.includes(audience as string))) {
+    throw new InvalidTokenError({ ...settings.challenge, reason: 'audience_mismatch', detail: `claim "${settings.audienceClaim}" does not name this API` })
+  }
 }
 
 /**

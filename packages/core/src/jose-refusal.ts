@@ -32,6 +32,7 @@ function reasonFor(error: unknown): RefusalReason {
 
 function claimReason(error: InstanceType<typeof errors.JWTClaimValidationFailed>): RefusalReason {
   if (error.reason === 'missing') return 'claim_missing'
+  if (error.reason === 'invalid') return 'claim_invalid'
   switch (error.claim) {
     case 'iss':
       return 'issuer_mismatch'

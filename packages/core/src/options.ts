@@ -3,6 +3,7 @@
  * verifier is created (wrong options are a `TypeError` at startup, never a surprise at request time).
  */
 import type { JSONWebKeySet } from 'jose'
+import { compileClaimChecks, type ClaimCheck } from './authenticate.js'
 import type { ChallengeContext } from './challenge.js'
 import type { KeySourceEventListener } from './events.js'
 import type { ExtractOptions } from './extract.js'
@@ -32,6 +33,19 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext {
    * RFC 8707). Required.
    */
   audience: string | readonly string[]
+  /**
+   * The claim checked against `audience`. Default is `'aud'` (RFC 9068 §4). Some providers put the
+   * intended recipient elsewhere — Amazon Cognito access tokens carry no `aud`, only `client_id` — and then
+   * the named claim must equal (or, as an array, contain) one of `audience`; it becomes required, and `aud`
+   * is not checked. A mismatch is `audience_mismatch`.
+   */
+  audienceClaim?: 'aud' | 'client_id' | (string & {}) | undefined
+  /**
+   * Claims every token must satisfy, checked after the signature: an expected value (for array claims, a
+   * member) or a predicate `(value, claims) => boolean`. A failure is 401 `invalid_token` with reason
+   * `claim_invalid`. E.g. Cognito's `{ token_use: 'access' }`.
+   */
+  claims?: Readonly<Record<string, ClaimCheck>> | undefined
   /** The issuer's JWK Set URL; skips discovery. */
   jwksUri?: string | undefined
   /** Fixed verification keys (a JWK Set); no network at all. For tests and air-gapped deployments. */
@@ -135,6 +149,8 @@ export interface SettledOptions extends VerifierSettings {
   requiredClaims: string[]
   profile: 'lenient' | 'rfc9068'
   scopeClaims: ScopeClaim[]
+  audienceClaim: string
+  claimChecks: ReadonlyArray<readonly [string, ClaimCheck]>
 }
 
 /** Validates `options` and fills in defaults. */
@@ -146,7 +162,9 @@ export function settleOptions(options: VerifierOptions): SettledOptions {
   const algorithms = settleAlgorithms(options)
   const profile = options.profile ?? 'lenient'
   if (profile !== 'lenient' && profile !== 'rfc9068') throw new TypeError('tokenguard: "profile" must be "lenient" or "rfc9068"')
-  const requiredClaims = new Set(['exp', ...(options.requiredClaims ?? []), ...(profile === 'rfc9068' ? RFC9068_REQUIRED_CLAIMS : [])])
+  const audienceClaim = options.audienceClaim ?? 'aud'
+  if (typeof audienceClaim !== 'string' || audienceClaim === '') throw new TypeError('tokenguard: "audienceClaim" must be a claim name')
+  const requiredClaims = new Set(['exp', ...(audienceClaim === 'aud' ? [] : [audienceClaim]), ...(options.requiredClaims ?? []), ...(profile === 'rfc9068' ? RFC9068_REQUIRED_CLAIMS : [])])
   return {
     ...settleRequestOptions(options),
     issuer,
@@ -158,6 +176,8 @@ export function settleOptions(options: VerifierOptions): SettledOptions {
     requiredClaims: [...requiredClaims],
     profile,
     scopeClaims: [...(options.scopeClaims ?? ['scope'])],
+    audienceClaim,
+    claimChecks: compileClaimChecks(options.claims),
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import type { JWTHeaderParameters, JWTPayload } from 'jose'
 import { authenticateRequest, authorize, compileRequirement, type RouteRequirement, type RouteRequirementInit, type TokenChecker } from './authenticate.js'
+import { isCanonicalCompactJws } from './compact-syntax.js'
 import { InvalidTokenError } from './errors.js'
 import type { RequestLike } from './extract.js'
 import { createIssuerVerifier, type CheckedToken } from './issuer-verifier.js'
@@ -125,6 +126,9 @@ export function assembleVerifier(
   async function verifyToken<TClaims extends object>(token: string): Promise<AuthContext<TClaims>> {
     const cached = cachedToken<TClaims>(token)
     if (cached !== undefined) return cached
+    if (!isCanonicalCompactJws(token)) {
+      throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
+    }
     const checked = await check(token)
     cache?.set(token, checked, checked.validFrom, checked.validUntil)
     return checked.context as AuthContext<TClaims>

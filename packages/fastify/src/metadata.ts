@@ -29,7 +29,8 @@ export interface ResourceMetadataPluginOptions {
    * (GET/HEAD, public, with a CORS preflight answer). `authorizationServers` defaults to the verifier's
    * issuers and the bearer methods to its extraction options. The verifier's challenges then carry
    * `resource_metadata="<url>"`: set automatically when the plugin creates the verifier, checked at
-   * registration when a `verifier` is passed in. Default is off.
+   * registration when a `verifier` is passed in. The route is registered where the plugin is: register it
+   * without a prefix, the well-known location is absolute. Default is off.
    */
   protectedResourceMetadata?: FastifyResourceMetadataOptions | undefined
 }

@@ -4,7 +4,6 @@
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
  */
-import type { ClaimCheck } from '../authenticate.js'
 import type { VerifierOptions } from '../options.js'
 import { requireAudience, requireBaseUrl, requireText } from './shared.js'
 
@@ -22,25 +21,6 @@ export interface CognitoPresetOptions {
    */
   baseUrl?: string | undefined
 }
-
-/**
- * Options the Cognito preset needs from core beyond `audience`, because Cognito access tokens have no
- * `aud`: the app client is in `client_id`, and only `token_use` tells an access token from an ID token.
- * Proposed for `VerifierOptions` (see docs/providers.md); until core reads them a verifier built from
- * this preset refuses every Cognito token, access or ID (it fails closed, never open).
- */
-export interface ClientIdAudienceOptions {
-  /**
-   * The claim checked against `audience`. Default is `'aud'` (RFC 9068 §4); with another claim, `aud` is
-   * not required and the named claim must hold (or, as an array, contain) one of `audience`.
-   */
-  audienceClaim?: 'aud' | 'client_id' | (string & {}) | undefined
-  /** Claims every token must satisfy (same checks as a route's `claims`), refused as `invalid_token`. */
-  claims?: Readonly<Record<string, ClaimCheck>> | undefined
-}
-
-/** What {@link cognito} returns: verifier options plus the pending {@link ClientIdAudienceOptions}. */
-export type CognitoVerifierOptions = VerifierOptions & ClientIdAudienceOptions
 
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
 const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/
@@ -62,7 +42,7 @@ const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/
  * const verifier = createVerifier(cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbCdEfGhI', clientId: '1example23456789' }))
  * ```
  */
-export function cognito(options: CognitoPresetOptions): CognitoVerifierOptions {
+export function cognito(options: CognitoPresetOptions): VerifierOptions {
   const region = requireText(options?.region, 'cognito', 'region')
   const userPoolId = requireText(options.userPoolId, 'cognito', 'userPoolId')
   if (!REGION.test(region)) throw new TypeError('tokenguard: cognito() "region" must be an AWS Region such as "eu-west-1"')
@@ -77,8 +57,7 @@ export function cognito(options: CognitoPresetOptions): CognitoVerifierOptions {
     audience: clientId,
     audienceClaim: 'client_id',
     claims: { token_use: 'access' },
-    // Fails closed on a core that does not know `audienceClaim` yet: an ID token has `aud` = the client
-    // id but no `client_id`, so without this line it would pass a plain `aud` check.
+    // An ID token has `aud` = the client id but no `client_id`: it fails here, before any claim check.
     requiredClaims: ['client_id', 'token_use'],
     scopeClaims: ['scope'],
   }
