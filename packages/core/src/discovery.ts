@@ -30,9 +30,16 @@ export function discoveryUrls(issuer: string): string[] {
  */
 export async function discover(issuer: string, options: FetchJsonOptions): Promise<AuthorizationServerMetadata> {
   const failures: string[] = []
+  // One budget for the whole discovery: a hanging first location must not double the wait.
+  const deadline = Date.now() + options.timeoutDuration
   for (const url of discoveryUrls(issuer)) {
+    const remaining = deadline - Date.now()
+    if (remaining <= 0) {
+      failures.push(`${url}: not tried, the ${options.timeoutDuration} ms budget is spent`)
+      break
+    }
     try {
-      const { body } = await fetchJson(url, options)
+      const { body } = await fetchJson(url, { ...options, timeoutDuration: remaining })
       return validateMetadata(body, issuer)
     } catch (error) {
       failures.push(`${url}: ${error instanceof Error ? error.message : String(error)}`)

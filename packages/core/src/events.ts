@@ -18,7 +18,10 @@ export type KeySourceEvent =
   | { type: 'fetch_failure'; uri: string; durationMs: number; error: string; consecutiveFailures: number; retryAt: number }
   /** The key set changed: key ids added and removed (a re-keyed `kid` counts as both). */
   | { type: 'keys_changed'; added: string[]; removed: string[] }
-  /** Keys past their freshness are being used because refreshing failed; `ageMs` since they were fetched. */
+  /**
+   * Keys past their freshness are in use: a refresh is running (e.g. the first request after an idle
+   * spell) or has failed. Emitted at most once per `cooldownDuration`; `ageMs` since they were fetched.
+   */
   | { type: 'stale_keys_served'; ageMs: number }
   /** An unknown `kid` was refused without fetching, because the last refetch was within the cooldown. */
   | { type: 'cooldown_refusal'; cooldownRemainingMs: number }

@@ -20,6 +20,8 @@ import type { AccessTokenClaims, AuthContext } from './verify.js'
 /** A verified token with the clock window (epoch seconds) in which the result stays valid. */
 export interface CheckedToken {
   context: AuthContext<object>
+  /** The key source that verified it, kept current on cache hits. */
+  keySource: KeySource
   validFrom: number
   validUntil: number
 }
@@ -60,7 +62,7 @@ export function createIssuerVerifier(options: VerifierOptions, onKeysRemoved: ()
         throw new InvalidTokenError({ ...settings.challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
       }
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
-      return { context, ...validityWindow(claims, settings) }
+      return { context, keySource, ...validityWindow(claims, settings) }
     } catch (error) {
       throw refusalFor(error, settings.challenge)
     }

@@ -85,12 +85,17 @@ export function freshnessFor(cacheControl: string | null, cacheMaxAge: number, h
   return Math.min(MAX_CACHE_CONTROL_AGE, Math.max(MIN_CACHE_CONTROL_AGE, seconds * 1000))
 }
 
+const MAX_SNAPSHOT_SKEW = 60_000
+
 /** Reads a snapshot back, or returns `undefined` when it is not one this version wrote. */
 export function parseSnapshot(value: unknown, maxKeys: number): KeySetSnapshot | undefined {
   if (typeof value !== 'object' || value === null) return undefined
   const snapshot = value as Partial<KeySetSnapshot>
   if (snapshot.version !== 1 || typeof snapshot.jwksUri !== 'string') return undefined
   if (!Number.isFinite(snapshot.fetchedAt) || !Number.isFinite(snapshot.freshUntil)) return undefined
+  // A snapshot from the future, or fresh for longer than any response could make it, is not one we wrote.
+  if (snapshot.fetchedAt! > Date.now() + MAX_SNAPSHOT_SKEW) return undefined
+  if (snapshot.freshUntil! < snapshot.fetchedAt! || snapshot.freshUntil! - snapshot.fetchedAt! > MAX_CACHE_CONTROL_AGE) return undefined
   try {
     const jwks = validateKeySet(snapshot.jwks, maxKeys)
     return { version: 1, issuer: snapshot.issuer, jwksUri: snapshot.jwksUri, jwks, fetchedAt: snapshot.fetchedAt!, freshUntil: snapshot.freshUntil! }

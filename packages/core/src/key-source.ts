@@ -13,6 +13,12 @@ export interface KeySource {
   ready(): Promise<void>
   /** Fetches the key set now (single flight with any fetch under way). Static sources do nothing. */
   refresh(): Promise<void>
+  /**
+   * Starts a background refresh if the keys in use are due for one; never waits, never throws. Called on
+   * verified-token cache hits, which skip key lookup, so that traffic made only of cached tokens still
+   * keeps the key set (and so key removals) current.
+   */
+  maintain(): void
   /** A JSON-serialisable snapshot of the current keys, to persist for cold starts; `undefined` if none. */
   export(): KeySetSnapshot | undefined
   /** Loads a snapshot; returns whether it was taken (it must match this source and be newer). */
@@ -29,6 +35,7 @@ export class StaticKeySource implements KeySource {
 
   async ready(): Promise<void> {}
   async refresh(): Promise<void> {}
+  maintain(): void {}
   export(): undefined {
     return undefined
   }
@@ -47,6 +54,7 @@ export class SecretKeySource implements KeySource {
 
   async ready(): Promise<void> {}
   async refresh(): Promise<void> {}
+  maintain(): void {}
   export(): undefined {
     return undefined
   }

@@ -144,6 +144,7 @@ function compositeKeySource(sources: () => IssuerVerifier[]): KeySource {
     },
     ready: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.ready()))),
     refresh: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.refresh()))),
+    maintain: () => sources().forEach((issuer) => issuer.keySource.maintain()),
     export: () => undefined,
     import: () => false,
   }

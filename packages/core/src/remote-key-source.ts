@@ -49,8 +49,8 @@ export class RemoteKeySource implements KeySource {
   readonly #fetchOptions: FetchJsonOptions
   /** `jwks_uri` from discovery; forgotten after a failed fetch so that the next attempt discovers again. */
   #discoveredUri: string | undefined
-  /** `jwks_uri` of an imported snapshot, for re-export before the first fetch. */
-  #importedUri: string | undefined
+  /** Where the keys in use came from (a fetch or an imported snapshot), for export(). */
+  #currentUri: string | undefined
   #current: LoadedKeySet | undefined
   #inflight: Promise<void> | undefined
   #consecutiveFailures = 0
@@ -85,9 +85,15 @@ export class RemoteKeySource implements KeySource {
     await this.#refresh('refresh')
   }
 
+  maintain(): void {
+    const current = this.#current
+    const now = Date.now()
+    if (current !== undefined && now >= refreshPoint(current)) this.#refreshInBackground(now, current)
+  }
+
   export(): KeySetSnapshot | undefined {
     const current = this.#current
-    const jwksUri = this.#options.jwksUri ?? this.#discoveredUri ?? this.#importedUri
+    const jwksUri = this.#currentUri
     if (current === undefined || jwksUri === undefined) return undefined
     return { version: 1, issuer: this.#options.issuer, jwksUri, jwks: current.jwks, fetchedAt: current.fetchedAt, freshUntil: current.freshUntil }
   }
@@ -98,8 +104,8 @@ export class RemoteKeySource implements KeySource {
     const sameSource = this.#options.jwksUri !== undefined ? snapshot.jwksUri === this.#options.jwksUri : snapshot.issuer === this.#options.issuer
     if (!sameSource) return false
     if (this.#current !== undefined && this.#current.fetchedAt >= snapshot.fetchedAt) return false
+    this.#currentUri = snapshot.jwksUri // before #replace: a keys_changed listener may export()
     this.#replace(loadKeySet(snapshot.jwks, snapshot.fetchedAt, snapshot.freshUntil))
-    this.#importedUri = snapshot.jwksUri
     return true
   }
 
@@ -177,6 +183,7 @@ export class RemoteKeySource implements KeySource {
       const jwks = validateKeySet(body, this.#options.maxKeys)
       const maxAge = freshnessFor(cacheControl, this.#options.cacheMaxAge, this.#options.honorCacheControl)
       const fetchedAt = Date.now()
+      this.#currentUri = jwksUri // before #replace: a keys_changed listener may export()
       this.#replace(loadKeySet(jwks, fetchedAt, fetchedAt + maxAge))
       this.#consecutiveFailures = 0
       this.#retryAt = 0
@@ -188,7 +195,7 @@ export class RemoteKeySource implements KeySource {
       this.#retryAt = failedAt + Math.min(this.#options.retryDelay * 2 ** (this.#consecutiveFailures - 1), MAX_RETRY_DELAY)
       emit(this.#options.onEvent, {
         type: 'fetch_failure',
-        uri: this.#discoveredUri ?? uri,
+        uri,
         durationMs: failedAt - started,
         error: error instanceof Error ? error.message : String(error),
         consecutiveFailures: this.#consecutiveFailures,

@@ -27,6 +27,7 @@ interface Entry<T> {
 /** A bounded map from raw token to its verified result, valid for a clock window. */
 export class TokenCache<T extends object> {
   readonly #entries: LRUCache<string, Entry<T>>
+  #generation = 0
 
   constructor(options: TokenCacheOptions = {}) {
     const max = options.max ?? 10_000
@@ -43,14 +44,24 @@ export class TokenCache<T extends object> {
     return undefined
   }
 
-  /** Remembers a verified result for the window `[validFrom, validUntil)`. */
-  set(token: string, value: T, validFrom: number, validUntil: number): void {
-    if (validUntil > validFrom) this.#entries.set(token, { value, validFrom, validUntil })
+  /**
+   * Remembers a verified result for the window `[validFrom, validUntil)`. `generation` is the value of
+   * {@link TokenCache.generation} when verification started: a result whose key left the key set while it
+   * was being verified (a `clear()` in between) is not remembered.
+   */
+  set(token: string, value: T, validFrom: number, validUntil: number, generation: number): void {
+    if (generation === this.#generation && validUntil > validFrom) this.#entries.set(token, { value, validFrom, validUntil })
   }
 
   /** Forgets everything (keys left the key set). */
   clear(): void {
+    this.#generation += 1
     this.#entries.clear()
+  }
+
+  /** Changes with every `clear()`. */
+  get generation(): number {
+    return this.#generation
   }
 
   get size(): number {

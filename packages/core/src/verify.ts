@@ -120,7 +120,10 @@ export function assembleVerifier(
   deepFreeze(settings)
   function cachedToken<TClaims extends object>(token: string): AuthContext<TClaims> | undefined {
     assertPlausibleToken(token, settings)
-    return cache?.get(token, epochSeconds())?.context as AuthContext<TClaims> | undefined
+    const hit = cache?.get(token, epochSeconds())
+    if (hit === undefined) return undefined
+    hit.keySource.maintain() // a hit skips key lookup: keep the key set's lifecycle going all the same
+    return hit.context as AuthContext<TClaims>
   }
 
   async function verifyToken<TClaims extends object>(token: string): Promise<AuthContext<TClaims>> {
@@ -129,8 +132,9 @@ export function assembleVerifier(
     if (!isCanonicalCompactJws(token)) {
       throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
     }
+    const generation = cache?.generation ?? 0
     const checked = await check(token)
-    cache?.set(token, checked, checked.validFrom, checked.validUntil)
+    cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
     return checked.context as AuthContext<TClaims>
   }
 

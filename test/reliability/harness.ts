@@ -1,0 +1,218 @@
+/**
+ * What every reliability scenario runs against: one set of verifier options, used through core
+ * (`verifier.verify`) and through each adapter over real HTTP, with a real key server on 127.0.0.1 as the
+ * identity provider and the key source's events recorded in order.
+ *
+ * Keys are ES256: generating one takes a millisecond where RSA takes a hundred, and scenarios start many
+ * key servers.
+ */
+import { describe } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createVerifier, isTokenGuardError, type KeySourceEvent, type Verifier, type VerifierOptions } from '@tokenguard/core'
+import { ADAPTERS, type AppFactory } from '../support/apps.js'
+import { generateSigningKey, startKeyServer, TEST_AUDIENCE, type KeyServer, type SigningKey } from '../support/key-server.js'
+
+export { sleep }
+
+/** What a caller saw: the status and the response headers (lower-case names). */
+export interface Outcome {
+  status: number
+  headers: Record<string, string>
+}
+
+export interface Refusal {
+  reason: string
+  status: number
+}
+
+/** One way of asking "is this token good?": core directly, or an adapter over HTTP. */
+export interface Target {
+  readonly name: string
+  readonly verifier: Verifier
+  /** Refusals as the operator sees them (core: the thrown error; adapters: their error hooks). */
+  readonly refusals: Refusal[]
+  /** Presents `token` as a bearer token to a route that needs any valid token. */
+  call(token: string): Promise<Outcome>
+  close(): Promise<void>
+}
+
+export type TargetFactory = (options: VerifierOptions) => Promise<Target>
+
+async function startCore(options: VerifierOptions): Promise<Target> {
+  const verifier = createVerifier(options)
+  const refusals: Refusal[] = []
+  return {
+    name: 'core',
+    verifier,
+    refusals,
+    async call(token) {
+      try {
+        await verifier.verify(token)
+        return { status: 200, headers: {} }
+      } catch (error) {
+        if (!isTokenGuardError(error)) throw error
+        refusals.push({ reason: error.reason, status: error.status })
+        return { status: error.status, headers: lowerCased(Object.entries(error.headers)) }
+      }
+    },
+    close: async () => undefined,
+  }
+}
+
+function overHttp(name: string, start: AppFactory): TargetFactory {
+  return async (options) => {
+    const app = await start(options)
+    return {
+      name,
+      verifier: app.verifier,
+      refusals: app.refusals,
+      async call(token) {
+        const response = await fetch(`${app.url}/whoami`, { headers: { authorization: `Bearer ${token}` } })
+        await response.arrayBuffer()
+        return { status: response.status, headers: lowerCased(response.headers.entries()) }
+      },
+      close: () => app.close(),
+    }
+  }
+}
+
+function lowerCased(entries: Iterable<[string, string]>): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of entries) headers[name.toLowerCase()] = value
+  return headers
+}
+
+/** Core first, then Express 5, Express 4 and Fastify: the one table every HTTP-facing scenario runs over. */
+export const TARGETS: ReadonlyArray<{ name: string; start: TargetFactory }> = [
+  { name: 'core', start: startCore },
+  ...ADAPTERS.map((adapter) => ({ name: adapter.name, start: overHttp(adapter.name, adapter.start) })),
+]
+
+/**
+ * Defines the same scenario once per target, the targets side by side: the scenarios mostly wait for time
+ * to pass, and each target has its own key server, so they do not disturb one another.
+ */
+export function acrossTargets(title: string, define: (target: (typeof TARGETS)[number]) => void, concurrency = true): void {
+  describe(title, { concurrency }, () => {
+    for (const target of TARGETS) describe(target.name, () => define(target))
+  })
+}
+
+/** The core target alone, for scenarios about the key source itself rather than HTTP answers. */
+export const CORE = TARGETS[0]!
+
+/** Key source events in the order they were emitted, each with the time it was received. */
+export class EventLog {
+  readonly entries: Array<{ at: number; event: KeySourceEvent }> = []
+  readonly onEvent = (event: KeySourceEvent): void => void this.entries.push({ at: Date.now(), event })
+
+  of<T extends KeySourceEvent['type']>(type: T): Array<Extract<KeySourceEvent, { type: T }>> {
+    return this.entries.map((entry) => entry.event).filter((event): event is Extract<KeySourceEvent, { type: T }> => event.type === type)
+  }
+
+  /** Event types in order, e.g. to assert a sequence. */
+  types(): string[] {
+    return this.entries.map((entry) => entry.event.type)
+  }
+}
+
+/**
+ * Small durations so that the suite runs in seconds: each scenario overrides what it is about.
+ * cacheMaxAge is long so that no refresh happens unless a scenario asks for one; timeoutDuration is long
+ * enough that a busy machine never turns a healthy key server into a timeout (the timeout scenarios set
+ * their own).
+ */
+export const FAST: Partial<VerifierOptions> = Object.freeze({ cacheMaxAge: 60_000, cooldownDuration: 200, retryDelay: 50, timeoutDuration: 2000 })
+
+/** A key server, a target in front of it, and the events of the target's key source. */
+export interface Rig {
+  server: KeyServer
+  target: Target
+  log: EventLog
+  /** The key the server signs with (its first published key). */
+  key: SigningKey
+  close(): Promise<void>
+}
+
+/** Starts a key server with one ES256 key and a target configured by discovery from it. */
+export async function rig(start: TargetFactory, overrides: Partial<VerifierOptions> = {}): Promise<Rig> {
+  const key = await generateSigningKey('ES256')
+  const server = await startKeyServer({ keys: [key] })
+  const log = new EventLog()
+  const target = await start({ issuer: server.issuer, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent, ...overrides })
+  return {
+    server,
+    target,
+    log,
+    key,
+    async close() {
+      await target.close()
+      await server.close()
+    },
+  }
+}
+
+/** A correctly signed token whose `kid` is not in the key server's set. */
+export async function tokenWithUnknownKid(server: KeyServer, kid = `unknown-${Math.random().toString(36).slice(2)}`): Promise<string> {
+  strangerKey ??= generateSigningKey('ES256', 'stranger')
+  return server.mint({}, { key: await strangerKey, header: { kid } })
+}
+let strangerKey: Promise<SigningKey> | undefined
+
+/** Runs `count` calls of `task` at once. */
+export function burst<T>(count: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: count }, (_, index) => task(index)))
+}
+
+/** Runs `count` calls of `task`, at most `width` at a time. */
+export async function flood<T>(count: number, width: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count)
+  let next = 0
+  const lane = async (): Promise<void> => {
+    for (let index = next++; index < count; index = next++) results[index] = await task(index)
+  }
+  await Promise.all(Array.from({ length: Math.min(width, count) }, lane))
+  return results
+}
+
+/** Status code → how many outcomes had it, e.g. `{ 200: 100 }`. */
+export function tally(outcomes: readonly Outcome[]): Record<number, number> {
+  const counts: Record<number, number> = {}
+  for (const { status } of outcomes) counts[status] = (counts[status] ?? 0) + 1
+  return counts
+}
+
+/** Waits until the epoch-millisecond instant `at`. */
+export function sleepUntil(at: number): Promise<void> {
+  return sleep(Math.max(0, at - Date.now()))
+}
+
+/** Polls `condition` every 10 ms; fails after `timeoutMs` (bounded: a broken scenario must not hang the suite). */
+export async function until(condition: () => boolean, what: string, timeoutMs = 4000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await sleep(10)
+  }
+}
+
+/** The refusals a target recorded while `run` ran (exact when `run` makes sequential calls). */
+export async function refusalsDuring<T>(target: Target, run: () => Promise<T>): Promise<{ result: T; refusals: Refusal[] }> {
+  const before = target.refusals.length
+  const result = await run()
+  return { result, refusals: target.refusals.slice(before) }
+}
+
+/** When the key set in use stops being fresh (epoch ms), or fails if there is none. */
+export function freshUntil(target: Target): number {
+  const snapshot = target.verifier.keySource.export()
+  if (snapshot === undefined) throw new Error(`${target.name}: no key set to read the freshness of`)
+  return snapshot.freshUntil
+}
+
+/** When the key set in use was fetched (epoch ms). */
+export function fetchedAt(target: Target): number {
+  const snapshot = target.verifier.keySource.export()
+  if (snapshot === undefined) throw new Error(`${target.name}: no key set`)
+  return snapshot.fetchedAt
+}

@@ -1,0 +1,50 @@
+/**
+ * Single flight: however many requests arrive together, the key server sees one discovery and one key set
+ * request — on a cold cache, when the set goes stale (background refresh) and when it is too old to use
+ * (blocking refetch).
+ */
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { acrossTargets, burst, CORE, fetchedAt, freshUntil, rig, sleepUntil, tally, until } from './harness.js'
+
+describe('single flight', { concurrency: true }, () => {
+  acrossTargets('on a cold cache and once stale', (target) => {
+    test('100 concurrent requests on a cold cache: one discovery, one key set fetch; once stale: one refresh', async (t) => {
+      // cacheMaxAge leaves the 100 cold answers 800 ms (80 %) before any refresh could start, even with the
+      // four targets bursting at once on two cores
+      const { server, target: api, log, close } = await rig(target.start, { cacheMaxAge: 1000 })
+      t.after(close)
+      const token = await server.mint()
+
+      assert.deepEqual(tally(await burst(100, () => api.call(token))), { 200: 100 })
+      assert.equal(server.counts.discovery, 1, 'discovery requests')
+      assert.equal(server.counts.jwks, 1, 'key set requests')
+      assert.deepEqual(log.of('fetch_start').map((event) => event.cause), ['cold'])
+
+      await sleepUntil(freshUntil(api) + 10)
+      // a token the verified-token cache has not seen, so that every request reaches the key source
+      const another = await server.mint()
+      assert.deepEqual(tally(await burst(100, () => api.call(another))), { 200: 100 }, 'stale keys answer while refreshing')
+      await until(() => log.of('fetch_success').length === 2, 'the background refresh to finish')
+      assert.equal(server.counts.jwks, 2, 'one refresh for 100 stale requests')
+      assert.equal(server.counts.discovery, 1, 'the discovered jwks_uri is reused')
+      assert.deepEqual(log.of('fetch_start').map((event) => event.cause), ['cold', 'refresh'])
+    })
+  })
+
+  describe('single flight beyond maxStaleDuration (core)', () => {
+    test('100 concurrent requests with keys too old to use wait on one blocking refetch', async (t) => {
+      const { server, target: api, log, close } = await rig(CORE.start, { cacheMaxAge: 200, maxStaleDuration: 400 })
+      t.after(close)
+      assert.equal((await api.call(await server.mint())).status, 200)
+      const another = await server.mint()
+      await sleepUntil(fetchedAt(api) + 400 + 10)
+
+      assert.deepEqual(tally(await burst(100, () => api.call(another))), { 200: 100 })
+      assert.equal(server.counts.jwks, 2)
+      assert.equal(server.counts.discovery, 1)
+      assert.deepEqual(log.of('fetch_start').map((event) => event.cause), ['cold', 'expired'])
+      assert.equal(log.of('stale_keys_served').length, 0, 'keys past maxStaleDuration are not served at all')
+    })
+  })
+})

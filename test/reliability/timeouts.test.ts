@@ -1,0 +1,69 @@
+/**
+ * `timeoutDuration` really aborts: a key server that hangs forever — on discovery, on the key set, or in
+ * the middle of a body it trickles out a byte at a time — costs a request a bounded wait, then a 503.
+ *
+ * These are timed assertions because the behaviour is about time; the margins are wide for a busy 2-core
+ * machine (the hangs never end by themselves, so any finite answer proves the abort).
+ */
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { Behaviour, KeyServer } from '../support/key-server.js'
+import { CORE, rig, TARGETS, type TargetFactory } from './harness.js'
+
+const TIMEOUT = 500
+
+interface Stall {
+  name: string
+  apply(server: KeyServer): void
+}
+
+const STALLS: Stall[] = [
+  { name: 'hanging key set', apply: (server) => void (server.behaviour = { kind: 'hang' }) },
+  { name: 'key set body trickled one byte per 50 ms', apply: (server) => void (server.behaviour = { kind: 'trickle', intervalMs: 50 } satisfies Behaviour) },
+  { name: 'hanging discovery', apply: (server) => void (server.discoveryBehaviour = { kind: 'hang' }) },
+]
+
+/** Cold start against a stalled key server: the answer and how long it took. */
+async function coldStartAgainst(start: TargetFactory, stall: Stall) {
+  const r = await rig(start, { timeoutDuration: TIMEOUT })
+  const token = await r.server.mint()
+  stall.apply(r.server)
+  const started = Date.now()
+  const outcome = await r.target.call(token)
+  const elapsed = Date.now() - started
+  return { ...r, outcome, elapsed }
+}
+
+describe('timeoutDuration really aborts', { concurrency: true }, () => {
+  for (const stall of STALLS) {
+    // Targets side by side: each is only waiting.
+    describe(`timeoutDuration bounds a ${stall.name}`, { concurrency: true }, () => {
+      for (const target of TARGETS) {
+        test(`${target.name}: 503 after a bounded wait`, async (t) => {
+          const { outcome, elapsed, log, close } = await coldStartAgainst(target.start, stall)
+          t.after(close)
+          assert.equal(outcome.status, 503)
+          assert.match(outcome.headers['retry-after'] ?? '', /^[1-9]\d*$/)
+          assert.match(log.of('fetch_failure')[0]?.error ?? '', /timed out/)
+          assert.ok(elapsed >= TIMEOUT * 0.9, `${elapsed} ms: it waited for the timeout, it did not fail for another reason`)
+          // one timeoutDuration per request made; discovery may make two (see the test below)
+          assert.ok(elapsed < TIMEOUT * 4, `${elapsed} ms: ended, well before a hang that never ends`)
+          t.diagnostic(`${stall.name}: 503 after ${elapsed} ms (timeoutDuration ${TIMEOUT} ms)`)
+        })
+      }
+    })
+  }
+
+  describe('timeoutDuration is the budget of a fetch, whatever fails (core)', { concurrency: true }, () => {
+    for (const stall of STALLS) {
+      // Fails today for 'hanging discovery': see docs/reliability.md "Known gaps". A discovery that times
+      // out at the OpenID location is retried at the RFC 8414 location with a fresh budget: 2 × timeoutDuration.
+      test(`${stall.name}: the cold request ends in about one timeoutDuration`, async (t) => {
+        const { elapsed, server, close } = await coldStartAgainst(CORE.start, stall)
+        t.after(close)
+        t.diagnostic(`${elapsed} ms; discovery requests: ${server.counts.discovery} OpenID + ${server.counts.rfc8414} RFC 8414`)
+        assert.ok(elapsed < TIMEOUT * 1.6, `${elapsed} ms for a timeoutDuration of ${TIMEOUT} ms`)
+      })
+    }
+  })
+})
