@@ -4,7 +4,7 @@
  * into a response.
  */
 import { InvalidTokenError, MissingTokenError } from './errors.js'
-import { extractToken, type RequestLike } from './extract.js'
+import { assertTokenSyntax, extractCandidate, type RequestLike } from './extract.js'
 import type { VerifierSettings } from './options.js'
 import { assertScopes, scopeRequirement, type ScopeRequirement } from './scopes.js'
 import type { AuthContext } from './verify.js'
@@ -67,7 +67,7 @@ export function authenticateRequest<TClaims extends object>(
   settings: Pick<VerifierSettings, 'challenge' | 'extract'>,
   checker: TokenChecker<TClaims>,
 ): AuthContext<TClaims> | undefined | Promise<AuthContext<TClaims> | undefined> {
-  const token = extractToken(request, settings.extract)
+  const token = extractCandidate(request, settings.extract)
   if (token === undefined) {
     if (requirement.optional) return undefined
     throw new MissingTokenError({ ...settings.challenge, reason: 'missing_token' })
@@ -77,6 +77,7 @@ export function authenticateRequest<TClaims extends object>(
     authorize(cached, requirement, settings)
     return cached
   }
+  assertTokenSyntax(token, settings.extract)
   return checker.verify(token).then((context) => {
     authorize(context, requirement, settings)
     return context

@@ -51,6 +51,17 @@ const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded'
  *   malformed or repeated, or more than one method is used (RFC 6750 §2: "MUST NOT use more than one").
  */
 export function extractToken(request: RequestLike, options: ExtractOptions = {}): string | undefined {
+  const token = extractCandidate(request, options)
+  if (token !== undefined) assertTokenSyntax(token, options)
+  return token
+}
+
+/**
+ * {@link extractToken} without the final b64token check of the `Authorization` header's token, for the
+ * request layer: a token found in the verified-token cache passed that check when it was first seen, so
+ * the check only runs (through {@link assertTokenSyntax}) on a cache miss.
+ */
+export function extractCandidate(request: RequestLike, options: ExtractOptions = {}): string | undefined {
   const fromHeader = tokenFromAuthorization(headerValue(request.headers, 'authorization'), options)
   const fromQuery = options.allowQueryToken ? tokenFromQuery(request, options) : undefined
   const fromBody = options.allowBodyToken ? tokenFromBody(request, options) : undefined
@@ -71,8 +82,13 @@ function tokenFromAuthorization(value: string | string[] | undefined, context: C
     return undefined // another scheme (Basic, DPoP, …): not bearer credentials, so none for us
   }
   const token = value.slice(space + 1).replace(/^ +/, '')
-  if (space === -1 || !B64TOKEN.test(token)) throw malformedHeader(context, 'Authorization header is not "Bearer <token>"')
+  if (space === -1 || token === '') throw malformedHeader(context, 'Authorization header is not "Bearer <token>"')
   return token
+}
+
+/** Throws `invalid_request` unless `token` has RFC 6750's b64token syntax. */
+export function assertTokenSyntax(token: string, context: ChallengeContext): void {
+  if (!B64TOKEN.test(token)) throw malformedHeader(context, 'Authorization header is not "Bearer <token>"')
 }
 
 function repeatedAuthorization(values: string[], context: ChallengeContext): string | undefined {

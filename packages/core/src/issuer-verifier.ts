@@ -9,7 +9,7 @@ import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
 import { firstFailedClaim } from './authenticate.js'
 import { InvalidTokenError } from './errors.js'
 import { refusalFor } from './jose-refusal.js'
-import { SecretKeySource, StaticKeySource, type KeySource } from './key-source.js'
+import { LocalKeySource, type KeySource } from './key-source.js'
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
@@ -109,8 +109,8 @@ function validityWindow(claims: JWTPayload, settings: SettledOptions): { validFr
 function createKeySource(options: VerifierOptions, limits: ReturnType<typeof settleKeySourceLimits>, onKeysRemoved: () => void): KeySource {
   const given = [options.jwks, options.secret, options.jwksUri].filter((value) => value !== undefined).length
   if (given > 1) throw new TypeError('tokenguard: give at most one of "jwksUri", "jwks" and "secret"')
-  if (options.secret !== undefined) return new SecretKeySource(settleSecret(options.secret))
-  if (options.jwks !== undefined) return new StaticKeySource(options.jwks)
+  if (options.secret !== undefined) return LocalKeySource.fromSecret(settleSecret(options.secret))
+  if (options.jwks !== undefined) return LocalKeySource.fromJwks(options.jwks)
   return new RemoteKeySource({
     ...limits,
     issuer: options.jwksUri === undefined ? requireUrl(options.issuer, 'issuer') : options.issuer,

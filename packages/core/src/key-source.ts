@@ -2,7 +2,7 @@
  * Where verification keys come from. One key source per issuer (RFC 8725 §3.8: keys are never pooled
  * across issuers). Remote sources live in `remote-key-source.ts`; the two local kinds are here.
  */
-import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
+import { createLocalJWKSet, type CryptoKey, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
 import type { KeySetSnapshot } from './key-set.js'
 
 /** What the verifier needs from a key source. */
@@ -25,31 +25,40 @@ export interface KeySource {
   import(snapshot: unknown): boolean
 }
 
-/** Keys given in the configuration (`jwks` option): for tests, air-gapped deployments, pinned keys. */
-export class StaticKeySource implements KeySource {
+const HMAC_HASHES: Readonly<Record<string, string>> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' }
+
+/**
+ * Keys that never change and need no network: fixed keys (`jwks` option) for tests, air-gapped
+ * deployments and pinned keys, or a shared secret (`secret` option, HS*; the JWKS path is then off).
+ */
+export class LocalKeySource implements KeySource {
   readonly getKey: JWTVerifyGetKey
 
-  constructor(jwks: JSONWebKeySet) {
-    this.getKey = createLocalJWKSet(jwks)
+  private constructor(getKey: JWTVerifyGetKey) {
+    this.getKey = getKey
   }
 
-  async ready(): Promise<void> {}
-  async refresh(): Promise<void> {}
-  maintain(): void {}
-  export(): undefined {
-    return undefined
+  /** A source over a fixed JWK Set. */
+  static fromJwks(jwks: JSONWebKeySet): LocalKeySource {
+    return new LocalKeySource(createLocalJWKSet(jwks))
   }
-  import(): boolean {
-    return false
-  }
-}
 
-/** A shared secret for HS256/384/512 (`secret` option); the JWKS path is off. */
-export class SecretKeySource implements KeySource {
-  readonly getKey: JWTVerifyGetKey
-
-  constructor(secret: Uint8Array) {
-    this.getKey = async () => secret
+  /**
+   * A source that answers every token with the shared secret, imported once per HMAC algorithm: jose
+   * would otherwise import raw bytes on every verification.
+   */
+  static fromSecret(secret: Uint8Array): LocalKeySource {
+    const imported = new Map<string, Promise<CryptoKey>>()
+    return new LocalKeySource(async ({ alg }) => {
+      const hash = HMAC_HASHES[alg]
+      if (hash === undefined) return secret // not an HMAC algorithm: jose refuses it against the allowlist
+      let key = imported.get(alg)
+      if (key === undefined) {
+        key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash }, false, ['verify']) as Promise<CryptoKey>
+        imported.set(alg, key)
+      }
+      return key
+    })
   }
 
   async ready(): Promise<void> {}

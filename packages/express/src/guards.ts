@@ -30,8 +30,9 @@ function guard(requirement: RouteRequirement, name: string): RequestHandler {
   const handler = (req: Request, res: Response, next: NextFunction): void => {
     const state = stateOf(req)
     try {
-      if (req.auth === undefined) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
-      authorize(req.auth, requirement, state)
+      const auth = req.auth
+      if (auth === undefined) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
+      authorize(auth, requirement, state)
     } catch (error) {
       refuse(error, req, res, next, state)
       return

@@ -1,0 +1,39 @@
+/**
+ * Before a variant is measured, it must prove that it checks what it claims to: a good token passes, and
+ * for protected variants a missing token, a token signed by another key, one for another audience and one
+ * without the scope are refused. A variant that lets a bad token through would win any benchmark.
+ */
+import type { KeyServer, SigningKey } from '../../test/support/key-server.js'
+import { ROUTE } from './variants.js'
+
+export interface SanityTokens {
+  good: string
+  foreignKey: string
+  wrongAudience: string
+  noScope: string
+}
+
+export async function sanityTokens(server: KeyServer, foreign: SigningKey): Promise<SanityTokens> {
+  return {
+    good: await server.mint(),
+    foreignKey: await server.mint({}, { key: { ...foreign, kid: server.published[0]!.kid } }),
+    wrongAudience: await server.mint({ aud: 'https://another.api.test' }),
+    noScope: await server.mint({ scope: 'write:data' }),
+  }
+}
+
+/** Throws when the variant answers any case other than expected. */
+export async function checkVariant(url: string, protectedRoute: boolean, tokens: SanityTokens): Promise<void> {
+  const cases: Array<[name: string, token: string | undefined, accept: (status: number) => boolean]> = [
+    ['good token', tokens.good, (status) => status === 200],
+    ['no token', undefined, (status) => (protectedRoute ? status === 401 : status === 200)],
+    ['foreign signature', tokens.foreignKey, (status) => (protectedRoute ? status === 401 : status === 200)],
+    ['wrong audience', tokens.wrongAudience, (status) => (protectedRoute ? status === 401 : status === 200)],
+    ['missing scope', tokens.noScope, (status) => (protectedRoute ? status === 403 : status === 200)],
+  ]
+  for (const [name, token, accept] of cases) {
+    const response = await fetch(`${url}${ROUTE}`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } })
+    await response.arrayBuffer()
+    if (!accept(response.status)) throw new Error(`bench: ${url} answered ${response.status} for "${name}"`)
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The server variants of the load benchmark. Every protected variant requires a valid RS256 token from the
+ * bench's key server (issuer, audience, signature with keys fetched over HTTP) and the scope `read:data`;
+ * every handler answers the same small JSON.
+ */
+
+export type Framework = 'express' | 'fastify'
+/** `floor`: the framework with empty hooks where the auth hooks go, the least any auth library can cost. */
+export type VariantKind = 'bare' | 'floor' | 'tokenguard' | 'peer'
+
+export interface VariantInfo {
+  readonly name: string
+  readonly framework: Framework
+  readonly kind: VariantKind
+  /** What it runs, for the report. */
+  readonly label: string
+}
+
+export const VARIANTS: readonly VariantInfo[] = [
+  { name: 'express-bare', framework: 'express', kind: 'bare', label: 'Express 5 (no auth)' },
+  { name: 'express-noop', framework: 'express', kind: 'floor', label: 'Express 5 + 2 empty middlewares' },
+  { name: 'express-tokenguard', framework: 'express', kind: 'tokenguard', label: 'Express 5 + @tokenguard/express' },
+  { name: 'express-oauth2-jwt-bearer', framework: 'express', kind: 'peer', label: 'Express 5 + express-oauth2-jwt-bearer' },
+  { name: 'express-jwt', framework: 'express', kind: 'peer', label: 'Express 5 + express-jwt/jwks-rsa' },
+  { name: 'fastify-bare', framework: 'fastify', kind: 'bare', label: 'Fastify 5 (no auth)' },
+  { name: 'fastify-noop', framework: 'fastify', kind: 'floor', label: 'Fastify 5 + empty onRequest hook' },
+  { name: 'fastify-tokenguard', framework: 'fastify', kind: 'tokenguard', label: 'Fastify 5 + @tokenguard/fastify' },
+  { name: 'fastify-auth0-verify', framework: 'fastify', kind: 'peer', label: 'Fastify 5 + fastify-auth0-verify' },
+  { name: 'fastify-jose', framework: 'fastify', kind: 'peer', label: 'Fastify 5 + jose (onRequest hook)' },
+]
+
+/** Where the servers find the issuer; passed to each server process in its environment. */
+export interface IssuerConfig {
+  issuer: string
+  jwksUri: string
+  audience: string
+}
+
+/** The route every variant serves, the scope it requires and the body it answers. */
+export const ROUTE = '/data'
+export const REQUIRED_SCOPE = 'read:data'
+export const BODY = Object.freeze({ ok: true })
+
+export function variantNamed(name: string): VariantInfo {
+  const variant = VARIANTS.find((candidate) => candidate.name === name)
+  if (variant === undefined) throw new TypeError(`bench: unknown variant ${JSON.stringify(name)} (known: ${VARIANTS.map((v) => v.name).join(', ')})`)
+  return variant
+}
+
+/** Whether a space-delimited `scope` claim grants the required scope (for the peers without scope checks). */
+export function grantsScope(scope: unknown): boolean {
+  return typeof scope === 'string' && scope.split(' ').includes(REQUIRED_SCOPE)
+}
