@@ -101,7 +101,7 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext {
   /**
    * The verified-token cache: a token seen before skips the signature check (its clock window, scopes and
    * claims are still checked every time; entries are dropped when keys leave the key set). `false`
-   * disables it. Default is `{ max: 10000 }`.
+   * disables it. Default is `{ max: 10000, maxSize: 33554432 }` (32 MiB).
    */
   tokenCache?: false | TokenCacheOptions | undefined
   /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). */
