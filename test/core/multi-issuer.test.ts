@@ -156,16 +156,35 @@ describe('a resolver', () => {
     assert.equal(untrusted.requests.length, 0)
   })
 
-  test('a throwing resolver refuses', async () => {
+  test('a throwing resolver is an outage: 503, not a verdict on the token', async () => {
     const verifier = createVerifier({
       issuers: () => {
         throw new Error('tenant database down')
       },
       audience: TEST_AUDIENCE,
     })
-    await expectRefusal(verifier.verify(await a.mint()), 'issuer_not_trusted', 401)
+    await expectRefusal(verifier.verify(await a.mint()), 'keys_unavailable', 503)
     const rejecting = createVerifier({ issuers: async () => Promise.reject(new Error('down')), audience: TEST_AUDIENCE })
-    await expectRefusal(rejecting.verify(await a.mint()), 'issuer_not_trusted', 401)
+    await expectRefusal(rejecting.verify(await a.mint()), 'keys_unavailable', 503)
+  })
+
+  test('a hanging resolver is cut off after timeoutDuration: 503', async () => {
+    const verifier = createVerifier({ issuers: () => new Promise<undefined>(() => undefined), audience: TEST_AUDIENCE, timeoutDuration: 200 })
+    const started = Date.now()
+    await expectRefusal(verifier.verify(await a.mint()), 'keys_unavailable', 503)
+    assert.ok(Date.now() - started < 2_000, 'the request did not wait for the resolver forever')
+  })
+
+  test('a flood of invented issuers neither evicts a trusted one nor refetches its keys', async () => {
+    const verifier = createVerifier({ issuers: trustAB, audience: TEST_AUDIENCE, maxIssuers: 2 })
+    await verifier.verify(await a.mint())
+    const fetchesBefore = a.counts.jwks + a.counts.discovery
+    for (let round = 0; round < 5; round++) {
+      const junk = await Promise.all(Array.from({ length: 20 }, (_, i) => a.mint({ iss: `https://invented-${round}-${i}.example` })))
+      await Promise.all(junk.map((token) => expectRefusal(verifier.verify(token), 'issuer_not_trusted', 401)))
+      await verifier.verify(await a.mint({ jti: `real-${round}` }))
+    }
+    assert.equal(a.counts.jwks + a.counts.discovery, fetchesBefore, 'A kept its key source')
   })
 
   test('options for another issuer are refused', async () => {

@@ -3,14 +3,13 @@
  * route's requirement. Adapters only translate their request into a {@link RequestLike} and the outcome
  * into a response.
  */
+import { compileClaimChecks, firstFailedClaim, type ClaimCheck } from './claims.js'
 import { InvalidTokenError, MissingTokenError } from './errors.js'
 import { assertTokenSyntax, extractCandidate, type RequestLike } from './extract.js'
 import type { VerifierSettings } from './options.js'
 import { assertScopes, scopeRequirement, type ScopeRequirement } from './scopes.js'
 import type { AuthContext } from './verify.js'
 
-/** A check on one claim: an expected value (for array claims: a member), or a predicate. */
-export type ClaimCheck = string | number | boolean | ((value: unknown, claims: Readonly<Record<string, unknown>>) => boolean)
 
 /** What a route asks of a request, as written in configuration. */
 export interface RouteRequirementInit {
@@ -51,7 +50,7 @@ export function compileRequirement(init: RouteRequirementInit = {}): RouteRequir
 export interface TokenChecker<TClaims extends object> {
   /** The verified result if the token is in the verified-token cache (size already checked). */
   cached(token: string): AuthContext<TClaims> | undefined
-  /** The full check (size, cache, signature, claims). */
+  /** The full check (signature, claims) of a token `cached` did not know. */
   verify(token: string): Promise<AuthContext<TClaims>>
 }
 
@@ -90,40 +89,6 @@ export function authorize(context: AuthContext<object>, requirement: RouteRequir
   const failed = firstFailedClaim(context.claims as Record<string, unknown>, requirement.claims)
   if (failed !== undefined) {
     throw new InvalidTokenError({ ...settings.challenge, reason: 'claim_requirement_failed', detail: `claim "${failed}" does not satisfy the route's requirement` })
-  }
-}
-
-/** Validates claim checks once, at configuration time. */
-export function compileClaimChecks(claims: Readonly<Record<string, ClaimCheck>> | undefined): ReadonlyArray<readonly [string, ClaimCheck]> {
-  if (claims !== undefined && (typeof claims !== 'object' || claims === null || Array.isArray(claims))) {
-    throw new TypeError('tokenguard: "claims" must be an object of claim name to value or predicate')
-  }
-  const checks = Object.entries(claims ?? {})
-  for (const [name, check] of checks) {
-    if (!['string', 'number', 'boolean', 'function'].includes(typeof check)) {
-      throw new TypeError(`tokenguard: the check for claim ${JSON.stringify(name)} must be a value or a function`)
-    }
-  }
-  return Object.freeze(checks)
-}
-
-/** The name of the first claim whose check fails, or `undefined` when all hold. */
-export function firstFailedClaim(claims: Readonly<Record<string, unknown>>, checks: ReadonlyArray<readonly [string, ClaimCheck]>): string | undefined {
-  for (const [name, check] of checks) if (!claimHolds(claims, name, check)) return name
-  return undefined
-}
-
-function claimHolds(claims: Readonly<Record<string, unknown>>, name: string, check: ClaimCheck): boolean {
-  const value = Object.hasOwn(claims, name) ? claims[name] : undefined
-  if (typeof check === 'function') return safely(() => check(value, claims))
-  return value === check || (Array.isArray(value) && value.includes(check))
-}
-
-function safely(predicate: () => boolean): boolean {
-  try {
-    return predicate() === true
-  } catch {
-    return false
   }
 }
 

@@ -23,7 +23,10 @@ export type KeySourceEvent =
    * spell) or has failed. Emitted at most once per `cooldownDuration`; `ageMs` since they were fetched.
    */
   | { type: 'stale_keys_served'; ageMs: number }
-  /** An unknown `kid` was refused without fetching, because the last refetch was within the cooldown. */
+  /**
+   * An unknown `kid` was refused without fetching, because the last refetch was within the cooldown. At most
+   * one event per second, however many such tokens arrive.
+   */
   | { type: 'cooldown_refusal'; cooldownRemainingMs: number }
 
 /** Receives key source events. Exceptions thrown by it are swallowed: observability must not break auth. */

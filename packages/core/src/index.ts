@@ -3,7 +3,8 @@ export type { AccessTokenClaims, AuthContext, Verifier, VerifyRequirements } fro
 export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './multi-issuer.js'
 export type { TokenCacheOptions } from './token-cache.js'
 export { authorize, compileRequirement } from './authenticate.js'
-export type { ClaimCheck, RouteRequirement, RouteRequirementInit } from './authenticate.js'
+export type { RouteRequirement, RouteRequirementInit } from './authenticate.js'
+export type { ClaimCheck } from './claims.js'
 export { extractToken } from './extract.js'
 export type { ExtractOptions, HeadersLike, RequestLike } from './extract.js'
 export {

@@ -6,14 +6,15 @@
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
-import { firstFailedClaim } from './authenticate.js'
+import type { ChallengeContext } from './challenge.js'
+import { firstFailedClaim, type ClaimCheck } from './claims.js'
 import { InvalidTokenError } from './errors.js'
 import { refusalFor } from './jose-refusal.js'
 import { LocalKeySource, type KeySource } from './key-source.js'
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
-import { deepFreeze } from './token-cache.js'
+import { deepFreeze } from './deep-freeze.js'
 import { isAcceptedType } from './token-type.js'
 import type { AccessTokenClaims, AuthContext } from './verify.js'
 
@@ -22,6 +23,8 @@ export interface CheckedToken {
   context: AuthContext<object>
   /** The key source that verified it, kept current on cache hits. */
   keySource: KeySource
+  /** The verifier's `claims` checks, applied again on every cache hit (predicates may change their mind). */
+  claimChecks: ReadonlyArray<readonly [string, ClaimCheck]>
   validFrom: number
   validUntil: number
 }
@@ -57,18 +60,23 @@ export function createIssuerVerifier(options: VerifierOptions, onKeysRemoved: ()
       const claims = payload as AccessTokenClaims
       assertFiniteTimes(claims, settings)
       assertAudienceClaim(claims, settings)
-      const failed = firstFailedClaim(claims, settings.claimChecks)
-      if (failed !== undefined) {
-        throw new InvalidTokenError({ ...settings.challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
-      }
+      assertClaimChecks(claims, settings.claimChecks, settings.challenge)
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
-      return { context, keySource, ...validityWindow(claims, settings) }
+      return { context, keySource, claimChecks: settings.claimChecks, ...validityWindow(claims, settings) }
     } catch (error) {
       throw refusalFor(error, settings.challenge)
     }
   }
 
   return { settings, keySource, check }
+}
+
+/** The verifier's `claims` option: 401 `claim_invalid` naming the first check that fails. */
+export function assertClaimChecks(claims: Record<string, unknown>, checks: ReadonlyArray<readonly [string, ClaimCheck]>, challenge: ChallengeContext): void {
+  const failed = firstFailedClaim(claims, checks)
+  if (failed !== undefined) {
+    throw new InvalidTokenError({ ...challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
+  }
 }
 
 /** `exp: 1e999` parses to `Infinity` — a token that never expires; jose itself never signs one. */

@@ -6,7 +6,7 @@
  */
 import { decodeJwt } from 'jose'
 import { LRUCache } from 'lru-cache'
-import { InvalidTokenError } from './errors.js'
+import { InvalidTokenError, KeysUnavailableError } from './errors.js'
 import { createIssuerVerifier, type CheckedToken, type IssuerVerifier } from './issuer-verifier.js'
 import type { KeySource } from './key-source.js'
 import { settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
@@ -18,8 +18,10 @@ export type IssuerEntry = Omit<VerifierOptions, 'audience'> & { audience?: Verif
 
 /**
  * Decides, from an untrusted `iss`, whether that issuer is trusted and with which options; `undefined`
- * refuses it. Called once per issuer (results are cached, at most `maxIssuers`), so it may be async.
- * The returned options' `issuer` must equal the `iss` it was asked about.
+ * refuses it (401 `issuer_not_trusted`, and it is asked again next time). A trusted answer is kept (at most
+ * `maxIssuers`, least recently used dropped), so it is asked once per trusted issuer; concurrent requests
+ * share one call. It may be async; a call that throws or takes longer than `timeoutDuration` is answered
+ * 503 (`keys_unavailable`). The returned options' `issuer` must equal the `iss` it was asked about.
  */
 export type IssuerResolver = (issuer: string) => IssuerEntry | undefined | Promise<IssuerEntry | undefined>
 
@@ -51,8 +53,9 @@ export function createMultiIssuerVerifier(options: MultiIssuerOptions, assemble:
   const build = (entry: IssuerEntry): IssuerVerifier =>
     createIssuerVerifier({ ...defaults, ...entry, ...requestFields(options) } as VerifierOptions, () => cache?.clear())
 
-  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, maxIssuers ?? 100) : listPicker(issuers, build)
-  const known = typeof issuers === 'function' ? [] : [...pick.known.values()]
+  const timeoutDuration = options.timeoutDuration ?? 5_000
+  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, maxIssuers ?? 100, timeoutDuration) : listPicker(issuers, build)
+  const known = typeof issuers === 'function' ? [] : pick.known()
   const settings: VerifierSettings = {
     ...request,
     issuers: known.map((issuer) => issuer.settings.issuer),
@@ -69,7 +72,7 @@ export function createMultiIssuerVerifier(options: MultiIssuerOptions, assemble:
     return issuer.check(token)
   }
 
-  return assemble(settings, cache, check, compositeKeySource(() => [...pick.known.values()]))
+  return assemble(settings, cache, check, compositeKeySource(pick.known))
 }
 
 // Keys belong to one issuer (RFC 8725 §3.8): at the top level they would be handed to every issuer.
@@ -81,7 +84,8 @@ function assertNoSharedKeys(options: MultiIssuerOptions): void {
 }
 
 interface Picker {
-  known: Map<string, IssuerVerifier>
+  /** The issuers known now (all listed ones, or those a resolver trusted and that are still kept). */
+  known(): IssuerVerifier[]
   find(issuer: string): Promise<IssuerVerifier | undefined>
 }
 
@@ -93,37 +97,62 @@ function listPicker(entries: readonly IssuerEntry[], build: (entry: IssuerEntry)
     if (known.has(verifier.settings.issuer)) throw new TypeError(`tokenguard: issuer ${verifier.settings.issuer} is listed twice`)
     known.set(verifier.settings.issuer, verifier)
   }
-  return { known, find: async (issuer) => known.get(issuer) }
+  const all = [...known.values()]
+  return { known: () => all, find: async (issuer) => known.get(issuer) }
 }
 
-function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEntry) => IssuerVerifier, max: number): Picker {
-  const known = new Map<string, IssuerVerifier>()
-  const pending = new LRUCache<string, Promise<IssuerVerifier | undefined>>({
-    max,
-    dispose: (_value, issuer) => known.delete(issuer),
-  })
+/**
+ * Issuers decided by a resolver. Only issuers the resolver trusted are kept (an LRU of `max`), so a flood
+ * of invented `iss` values can neither evict them nor make them rebuild their key sources. Resolutions in
+ * flight are shared per issuer and bounded in number and time; a resolver that fails or hangs is an outage
+ * (503), not a verdict on the token.
+ */
+function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEntry) => IssuerVerifier, max: number, timeoutDuration: number): Picker {
+  const trusted = new LRUCache<string, IssuerVerifier>({ max })
+  const inflight = new Map<string, Promise<IssuerVerifier | undefined>>()
+
   async function load(issuer: string): Promise<IssuerVerifier | undefined> {
-    const entry = await resolve(issuer)
-    if (entry === undefined) return undefined
-    if (entry.issuer !== issuer) throw new TypeError('tokenguard: the issuer resolver returned options for another issuer')
+    const entry = await withTimeout(Promise.resolve().then(() => resolve(issuer)), timeoutDuration)
+    // Options for another issuer would let any `iss` borrow that issuer's trust: not trusted.
+    if (entry === undefined || entry.issuer !== issuer) return undefined
     const verifier = build(entry)
-    known.set(issuer, verifier)
+    trusted.set(issuer, verifier)
     return verifier
   }
+
   return {
-    known,
+    known: () => [...trusted.values()],
     async find(issuer) {
-      let found = pending.get(issuer)
-      if (found === undefined) {
-        // Only trusted issuers stay cached: an attacker's random `iss` values cannot evict them.
-        found = load(issuer).catch(() => undefined)
-        pending.set(issuer, found)
+      const known = trusted.get(issuer)
+      if (known !== undefined) return known
+      let pending = inflight.get(issuer)
+      if (pending === undefined) {
+        if (inflight.size >= MAX_RESOLUTIONS_IN_FLIGHT) throw resolverUnavailable('too many issuer resolutions in flight')
+        pending = load(issuer).finally(() => inflight.delete(issuer))
+        inflight.set(issuer, pending)
       }
-      const verifier = await found
-      if (verifier === undefined) pending.delete(issuer)
-      return verifier
+      try {
+        return await pending
+      } catch (error) {
+        throw resolverUnavailable(error instanceof Error ? error.message : String(error), error)
+      }
     },
   }
+}
+
+// Bounds the memory a flood of invented issuers can hold while the resolver is slow.
+const MAX_RESOLUTIONS_IN_FLIGHT = 1_000
+
+function resolverUnavailable(detail: string, cause?: unknown): KeysUnavailableError {
+  return new KeysUnavailableError({ reason: 'keys_unavailable', detail: `issuer resolver: ${detail}`, cause }, 1)
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutDuration: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutDuration} ms`)), timeoutDuration)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 function unverifiedIssuer(token: string, settings: VerifierSettings): string {

@@ -3,7 +3,7 @@
  * verifier is created (wrong options are a `TypeError` at startup, never a surprise at request time).
  */
 import type { JSONWebKeySet } from 'jose'
-import { compileClaimChecks, type ClaimCheck } from './authenticate.js'
+import { compileClaimChecks, type ClaimCheck } from './claims.js'
 import type { ChallengeContext } from './challenge.js'
 import type { KeySourceEventListener } from './events.js'
 import type { ExtractOptions } from './extract.js'
@@ -80,7 +80,7 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext {
   scopeClaims?: readonly ScopeClaim[] | undefined
   /** Longest token accepted, in characters; longer ones are refused before any parsing. Default is 8192. */
   maxTokenLength?: number | undefined
-  /** Key set freshness when the response has no usable `Cache-Control: max-age`. Default is 600000 (10 minutes). */
+  /** Key set freshness when the response has no usable `Cache-Control: max-age`, at most 24 hours. Default is 600000 (10 minutes). */
   cacheMaxAge?: number | undefined
   /** Minimum time between refetches caused by unknown `kid`s. Default is 30000 (30 seconds). */
   cooldownDuration?: number | undefined
@@ -131,7 +131,7 @@ export type RequestOptions = Pick<VerifierOptions, 'realm' | 'resourceMetadata' 
 
 /** Validates the request-level options. */
 export function settleRequestOptions(options: RequestOptions): Pick<VerifierSettings, 'challenge' | 'extract' | 'maxTokenLength'> {
-  const challenge: ChallengeContext = { realm: options.realm, resourceMetadata: options.resourceMetadata }
+  const challenge: ChallengeContext = { realm: optionalString(options.realm, 'realm'), resourceMetadata: optionalString(options.resourceMetadata, 'resourceMetadata') }
   return {
     challenge,
     extract: { ...challenge, allowBodyToken: options.allowBodyToken === true, allowQueryToken: options.allowQueryToken === true },
@@ -208,7 +208,7 @@ function settleAlgorithms(options: VerifierOptions): string[] {
 /** Settled key source durations and limits (remote sources only). */
 export function settleKeySourceLimits(options: VerifierOptions) {
   return {
-    cacheMaxAge: positive(options.cacheMaxAge, 600_000, 'cacheMaxAge'),
+    cacheMaxAge: atMost(positive(options.cacheMaxAge, 600_000, 'cacheMaxAge'), 86_400_000, 'cacheMaxAge'),
     cooldownDuration: nonNegative(options.cooldownDuration, 30_000, 'cooldownDuration'),
     timeoutDuration: positive(options.timeoutDuration, 5_000, 'timeoutDuration'),
     maxStaleDuration: positive(options.maxStaleDuration, 86_400_000, 'maxStaleDuration'),
@@ -239,6 +239,16 @@ export function requireUrl(value: unknown, name: string): string {
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new TypeError(`tokenguard: "${name}" must be a positive number`)
+  return value
+}
+
+function optionalString(value: unknown, name: string): string | undefined {
+  if (value !== undefined && typeof value !== 'string') throw new TypeError(`tokenguard: "${name}" must be a string`)
+  return value
+}
+
+function atMost(value: number, limit: number, name: string): number {
+  if (value > limit) throw new TypeError(`tokenguard: "${name}" must be at most ${limit}`)
   return value
 }
 

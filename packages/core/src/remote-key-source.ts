@@ -58,6 +58,7 @@ export class RemoteKeySource implements KeySource {
   #lastUnknownKidFetch = Number.NEGATIVE_INFINITY
   #lastUnknownKidFetchFailed = false
   #lastStaleNotice = 0
+  #lastCooldownNotice = Number.NEGATIVE_INFINITY
 
   constructor(options: RemoteKeySourceOptions) {
     this.#options = options
@@ -128,7 +129,7 @@ export class RemoteKeySource implements KeySource {
     const sinceLast = Date.now() - this.#lastUnknownKidFetch
     if (sinceLast < this.#options.cooldownDuration) {
       if (this.#lastUnknownKidFetchFailed) throw this.#unavailable()
-      emit(this.#options.onEvent, { type: 'cooldown_refusal', cooldownRemainingMs: this.#options.cooldownDuration - sinceLast })
+      this.#noteCooldownRefusal(sinceLast)
       throw notFound
     }
     this.#lastUnknownKidFetch = Date.now()
@@ -155,6 +156,14 @@ export class RemoteKeySource implements KeySource {
   #currentOrUnavailable(): LoadedKeySet {
     if (this.#current === undefined) throw this.#unavailable()
     return this.#current
+  }
+
+  // At most one event per second: a flood of invented kids must not become a flood of events.
+  #noteCooldownRefusal(sinceLast: number): void {
+    const now = Date.now()
+    if (now - this.#lastCooldownNotice < 1_000) return
+    this.#lastCooldownNotice = now
+    emit(this.#options.onEvent, { type: 'cooldown_refusal', cooldownRemainingMs: this.#options.cooldownDuration - sinceLast })
   }
 
   #refreshInBackground(now: number, current: LoadedKeySet): void {

@@ -98,10 +98,3 @@ function estimateSize(entry: { token: string }): number {
 export function tokenCacheFrom<T extends object>(options: false | TokenCacheOptions | undefined): TokenCache<T> | undefined {
   return options === false ? undefined : new TokenCache<T>(options)
 }
-
-/** Makes a verified result safe to share between requests: no handler can alter what the next one sees. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
-  for (const member of Object.values(value)) deepFreeze(member)
-  return Object.freeze(value)
-}

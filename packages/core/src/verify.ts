@@ -11,12 +11,12 @@ import { authenticateRequest, authorize, compileRequirement, type RouteRequireme
 import { isCanonicalCompactJws } from './compact-syntax.js'
 import { InvalidTokenError } from './errors.js'
 import type { RequestLike } from './extract.js'
-import { createIssuerVerifier, type CheckedToken } from './issuer-verifier.js'
+import { assertClaimChecks, createIssuerVerifier, type CheckedToken } from './issuer-verifier.js'
 import type { KeySource } from './key-source.js'
 import { createMultiIssuerVerifier, type MultiIssuerOptions } from './multi-issuer.js'
 import type { VerifierOptions, VerifierSettings } from './options.js'
-import { assertScopes, scopeRequirement } from './scopes.js'
-import { deepFreeze, tokenCacheFrom, type TokenCache } from './token-cache.js'
+import { deepFreeze } from './deep-freeze.js'
+import { tokenCacheFrom, type TokenCache } from './token-cache.js'
 
 /** Claims of a JWT access token (RFC 9068 §2.2) plus the scope claims providers use. */
 export interface AccessTokenClaims extends JWTPayload {
@@ -123,12 +123,16 @@ export function assembleVerifier(
     const hit = cache?.get(token, epochSeconds())
     if (hit === undefined) return undefined
     hit.keySource.maintain() // a hit skips key lookup: keep the key set's lifecycle going all the same
+    assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
     return hit.context as AuthContext<TClaims>
   }
 
   async function verifyToken<TClaims extends object>(token: string): Promise<AuthContext<TClaims>> {
-    const cached = cachedToken<TClaims>(token)
-    if (cached !== undefined) return cached
+    return cachedToken<TClaims>(token) ?? verifyUncached<TClaims>(token)
+  }
+
+  /** The full check, for a token already known not to be cached (size checked by `cachedToken`). */
+  async function verifyUncached<TClaims extends object>(token: string): Promise<AuthContext<TClaims>> {
     if (!isCanonicalCompactJws(token)) {
       throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
     }
@@ -138,14 +142,16 @@ export function assembleVerifier(
     return checked.context as AuthContext<TClaims>
   }
 
-  const checker = { cached: cachedToken, verify: verifyToken }
+  const checker = { cached: cachedToken, verify: verifyUncached }
   const authenticateMaybeSync = <TClaims extends object>(request: RequestLike, requirement?: RouteRequirement) =>
     authenticateRequest<TClaims>(request, requirement ?? DEFAULT_REQUIREMENT, settings, checker as TokenChecker<TClaims>)
 
   return {
     async verify<TClaims extends object>(token: string, requirements?: VerifyRequirements) {
+      // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
+      const requirement = requirements === undefined ? undefined : compileRequirement(requirements)
       const context = await verifyToken<TClaims>(token)
-      if (requirements !== undefined) assertScopes(context.scopes, scopeRequirement(requirements.scopes, requirements.anyScopes), settings.challenge)
+      if (requirement !== undefined) authorize(context, requirement, settings)
       return context
     },
     async authenticate<TClaims extends object>(request: RequestLike, requirement?: RouteRequirement) {
