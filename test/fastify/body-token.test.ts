@@ -26,6 +26,9 @@ before(async () => {
       preValidation: async (request) => void preValidationSaw.push(request.auth?.claims.sub ?? null),
     }, async (request) => ({ sub: request.auth?.claims.sub }))
     app.get('/read', async (request) => ({ sub: request.auth?.claims.sub }))
+    // Decorator hooks in onRequest would run before the body is parsed: the plugin moves them after authentication.
+    app.post('/guarded', { config: { auth: false }, onRequest: app.requireScopes('read:data') }, async (request) => ({ sub: request.auth?.claims.sub }))
+    app.post('/guarded-write', { onRequest: app.requireScopes('write:data') }, async () => ({ reached: true }))
     app.post('/json', async (request) => ({ sub: request.auth?.claims.sub }))
   })
 })
@@ -39,6 +42,14 @@ describe('allowBodyToken', () => {
     const response = await post('/form', new URLSearchParams({ access_token: token, other: 'x' }).toString(), FORM)
     assert.equal(response.status, 200)
     assert.deepEqual(await response.json(), { sub: 'client-1' })
+  })
+
+  test('a decorator hook in onRequest still sees the form body token (it runs after authentication)', async () => {
+    const body = `access_token=${encodeURIComponent(await signToken(key))}`
+    const guarded = await post('/guarded', body, FORM)
+    assert.equal(guarded.status, 200)
+    assert.deepEqual(await guarded.json(), { sub: 'client-1' })
+    assertRefusal(await post('/guarded-write', body, FORM), 403, 'insufficient_scope')
   })
 
   test('with a charset parameter too', async () => {

@@ -24,7 +24,6 @@ export type ErrorCode =
 export type RefusalReason =
   // extraction (RFC 6750 §2)
   | 'missing_token'
-  | 'unsupported_scheme'
   | 'malformed_authorization_header'
   | 'malformed_token_parameter'
   | 'multiple_token_methods'
@@ -55,7 +54,7 @@ export type RefusalReason =
 export interface RefusalInit extends ChallengeContext {
   /** Operator-facing reason code. */
   reason: RefusalReason
-  /** Operator-facing detail (sanitised; may name a claim, never echo token bytes). */
+  /** Operator-facing detail (sanitised and bounded; may name a claim, or quote a header parameter name). */
   detail?: string | undefined
   /** The underlying error (jose, network), for logs. */
   cause?: unknown
@@ -80,7 +79,7 @@ export class TokenGuardError extends Error {
   readonly wwwAuthenticate: string | undefined
   /** Headers to send with the response (`WWW-Authenticate`, `Retry-After`). Express and Fastify read this. */
   readonly headers: Readonly<Record<string, string>>
-  /** Tells Express' final handler that `message` is safe to show: it is generic by construction. */
+  /** The http-errors convention (Koa and others read it): `message` is safe to show, generic by construction. */
   readonly expose = true
 
   protected constructor(
@@ -136,7 +135,7 @@ export class InvalidTokenError extends TokenGuardError {
 
 /** 403 `insufficient_scope`, naming the scopes the request needs in the challenge's `scope`. */
 export class InsufficientScopeError extends TokenGuardError {
-  /** The scopes the request needs (all of them, or any one of them: see `requirement`). */
+  /** The scopes the route names: all of its required scopes, then its any-of scopes. */
   readonly requiredScopes: readonly string[]
 
   constructor(init: RefusalInit, requiredScopes: readonly string[]) {

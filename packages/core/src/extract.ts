@@ -63,6 +63,7 @@ export function extractToken(request: RequestLike, options: ExtractOptions = {})
  */
 export function extractCandidate(request: RequestLike, options: ExtractOptions = {}): string | undefined {
   const fromHeader = tokenFromAuthorization(headerValue(request.headers, 'authorization'), options)
+  if (!options.allowQueryToken && !options.allowBodyToken) return fromHeader // the default: nothing to compare
   const fromQuery = options.allowQueryToken ? tokenFromQuery(request, options) : undefined
   const fromBody = options.allowBodyToken ? tokenFromBody(request, options) : undefined
   const found = [fromHeader, fromQuery, fromBody].filter((token) => token !== undefined)
@@ -81,7 +82,9 @@ function tokenFromAuthorization(value: string | string[] | undefined, context: C
     if (value.trim() === '') throw malformedHeader(context, 'empty Authorization header')
     return undefined // another scheme (Basic, DPoP, …): not bearer credentials, so none for us
   }
-  const token = value.slice(space + 1).replace(/^ +/, '')
+  let start = space + 1
+  while (value.charCodeAt(start) === 0x20) start++ // RFC 6750 §2.1: 1*SP between scheme and token
+  const token = value.slice(start)
   if (space === -1 || token === '') throw malformedHeader(context, 'Authorization header is not "Bearer <token>"')
   return token
 }

@@ -17,8 +17,6 @@ export interface FetchJsonOptions {
 /** A fetched, parsed JSON document and the response headers that matter for caching. */
 export interface FetchedJson {
   body: unknown
-  /** The URL finally answered (after same-origin redirects). */
-  url: string
   /** `Cache-Control` response header, if any. */
   cacheControl: string | null
 }
@@ -64,7 +62,7 @@ async function fetchWithinBudget(start: URL, options: FetchJsonOptions, signal: 
       throw new FetchJsonError(`unexpected HTTP status ${response.status}`)
     }
     const text = await readBounded(response, options.maxResponseSize)
-    return { body: parseJson(text), url: target.href, cacheControl: response.headers.get('cache-control') }
+    return { body: parseJson(text), cacheControl: response.headers.get('cache-control') }
   }
 }
 

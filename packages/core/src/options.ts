@@ -56,15 +56,16 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext {
    */
   secret?: string | Uint8Array | undefined
   /**
-   * Accepted JWS algorithms. Default is RS256-512, PS256-512, ES256/384/512 and EdDSA. `none` is never
-   * accepted; HS* only together with `secret` (RFC 8725 §3.1: the verifier, not the token, picks).
+   * Accepted JWS algorithms. Default is RS256-512, PS256-512, ES256/384/512, EdDSA and Ed25519; with
+   * `secret`, `['HS256']` (list HS384/HS512 to accept them). `none` is never accepted; HS* only together with
+   * `secret` (RFC 8725 §3.1: the verifier, not the token, picks).
    */
   algorithms?: readonly string[] | undefined
   /** Leeway for `exp`, `nbf` and `iat` checks, in seconds. Default is 5. */
   clockTolerance?: number | undefined
   /** Maximum age since `iat`, in seconds; makes `iat` required. Default is none. */
   maxTokenAge?: number | undefined
-  /** Claims that must be present in addition to `exp` (always required), `iss` and `aud`. */
+  /** Claims that must be present in addition to `exp` (always required), `iss`, and `aud` (or the `audienceClaim`). */
   requiredClaims?: readonly string[] | undefined
   /**
    * `'rfc9068'` requires `typ: at+jwt` and the claims of RFC 9068 §2.2 (`sub`, `client_id`, `iat`, `jti`).

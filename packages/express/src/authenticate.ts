@@ -12,6 +12,11 @@ export interface AuthenticateMiddleware extends RequestHandler {
   readonly verifier: Verifier
 }
 
+function accept(req: Request, next: NextFunction, auth: AuthContext<AuthClaims> | undefined): void {
+  req.auth = auth
+  next()
+}
+
 /**
  * Requires a valid access token (RFC 6750 bearer) and sets `req.auth`.
  *
@@ -27,15 +32,12 @@ export interface AuthenticateMiddleware extends RequestHandler {
  * app.listen(3000)
  * ```
  */
-function accept(req: Request, next: NextFunction, auth: AuthContext<AuthClaims> | undefined): void {
-  req.auth = auth
-  next()
-}
-
 export function authenticate(options: AuthenticateOptions): AuthenticateMiddleware {
-  const verifier = 'verifier' in options ? options.verifier : createVerifier(options)
-  const requirement = verifier.requirement({ scopes: options.scopes, anyScopes: options.anyScopes, optional: options.optional, claims: options.claims })
-  const state: RequestState = Object.freeze({ challenge: verifier.settings.challenge, onError: options.onError })
+  const { scopes, anyScopes, optional, claims, onError, ...verifierOptions } = options
+  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('tokenguard: "onError" must be a function')
+  const verifier = 'verifier' in verifierOptions ? verifierOptions.verifier : createVerifier(verifierOptions)
+  const requirement = verifier.requirement({ scopes, anyScopes, optional, claims })
+  const state: RequestState = Object.freeze({ challenge: verifier.settings.challenge, onError })
 
   const middleware = function tokenguardAuthenticate(req: Request, res: Response, next: NextFunction): void {
     rememberState(req, state)

@@ -3,12 +3,14 @@
  * error handler that only sets the status still sends the challenge), then the error goes to `next`, as
  * Express expects. With no custom handler, Express' final handler answers with `status` and `headers`.
  */
-import { refusalFor, type ChallengeContext, type TokenGuardError } from '@tokenguard/core'
+import { isTokenGuardError, type ChallengeContext, type TokenGuardError } from '@tokenguard/core'
 import type { NextFunction, Request, Response } from 'express'
 
 /** Hands a refusal to Express. */
-export function refuse(error: unknown, req: Request, res: Response, next: NextFunction, { challenge, onError }: RequestState): void {
-  const refusal = refusalFor(error, challenge)
+export function refuse(error: unknown, req: Request, res: Response, next: NextFunction, { onError }: RequestState): void {
+  // Anything but a refusal is a bug, and Express' error handling (a 500) is the honest answer to it.
+  if (!isTokenGuardError(error)) return next(error)
+  const refusal = error
   if (!res.headersSent) for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value)
   if (onError !== undefined) {
     try {

@@ -39,8 +39,7 @@ export interface ResourceMetadataPluginOptions {
  * The verifier options with `resourceMetadata` pointing at the served document, so that every challenge
  * advertises it. A different `resourceMetadata` given by hand is a configuration error.
  */
-export function advertiseResourceMetadata<T extends { resourceMetadata?: string | undefined } & ResourceMetadataPluginOptions>(options: T): T {
-  const metadata = options.protectedResourceMetadata
+export function advertiseResourceMetadata<T extends { resourceMetadata?: string | undefined }>(options: T, metadata: FastifyResourceMetadataOptions | undefined): T {
   if (metadata === undefined) return options
   const url = resourceMetadataUrl(metadata.resource)
   if (options.resourceMetadata !== undefined && options.resourceMetadata !== url) {

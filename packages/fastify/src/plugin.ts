@@ -10,31 +10,42 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { advertiseResourceMetadata, registerResourceMetadata } from './metadata.js'
 import type { AuthClaims, RouteAuthConfig, TokenguardPluginOptions } from './types.js'
 
+const WARMUP_MODES = new Set(['await', 'background', 'off'])
+const GUARDED_PHASES = ['onRequest', 'preValidation', 'preHandler'] as const
+// Marks the hooks the decorators make, so that `onRoute` can run them right after authentication.
+const kRequirement = Symbol('tokenguard.requirement')
+
+type GuardHook = onRequestHookHandler & { [kRequirement]?: RouteRequirement }
+
 /** Registers tokenguard on `app` (wrapped with fastify-plugin in `index.ts`). */
 export async function tokenguardPlugin(app: FastifyInstance, options: TokenguardPluginOptions): Promise<void> {
   if (app.hasDecorator('tokenguard')) throw new Error('tokenguard: the plugin is already registered in this context')
-  const verifier = 'verifier' in options ? options.verifier : createVerifier(advertiseResourceMetadata(options))
-  const requireByDefault = options.requireByDefault !== false
+  const { requireByDefault = true, warmup = 'await', protectedResourceMetadata, ...verifierOptions } = options
+  if (typeof requireByDefault !== 'boolean') throw new TypeError('tokenguard: "requireByDefault" must be a boolean')
+  if (!WARMUP_MODES.has(warmup)) throw new TypeError('tokenguard: "warmup" must be "await", "background" or "off"')
+  const verifier = 'verifier' in verifierOptions ? verifierOptions.verifier : createVerifier(advertiseResourceMetadata(verifierOptions, protectedResourceMetadata))
   const defaultRequirement = verifier.requirement()
   // Bodies are only parsed by preValidation; without body tokens, refuse before parsing anything.
   const hookName = verifier.settings.extract.allowBodyToken ? 'preValidation' : 'onRequest'
 
   app.decorateRequest('auth', null)
   app.decorate('tokenguard', verifier)
-  app.decorate('requireScopes', (...scopes: string[]) => authorizeHook(verifier, verifier.requirement({ scopes })))
+  app.decorate('requireScopes', (...scopes: string[]) => guardHook(verifier, verifier.requirement({ scopes })))
   app.decorate('requireAnyScope', (...scopes: string[]) => {
     if (scopes.length === 0) throw new TypeError('tokenguard: requireAnyScope needs at least one scope')
-    return authorizeHook(verifier, verifier.requirement({ anyScopes: scopes }))
+    return guardHook(verifier, verifier.requirement({ anyScopes: scopes }))
   })
-  app.decorate('requireClaim', (name: string, check) => authorizeHook(verifier, verifier.requirement({ claims: { [name]: check } })))
+  app.decorate('requireClaim', (name: string, check) => guardHook(verifier, verifier.requirement({ claims: { [name]: check } })))
 
   app.addHook('onRoute', (route) => {
+    const guards = takeGuards(route)
     const requirement = routeRequirement(route, verifier, requireByDefault, defaultRequirement)
-    if (requirement !== undefined) prependHook(route, hookName, authenticateHook(verifier, requirement))
+    const hooks = requirement === undefined ? guards : [authenticateHook(verifier, requirement), ...guards]
+    if (hooks.length > 0) prependHooks(route, hookName, hooks)
   })
-  if (options.protectedResourceMetadata !== undefined) registerResourceMetadata(app, verifier, options.protectedResourceMetadata)
+  if (protectedResourceMetadata !== undefined) registerResourceMetadata(app, verifier, protectedResourceMetadata)
 
-  await warmUp(app, verifier, options.warmup ?? 'await')
+  await warmUp(app, verifier, warmup)
 }
 
 function routeRequirement(route: RouteOptions, verifier: Verifier, requireByDefault: boolean, fallback: RouteRequirement): RouteRequirement | undefined {
@@ -54,16 +65,41 @@ function routeRequirement(route: RouteOptions, verifier: Verifier, requireByDefa
 /** The route hook: synchronous for cached tokens and refusals that need no I/O; async only on a cache miss. */
 function authenticateHook(verifier: Verifier, requirement: RouteRequirement): onRequestHookHandler {
   return function tokenguardAuthenticate(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
-    let outcome: AuthContext<AuthClaims> | undefined | Promise<AuthContext<AuthClaims> | undefined>
-    try {
-      outcome = verifier.authenticateMaybeSync<AuthClaims>(request, requirement)
-    } catch (error) {
-      done(error as Error)
-      return
-    }
-    if (!(outcome instanceof Promise)) return accept(request, done, outcome)
-    outcome.then((auth) => accept(request, done, auth), done)
+    authenticateInto(request, verifier, requirement, done)
   }
+}
+
+/**
+ * The decorators' hooks: on a route that already authenticated, only the requirement is applied; on one
+ * that did not (public by configuration, or optional and anonymous), they authenticate first, so that
+ * `{ onRequest: app.requireScopes('x') }` alone protects a route. In route options they are moved to run
+ * right after the route's authentication (where a body token has been parsed); as application-wide hooks,
+ * which `onRoute` cannot see, they authenticate on their own.
+ */
+function guardHook(verifier: Verifier, requirement: RouteRequirement): GuardHook {
+  const hook: GuardHook = function tokenguardAuthorize(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
+    if (request.auth === null) return authenticateInto(request, verifier, requirement, done)
+    try {
+      verifier.authorize(request.auth, requirement)
+    } catch (error) {
+      return done(error as Error)
+    }
+    done()
+  }
+  hook[kRequirement] = requirement
+  return hook
+}
+
+function authenticateInto(request: FastifyRequest, verifier: Verifier, requirement: RouteRequirement, done: HookHandlerDoneFunction): void {
+  let outcome: AuthContext<AuthClaims> | undefined | Promise<AuthContext<AuthClaims> | undefined>
+  try {
+    outcome = verifier.authenticateMaybeSync<AuthClaims>(request, requirement)
+  } catch (error) {
+    done(error as Error)
+    return
+  }
+  if (!(outcome instanceof Promise)) return accept(request, done, outcome)
+  outcome.then((auth) => accept(request, done, auth), done)
 }
 
 function accept(request: FastifyRequest, done: HookHandlerDoneFunction, auth: AuthContext<AuthClaims> | undefined): void {
@@ -71,22 +107,24 @@ function accept(request: FastifyRequest, done: HookHandlerDoneFunction, auth: Au
   done()
 }
 
-/**
- * The decorators' hooks: on a route that already authenticated, only the requirement is applied; on one
- * that did not (public by configuration, or optional and anonymous), they authenticate first, so that
- * `{ onRequest: app.requireScopes('x') }` alone protects a route.
- */
-function authorizeHook(verifier: Verifier, requirement: RouteRequirement): onRequestHookHandler {
-  return async function tokenguardAuthorize(request: FastifyRequest, _reply: FastifyReply) {
-    if (request.auth === null) request.auth = (await verifier.authenticate(request, requirement)) ?? null
-    else verifier.authorize(request.auth, requirement)
+/** Removes the decorators' hooks from the route's own hooks, in order, to run them after authentication. */
+function takeGuards(route: RouteOptions): GuardHook[] {
+  const guards: GuardHook[] = []
+  const hooks = route as unknown as Record<string, unknown>
+  for (const phase of GUARDED_PHASES) {
+    const existing = hooks[phase]
+    if (existing === undefined) continue
+    const list = (Array.isArray(existing) ? existing : [existing]) as GuardHook[]
+    guards.push(...list.filter((hook) => hook[kRequirement] !== undefined))
+    hooks[phase] = list.filter((hook) => hook[kRequirement] === undefined)
   }
+  return guards
 }
 
-function prependHook(route: RouteOptions, name: 'onRequest' | 'preValidation', hook: onRequestHookHandler): void {
+function prependHooks(route: RouteOptions, name: 'onRequest' | 'preValidation', hooks: onRequestHookHandler[]): void {
   const existing = route[name]
   const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]
-  ;(route as unknown as Record<string, unknown[]>)[name] = [hook, ...list]
+  ;(route as unknown as Record<string, unknown[]>)[name] = [...hooks, ...list]
 }
 
 async function warmUp(app: FastifyInstance, verifier: Verifier, mode: 'await' | 'background' | 'off'): Promise<void> {
