@@ -31,8 +31,10 @@ export { refusalFor } from './jose-refusal.js'
 export {
   assertChallengeAdvertises,
   buildResourceMetadata,
+  RESOURCE_METADATA_PREFLIGHT_HEADERS,
   RESOURCE_METADATA_SUFFIX,
   resourceMetadataDefaults,
+  resourceMetadataFor,
   resourceMetadataPath,
   resourceMetadataResponse,
   resourceMetadataUrl,

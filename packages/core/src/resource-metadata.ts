@@ -162,6 +162,31 @@ export function resourceMetadataResponse(options: ResourceMetadataOptions, cache
   return Object.freeze({ path: resourceMetadataPath(options.resource), url: resourceMetadataUrl(options.resource), document, body: JSON.stringify(document), headers })
 }
 
+/** Headers of the answer to a CORS preflight for the document (adapters answer `OPTIONS` with 204). */
+export const RESOURCE_METADATA_PREFLIGHT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+  'access-control-allow-headers': '*',
+  'access-control-max-age': '86400',
+})
+
+/**
+ * What every adapter does to serve the document: the verifier's defaults (issuers, bearer methods) under
+ * the explicit fields (`undefined` ones ignored), the response computed once, and — with a verifier — the
+ * startup check that its challenges advertise this document.
+ */
+export function resourceMetadataFor(
+  options: ResourceMetadataOptions & { cacheMaxAge?: number | undefined },
+  verifier?: { readonly settings: Pick<VerifierSettings, 'issuers' | 'extract' | 'challenge'> },
+): ResourceMetadataResponse {
+  const { cacheMaxAge, ...fields } = options
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
+  const defaults = verifier === undefined ? {} : resourceMetadataDefaults(verifier.settings)
+  const response = resourceMetadataResponse({ ...defaults, ...defined } as ResourceMetadataOptions, cacheMaxAge)
+  if (verifier !== undefined) assertChallengeAdvertises(verifier.settings, response.url)
+  return response
+}
+
 function parseResource(resource: unknown): URL {
   const url = typeof resource === 'string' && URL.canParse(resource) ? new URL(resource) : undefined
   const secure = url !== undefined && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)))

@@ -6,9 +6,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-3
  */
 import {
-  assertChallengeAdvertises,
-  resourceMetadataDefaults,
-  resourceMetadataResponse,
+  RESOURCE_METADATA_PREFLIGHT_HEADERS,
+  resourceMetadataFor,
   type ResourceMetadataOptions,
   type ResourceMetadataResponse,
   type Verifier,
@@ -32,8 +31,6 @@ export interface ProtectedResourceMetadataHandler extends RequestHandler {
   readonly metadata: ResourceMetadataResponse
 }
 
-const ALLOWED_METHODS = 'GET, HEAD, OPTIONS'
-
 /**
  * Serves the document at `/.well-known/oauth-protected-resource{path of resource}` (GET and HEAD, plus a
  * CORS preflight answer) and passes every other request on. Mount it at the application's root, before
@@ -48,15 +45,13 @@ const ALLOWED_METHODS = 'GET, HEAD, OPTIONS'
  * ```
  */
 export function protectedResourceMetadata(options: ProtectedResourceMetadataOptions): ProtectedResourceMetadataHandler {
-  const { verifier, cacheMaxAge, ...fields } = options
-  const defaults = verifier === undefined ? {} : resourceMetadataDefaults(verifier.settings)
-  const metadata = resourceMetadataResponse({ ...defaults, ...withoutUndefined(fields) } as ResourceMetadataOptions, cacheMaxAge)
-  if (verifier !== undefined) assertChallengeAdvertises(verifier.settings, metadata.url)
+  const { verifier, ...fields } = options
+  const metadata = resourceMetadataFor(fields, verifier)
 
   const handler = function tokenguardResourceMetadata(req: Request, res: Response, next: NextFunction): void {
     if (pathOf(req) !== metadata.path) return next()
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': ALLOWED_METHODS, 'access-control-allow-headers': '*', 'access-control-max-age': '86400' }).end()
+      res.writeHead(204, RESOURCE_METADATA_PREFLIGHT_HEADERS).end()
       return undefined
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return next()
@@ -72,8 +67,4 @@ function pathOf(req: Request): string {
   const target = req.originalUrl ?? req.url
   const queryStart = target.indexOf('?')
   return queryStart === -1 ? target : target.slice(0, queryStart)
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>
 }

@@ -7,9 +7,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-5.1
  */
 import {
-  assertChallengeAdvertises,
-  resourceMetadataDefaults,
-  resourceMetadataResponse,
+  RESOURCE_METADATA_PREFLIGHT_HEADERS,
+  resourceMetadataFor,
   resourceMetadataUrl,
   type ResourceMetadataOptions,
   type Verifier,
@@ -50,14 +49,11 @@ export function advertiseResourceMetadata<T extends { resourceMetadata?: string 
 
 /** Registers the public metadata route; refuses a verifier whose challenges would not point at it. */
 export function registerResourceMetadata(app: FastifyInstance, verifier: Verifier, options: FastifyResourceMetadataOptions): void {
-  const { cacheMaxAge, ...fields } = options
-  const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
-  const metadata = resourceMetadataResponse({ ...resourceMetadataDefaults(verifier.settings), ...defined } as ResourceMetadataOptions, cacheMaxAge)
-  assertChallengeAdvertises(verifier.settings, metadata.url)
+  const metadata = resourceMetadataFor(options, verifier)
   // find-my-way reads ":" as a parameter; "::" is a literal colon.
   const url = metadata.path.replaceAll(':', '::')
   app.get(url, { config: { auth: false } }, async (_request, reply) => reply.headers(metadata.headers).send(metadata.body))
   app.options(url, { config: { auth: false } }, async (_request, reply) => {
-    reply.code(204).headers({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, HEAD, OPTIONS', 'access-control-allow-headers': '*', 'access-control-max-age': '86400' }).send()
+    reply.code(204).headers(RESOURCE_METADATA_PREFLIGHT_HEADERS).send()
   })
 }
