@@ -38,6 +38,8 @@ export function compileRequirement(init: RouteRequirementInit = {}): RouteRequir
   // A misspelt key ("scope" for "scopes") would silently protect a route with less than intended.
   const unknown = Object.keys(init).filter((key) => !REQUIREMENT_KEYS.has(key))
   if (unknown.length > 0) throw new TypeError(`tokenguard: unknown route requirement key(s): ${unknown.join(', ')} (expected ${[...REQUIREMENT_KEYS].join(', ')})`)
+  // An explicitly empty any-of list would silently let every token through.
+  if (Array.isArray(init.anyScopes) && init.anyScopes.length === 0) throw new TypeError('tokenguard: requireAnyScope needs at least one scope ("anyScopes" is empty)')
   const claims = compileClaimChecks(init.claims)
   return Object.freeze({
     scopes: scopeRequirement(asList(init.scopes, 'scopes'), asList(init.anyScopes, 'anyScopes')),
