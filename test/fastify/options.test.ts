@@ -20,3 +20,15 @@ for (const [name, bad] of [
     await app.close()
   })
 }
+
+test('an OPTIONS-only route (a CORS preflight) is public by default; one with config.auth is not', async () => {
+  const app = Fastify()
+  await app.register(tokenguard, { ...base, warmup: 'off' })
+  app.options('/preflight', async (_request, reply) => reply.code(204).send())
+  app.options('/guarded', { config: { auth: {} } }, async (_request, reply) => reply.code(204).send())
+  app.get('/data', async () => 'data')
+  assert.equal((await app.inject({ method: 'OPTIONS', url: '/preflight' })).statusCode, 204)
+  assert.equal((await app.inject({ method: 'OPTIONS', url: '/guarded' })).statusCode, 401)
+  assert.equal((await app.inject({ method: 'GET', url: '/data' })).statusCode, 401)
+  await app.close()
+})

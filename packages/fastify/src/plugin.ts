@@ -48,7 +48,8 @@ export async function tokenguardPlugin(app: FastifyInstance, options: Tokenguard
 function routeRequirement(route: RouteOptions, verifier: Verifier, requireByDefault: boolean, fallback: RouteRequirement): RouteRequirement | undefined {
   const config: RouteAuthConfig | undefined = route.config?.auth
   if (config === false) return undefined
-  if (config === undefined) return requireByDefault ? fallback : undefined
+  // CORS preflights never carry credentials: an OPTIONS route (e.g. @fastify/cors') is public unless it says otherwise.
+  if (config === undefined) return requireByDefault && !isPreflightRoute(route) ? fallback : undefined
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new TypeError(`tokenguard: config.auth of ${route.method} ${route.url} must be false or an object`)
   }
@@ -57,6 +58,11 @@ function routeRequirement(route: RouteOptions, verifier: Verifier, requireByDefa
   } catch (error) {
     throw new TypeError(`tokenguard: config.auth of ${route.method} ${route.url}: ${(error as Error).message}`)
   }
+}
+
+function isPreflightRoute(route: RouteOptions): boolean {
+  const methods = Array.isArray(route.method) ? route.method : [route.method]
+  return methods.every((method) => method.toUpperCase() === 'OPTIONS')
 }
 
 /** The route hook: synchronous for cached tokens and refusals that need no I/O; async only on a cache miss. */

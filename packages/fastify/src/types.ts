@@ -24,7 +24,8 @@ export type RouteAuthConfig = false | (RouteRequirementInit & object)
 export interface PluginOptions extends ResourceMetadataPluginOptions {
   /**
    * Whether routes without `config.auth` require a valid token. Default is `true`: protection is the
-   * default, public routes opt out with `config: { auth: false }`.
+   * default, public routes opt out with `config: { auth: false }`. `OPTIONS`-only routes (CORS preflights,
+   * which never carry credentials) are public unless their `config.auth` says otherwise.
    */
   requireByDefault?: boolean | undefined
   /**
