@@ -30,8 +30,6 @@ export interface ProviderCase<F> {
   scopes?: string[]
   /** Refused with `invalid_token` (401), for this operator-facing reason. */
   refused?: RefusalReason
-  /** Marks the case as expected to fail until core supports it (node:test `todo`). */
-  todo?: string
 }
 
 export interface ProviderSuite<F extends ProviderFixture> {
@@ -58,8 +56,7 @@ export function runProviderSuite<F extends ProviderFixture>(suite: ProviderSuite
     })
 
     for (const [index, entry] of suite.cases.entries()) {
-      const options = entry.todo === undefined ? {} : { todo: entry.todo }
-      test(`${entry.name} (core)`, options, async () => {
+      test(`${entry.name} (core)`, async () => {
         const token = await entry.token(fixture)
         if (entry.scopes !== undefined) {
           const auth = await verifier.verify(token)
@@ -75,7 +72,7 @@ export function runProviderSuite<F extends ProviderFixture>(suite: ProviderSuite
         })
       })
       for (const adapter of ADAPTERS) {
-        test(`${entry.name} (${adapter.name})`, options, async () => {
+        test(`${entry.name} (${adapter.name})`, async () => {
           const app = apps[ADAPTERS.indexOf(adapter)]!
           const token = await entry.token(fixture)
           const response = await fetch(`${app.url}/whoami`, { headers: { authorization: `Bearer ${token}` } })

@@ -54,8 +54,8 @@ acrossTargets('refresh replaces, never merges', (target) => {
     assert.equal((await r.target.call(cached)).status, 401)
   })
 
-  // Fails today: see docs/reliability.md "Known gaps" — a verified-token cache hit never reaches the key
-  // source, so with only cached tokens as traffic the key set is never refreshed.
+  // Regression: a verified-token cache hit skips key lookup, so cache hits must keep the refresh schedule
+  // going themselves (KeySource.maintain), or traffic made only of cached tokens never refreshes the set.
   test('after expiry with only the cached token as traffic, the key set is still refreshed and the removed key refused', async (t) => {
     const r = await twoKeyRig(target.start, 300)
     t.after(r.close)

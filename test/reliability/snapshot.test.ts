@@ -94,8 +94,8 @@ describe('a snapshot past its freshness (core)', () => {
 })
 
 describe('export() during an outage (core)', () => {
-  // Fails today: see docs/reliability.md "Known gaps" — after a failed fetch the discovered jwks_uri is
-  // forgotten (to rediscover next time), and export() needs it, so it returns undefined while keys serve.
+  // Regression: after a failed fetch the discovered jwks_uri is forgotten (to rediscover next time); export()
+  // must still name where the keys in use came from.
   test('still returns the keys in use after a failed refresh', async (t) => {
     const { server, target, close } = await rig(CORE.start)
     t.after(close)

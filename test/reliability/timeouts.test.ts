@@ -56,8 +56,8 @@ describe('timeoutDuration really aborts', { concurrency: true }, () => {
 
   describe('timeoutDuration is the budget of a fetch, whatever fails (core)', { concurrency: true }, () => {
     for (const stall of STALLS) {
-      // Fails today for 'hanging discovery': see docs/reliability.md "Known gaps". A discovery that times
-      // out at the OpenID location is retried at the RFC 8414 location with a fresh budget: 2 × timeoutDuration.
+      // Regression for 'hanging discovery': the OpenID and RFC 8414 locations share one budget, so a
+      // discovery that times out at the first does not get a fresh one at the second.
       test(`${stall.name}: the cold request ends in about one timeoutDuration`, async (t) => {
         const { elapsed, server, close } = await coldStartAgainst(CORE.start, stall)
         t.after(close)
