@@ -10,7 +10,6 @@ import type { VerifierSettings } from './options.js'
 import { assertScopes, scopeRequirement, type ScopeRequirement } from './scopes.js'
 import type { AuthContext } from './verify.js'
 
-
 /** What a route asks of a request, as written in configuration. */
 export interface RouteRequirementInit {
   /** Every one of these scopes is needed (403 `insufficient_scope` otherwise). */
@@ -50,7 +49,7 @@ export function compileRequirement(init: RouteRequirementInit = {}): RouteRequir
 
 /** How the request layer reaches the token check. */
 export interface TokenChecker<TClaims extends object> {
-  /** The verified result if the token is in the verified-token cache (size already checked). */
+  /** The verified result if the token is in the verified-token cache (it checks the token's size first). */
   cached(token: string): AuthContext<TClaims> | undefined
   /** The full check (signature, claims) of a token `cached` did not know. */
   verify(token: string): Promise<AuthContext<TClaims>>

@@ -87,9 +87,7 @@ export class RemoteKeySource implements KeySource {
   }
 
   maintain(): void {
-    const current = this.#current
-    const now = Date.now()
-    if (current !== undefined && now >= refreshPoint(current)) this.#refreshInBackground(now, current)
+    if (this.#current !== undefined) this.#refreshIfDue(Date.now(), this.#current)
   }
 
   export(): KeySetSnapshot | undefined {
@@ -116,7 +114,7 @@ export class RemoteKeySource implements KeySource {
     if (current === undefined || now >= current.fetchedAt + this.#options.maxStaleDuration) {
       return this.#refreshOrUnavailable(current === undefined ? 'cold' : 'expired')
     }
-    if (now >= refreshPoint(current)) this.#refreshInBackground(now, current)
+    this.#refreshIfDue(now, current)
     return current
   }
 
@@ -164,6 +162,10 @@ export class RemoteKeySource implements KeySource {
     if (now - this.#lastCooldownNotice < 1_000) return
     this.#lastCooldownNotice = now
     emit(this.#options.onEvent, { type: 'cooldown_refusal', cooldownRemainingMs: this.#options.cooldownDuration - sinceLast })
+  }
+
+  #refreshIfDue(now: number, current: LoadedKeySet): void {
+    if (now >= refreshPoint(current)) this.#refreshInBackground(now, current)
   }
 
   #refreshInBackground(now: number, current: LoadedKeySet): void {
