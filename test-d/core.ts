@@ -45,9 +45,10 @@ export async function verified(token: string): Promise<void> {
   auth.scopes.add('admin')
   // @ts-expect-error the context is read-only
   auth.token = 'other'
-  const maybe = await verifier.authenticate({ headers: {} })
-  // @ts-expect-error undefined on an optional route without a token
-  expectAssignable<AuthContext>(maybe)
+  const decision = await verifier.decide({ headers: {} })
+  // @ts-expect-error null on an optional route without a token
+  expectAssignable<AuthContext>(decision.outcome === 'refused' ? undefined : decision.auth)
+  if (decision.outcome === 'accepted') assertType<Equal<typeof decision.auth, AuthContext>>(true)
 }
 
 // Route requirements.

@@ -15,10 +15,10 @@ const app = express()
 const auth = authenticate({ issuer, audience, onError: (error: TokenGuardError, req) => void req.path })
 
 app.get('/data', auth, requireScopes('read:data'), requireClaim('tenant_id', (value) => value === 't'), (req, res) => {
-  assertType<Equal<typeof req.auth, AuthContext<AuthClaims> | undefined>>(true)
-  // @ts-expect-error req.auth is undefined on optional routes and without authenticate()
+  assertType<Equal<typeof req.auth, AuthContext<AuthClaims> | null | undefined>>(true)
+  // @ts-expect-error req.auth is null on optional routes and undefined without authenticate()
   expectAssignable<AuthContext<AuthClaims>>(req.auth)
-  if (req.auth !== undefined) {
+  if (req.auth != null) {
     // declaration merging: the application's claim is typed
     assertType<Equal<typeof req.auth.claims.tenant_id, string>>(true)
     // @ts-expect-error a string claim is not a number

@@ -2,7 +2,7 @@
  * The operations the micro-benchmark compares for one algorithm, all on the same token and key:
  * the raw `node:crypto` signature check (the floor: no parsing, no claims), plain jose `jwtVerify` with a
  * local key set, tokenguard's core verifier with the cache off (cold) and on (cached, with a fresh string
- * per call as from a request), and the cached path as an adapter calls it (`authenticate`: extract the
+ * per call as from a request), and the cached path as an adapter calls it (`decide`: extract the
  * header, verify, check the route's scope).
  */
 import { constants, createPublicKey, verify as cryptoVerify, type JsonWebKey, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto'
@@ -64,7 +64,7 @@ export const CASE_LABELS = {
   copy: 'fresh copy of the token string (baseline of the cached rows)',
   cached: 'tokenguard verify, cached (fresh token string)',
   cachedScopes: 'tokenguard verify(token, { scopes }), cached (fresh string)',
-  authenticate: 'tokenguard authenticate(request, route requirement), cached',
+  decide: 'tokenguard decide(request view, route requirement), cached',
 } as const
 export type CaseKey = keyof typeof CASE_LABELS
 
@@ -85,7 +85,7 @@ export async function casesFor(alg: Algorithm): Promise<Array<[name: CaseKey, op
   const request = { method: 'GET', headers: { authorization: `Bearer ${token}` } }
   const scopes = ['read:data']
   await cached.verify(token) // fill the cache once
-  if ((await cached.authenticate(request, requirement)) === undefined) throw new Error('bench: authenticate failed')
+  if ((await cached.decide(request, requirement)).outcome !== 'accepted') throw new Error('bench: decide failed')
 
   return [
     ['raw', () => raw(input, signature)],
@@ -94,6 +94,6 @@ export async function casesFor(alg: Algorithm): Promise<Array<[name: CaseKey, op
     ['copy', () => fresh(token)],
     ['cached', () => cached.verify(fresh(token))],
     ['cachedScopes', () => cached.verify(fresh(token), { scopes })],
-    ['authenticate', () => cached.authenticate(request, requirement)],
+    ['decide', () => cached.decide(request, requirement)],
   ]
 }

@@ -41,6 +41,6 @@ export async function hs256Cases(): Promise<Array<[name: CaseKey, operation: Ope
     ['copy', () => fresh(token)],
     ['cached', () => cached.verify(fresh(token))],
     ['cachedScopes', () => cached.verify(fresh(token), { scopes })],
-    ['authenticate', () => cached.authenticate(request, requirement)],
+    ['decide', () => cached.decide(request, requirement)],
   ]
 }

@@ -9,6 +9,8 @@ import { parseChallenge } from '../support/challenge.js'
 import { generateSigningKey, TEST_AUDIENCE, type SigningKey } from '../support/key-server.js'
 import { LOCAL_ISSUER, signToken } from '../support/local-tokens.js'
 import { expectRefusal } from '../support/refusal.js'
+import { authenticate, authenticateMaybeSync } from '../support/decide.js'
+import { authorize } from '@tokenguard/core/adapter'
 
 let key: SigningKey
 let verifier: Verifier
@@ -35,41 +37,41 @@ describe('compileRequirement', () => {
     const requirement = compileRequirement({ scopes: ['a'], optional: true, claims: { tenant: 't' } })
     assert.ok(Object.isFrozen(requirement) && Object.isFrozen(requirement.claims) && Object.isFrozen(requirement.scopes))
     assert.equal(requirement.optional, true)
-    assert.equal(compileRequirement({ optional: 'yes' as unknown as boolean }).optional, false, 'only true makes a route optional')
+    assert.throws(() => compileRequirement({ optional: 'yes' as unknown as boolean }), /"optional" must be a boolean/, 'issue 11 case 3: a wrong type is refused, not read as false')
   })
 })
 
-describe('verifier.authenticate', () => {
+describe('verifier.decide', () => {
   test('a valid token: the verified context', async () => {
     const token = await signToken(key)
-    const auth = await verifier.authenticate(bearer(token))
+    const auth = await authenticate(verifier, bearer(token))
     assert.equal(auth?.token, token)
   })
 
   test('no token: 401 without an error attribute, with the realm', async () => {
-    const error = await expectRefusal(verifier.authenticate({ headers: {} }), 'missing_token', 401)
+    const error = await expectRefusal(authenticate(verifier, { headers: {} }), 'missing_token', 401)
     assert.ok(error instanceof MissingTokenError)
     assert.deepEqual(parseChallenge(error.wwwAuthenticate ?? null).params, { realm: 'api' })
   })
 
   test('optional: no token is anonymous, a bad token is still refused', async () => {
     const optional = verifier.requirement({ optional: true })
-    assert.equal(await verifier.authenticate({ headers: {} }, optional), undefined)
-    await expectRefusal(verifier.authenticate(bearer('bad.token.here'), optional), 'token_malformed', 401)
-    await expectRefusal(verifier.authenticate({ headers: { authorization: 'Bearer' } }, optional), 'malformed_authorization_header', 400)
+    assert.equal(await authenticate(verifier, { headers: {} }, optional), undefined)
+    await expectRefusal(authenticate(verifier, bearer('bad.token.here'), optional), 'token_malformed', 401)
+    await expectRefusal(authenticate(verifier, { headers: { authorization: 'Bearer' } }, optional), 'malformed_authorization_header', 400)
   })
 
   test('scopes of the requirement', async () => {
     const token = await signToken(key, { scope: 'read:data' })
-    await verifier.authenticate(bearer(token), verifier.requirement({ scopes: ['read:data'] }))
-    const error = await expectRefusal(verifier.authenticate(bearer(token), verifier.requirement({ scopes: ['write:data'] })), 'insufficient_scope', 403)
+    await authenticate(verifier, bearer(token), verifier.requirement({ scopes: ['read:data'] }))
+    const error = await expectRefusal(authenticate(verifier, bearer(token), verifier.requirement({ scopes: ['write:data'] })), 'insufficient_scope', 403)
     assert.equal(parseChallenge(error.wwwAuthenticate ?? null).params.realm, 'api')
   })
 })
 
 describe('claim checks', () => {
   async function check(claims: Record<string, unknown>, requirement: RouteRequirementInit['claims']) {
-    return verifier.authenticate(bearer(await signToken(key, claims)), verifier.requirement({ claims: requirement }))
+    return authenticate(verifier, bearer(await signToken(key, claims)), verifier.requirement({ claims: requirement }))
   }
 
   test('an expected value must be equal (strictly)', async () => {
@@ -107,39 +109,39 @@ describe('claim checks', () => {
   })
 })
 
-test('verifier.authorize applies a requirement to an already verified context', async () => {
+test('authorize (core/adapter) applies a requirement to an already verified context', async () => {
   const auth = await verifier.verify(await signToken(key, { scope: 'read:data', tenant: 't' }))
-  verifier.authorize(auth, verifier.requirement({ scopes: ['read:data'], claims: { tenant: 't' } }))
-  assert.throws(() => verifier.authorize(auth, verifier.requirement({ scopes: ['admin'] })), (error: { reason?: string }) => error.reason === 'insufficient_scope')
-  assert.throws(() => verifier.authorize(auth, verifier.requirement({ claims: { tenant: 'u' } })), (error: { reason?: string }) => error.reason === 'claim_requirement_failed')
+  authorize(auth, verifier.requirement({ scopes: ['read:data'], claims: { tenant: 't' } }), verifier.settings.challenge)
+  assert.throws(() => authorize(auth, verifier.requirement({ scopes: ['admin'] }), verifier.settings.challenge), (error: { reason?: string }) => error.reason === 'insufficient_scope')
+  assert.throws(() => authorize(auth, verifier.requirement({ claims: { tenant: 'u' } }), verifier.settings.challenge), (error: { reason?: string }) => error.reason === 'claim_requirement_failed')
 })
 
-describe('verifier.authenticateMaybeSync, the hot path of the adapters', () => {
+describe('verifier.decide, the hot path of the adapters', () => {
   test('a cache miss is a Promise; the same token afterwards is answered synchronously', async () => {
     const token = await signToken(key)
-    const first = verifier.authenticateMaybeSync(bearer(token))
+    const first = authenticateMaybeSync(verifier, bearer(token))
     assert.ok(first instanceof Promise)
     assert.equal((await first)?.token, token)
-    const second = verifier.authenticateMaybeSync(bearer(token))
+    const second = authenticateMaybeSync(verifier, bearer(token))
     assert.ok(!(second instanceof Promise))
     assert.equal(second?.token, token)
   })
 
   test('refusals that need no I/O are thrown synchronously', () => {
-    assert.throws(() => verifier.authenticateMaybeSync({ headers: {} }), (error: { reason?: string }) => error.reason === 'missing_token')
-    assert.throws(() => verifier.authenticateMaybeSync({ headers: { authorization: 'Bearer a"b' } }), (error: { reason?: string }) => error.reason === 'malformed_authorization_header')
-    assert.throws(() => verifier.authenticateMaybeSync(bearer('a'.repeat(9000))), (error: { reason?: string }) => error.reason === 'token_too_large')
-    assert.equal(verifier.authenticateMaybeSync({ headers: {} }, verifier.requirement({ optional: true })), undefined)
+    assert.throws(() => authenticateMaybeSync(verifier, { headers: {} }), (error: { reason?: string }) => error.reason === 'missing_token')
+    assert.throws(() => authenticateMaybeSync(verifier, { headers: { authorization: 'Bearer a"b' } }), (error: { reason?: string }) => error.reason === 'malformed_authorization_header')
+    assert.throws(() => authenticateMaybeSync(verifier, bearer('a'.repeat(9000))), (error: { reason?: string }) => error.reason === 'token_too_large')
+    assert.equal(authenticateMaybeSync(verifier, { headers: {} }, verifier.requirement({ optional: true })), undefined)
   })
 
   test('a cached token still meets the requirement synchronously', async () => {
     const token = await signToken(key, { scope: 'read:data' })
     await verifier.verify(token)
-    assert.throws(() => verifier.authenticateMaybeSync(bearer(token), verifier.requirement({ scopes: ['admin'] })), (error: { status?: number }) => error.status === 403)
+    assert.throws(() => authenticateMaybeSync(verifier, bearer(token), verifier.requirement({ scopes: ['admin'] })), (error: { status?: number }) => error.status === 403)
   })
 
   test('a bad token is a rejected Promise, not a throw', async () => {
-    const outcome = (() => verifier.authenticateMaybeSync(bearer('bad.token.here')))()
+    const outcome = (() => authenticateMaybeSync(verifier, bearer('bad.token.here')))()
     assert.ok(outcome instanceof Promise)
     await expectRefusal(outcome, 'token_malformed', 401)
   })

@@ -3,16 +3,16 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { extractToken, InvalidRequestError, type ExtractOptions, type RequestLike } from '@tokenguard/core'
+import { extractToken, InvalidRequestError, type ExtractOptions, type RequestView } from '@tokenguard/core'
 import { parseChallenge } from '../support/challenge.js'
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln-_~+/'
 const FORM = 'application/x-www-form-urlencoded'
 
-const withHeader = (authorization: string | string[]): RequestLike => ({ method: 'GET', headers: { authorization } })
+const withHeader = (authorization: string | string[]): RequestView => ({ method: 'GET', headers: { authorization } })
 
 /** Asserts that extraction refuses with 400 invalid_request and the given operator reason. */
-function assertInvalidRequest(request: RequestLike, reason: string, options: ExtractOptions = {}): InvalidRequestError {
+function assertInvalidRequest(request: RequestView, reason: string, options: ExtractOptions = {}): InvalidRequestError {
   let caught: unknown
   try {
     extractToken(request, options)
@@ -129,7 +129,7 @@ describe('query parameter (RFC 6750 §2.3)', () => {
 
 describe('form body parameter (RFC 6750 §2.2)', () => {
   const on: ExtractOptions = { allowBodyToken: true }
-  const post = (contentType: string | undefined, body: unknown, method = 'POST'): RequestLike => ({
+  const post = (contentType: string | undefined, body: unknown, method = 'POST'): RequestView => ({
     method,
     headers: contentType === undefined ? {} : { 'content-type': contentType },
     body,

@@ -5,6 +5,7 @@ import { createVerifier } from '@tokenguard/core'
 import { TEST_AUDIENCE } from '../support/key-server.js'
 import { LOCAL_ISSUER, signToken, TEST_SECRET } from '../support/local-tokens.js'
 import { expectRefusal } from '../support/refusal.js'
+import { authenticate } from '../support/decide.js'
 
 const base = { issuer: LOCAL_ISSUER, audience: TEST_AUDIENCE, secret: TEST_SECRET }
 
@@ -15,7 +16,7 @@ test('the verifier-level claims option is checked on cache hits too (a revocatio
   await verifier.verify(token) // verified and cached
   revoked.add('jti-1')
   await expectRefusal(verifier.verify(token), 'claim_invalid', 401)
-  await expectRefusal(verifier.authenticate({ headers: { authorization: `Bearer ${token}` } }), 'claim_invalid', 401)
+  await expectRefusal(authenticate(verifier, { headers: { authorization: `Bearer ${token}` } }), 'claim_invalid', 401)
 })
 
 test('verify() refuses a misspelt requirement instead of ignoring it', async () => {

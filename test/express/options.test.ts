@@ -37,7 +37,7 @@ test('an error that is not a refusal is a bug: it reaches Express as it is (500)
   const verifier = createVerifier(base)
   const broken = {
     ...verifier,
-    authenticateMaybeSync: () => {
+    decide: () => {
       throw new RangeError('a bug')
     },
   }

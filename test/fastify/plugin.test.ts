@@ -74,7 +74,7 @@ describe('registration', () => {
     const down = { issuer: 'http://127.0.0.1:9', audience: TEST_AUDIENCE, jwksUri: 'http://127.0.0.1:9/jwks', timeoutDuration: 500 }
     const served = await serve(down, (app) => void app.get('/x', async () => 'ok'))
     try {
-      const response = await fetch(`${served.url}/x`, { headers: bearer(await signToken(key)) })
+      const response = await fetch(`${served.url}/x`, { headers: bearer(await signToken(key, { iss: down.issuer })) })
       assert.equal(response.status, 503)
       assert.equal(response.headers.get('www-authenticate'), null)
       assert.match(response.headers.get('retry-after') ?? '', /^[1-9][0-9]*$/)

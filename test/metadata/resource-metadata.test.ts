@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { buildResourceMetadata, resourceMetadataDefaults, resourceMetadataPath, resourceMetadataResponse, resourceMetadataUrl } from '@tokenguard/core'
+import { buildResourceMetadata, resourceMetadataPath, resourceMetadataUrl } from '@tokenguard/core'
+import { resourceMetadataDefaults, resourceMetadataResponse } from '@tokenguard/core/adapter'
 
 describe('resourceMetadataPath / resourceMetadataUrl (RFC 9728 §3.1)', () => {
   const cases: Array<[resource: string, path: string]> = [
@@ -58,7 +59,6 @@ describe('buildResourceMetadata (RFC 9728 §2)', () => {
       resourcePolicyUri: 'https://example.com/policy',
       resourceTosUri: 'https://example.com/tos',
       tlsClientCertificateBoundAccessTokens: false,
-      dpopSigningAlgValuesSupported: ['ES256', 'EdDSA'],
       dpopBoundAccessTokensRequired: false,
       additionalFields: { organization: 'example' },
     })
@@ -74,10 +74,15 @@ describe('buildResourceMetadata (RFC 9728 §2)', () => {
       resource_policy_uri: 'https://example.com/policy',
       resource_tos_uri: 'https://example.com/tos',
       tls_client_certificate_bound_access_tokens: false,
-      dpop_signing_alg_values_supported: ['ES256', 'EdDSA'],
       dpop_bound_access_tokens_required: false,
       organization: 'example',
     })
+  })
+
+  test('issue 12 finding 1: the document cannot advertise sender constraints nothing enforces', () => {
+    for (const field of [{ dpopBoundAccessTokensRequired: true }, { tlsClientCertificateBoundAccessTokens: true }, { dpopSigningAlgValuesSupported: ['ES256'] }]) {
+      assert.throws(() => buildResourceMetadata({ resource: 'https://api.example.com', ...field }), /does not verify DPoP proofs or client certificates/, JSON.stringify(field))
+    }
   })
 
   test('additional fields cannot replace standard ones', () => {

@@ -15,7 +15,7 @@ runProviderSuite<Auth0Fixture>({
     { name: 'ID token instead of an access token (aud = client id)', token: (f) => f.idToken(), refused: 'audience_mismatch' },
     { name: 'issuer without the trailing slash', token: (f) => f.userToken({ iss: f.issuer.slice(0, -1) }), refused: 'issuer_mismatch' },
     { name: 'access token for another API', token: (f) => f.userToken({ aud: ['https://billing.tokenguard.test', `${f.issuer}userinfo`] }), refused: 'audience_mismatch' },
-    { name: 'access token of another tenant (its key is not in this tenant\'s set)', token: (f) => f.otherTenantToken(), refused: 'key_not_found' },
+    { name: 'access token of another tenant (its key is not in this tenant\'s set)', token: (f) => f.otherTenantToken(), refused: 'issuer_mismatch' },
     { name: 'Management API token (aud = https://{domain}/api/v2/)', token: (f) => f.userToken({ aud: `${f.issuer}api/v2/` }), refused: 'audience_mismatch' },
   ],
 })

@@ -17,7 +17,7 @@ runProviderSuite<CognitoFixture>({
     { name: 'client-credentials access token (custom scope)', token: (f) => f.machineAccessToken(), scopes: ['orders-api/orders.read'] },
     { name: 'ID token instead of an access token (token_use id, aud = client, no client_id)', token: (f) => f.idToken(), refused: 'claim_missing' },
     { name: 'access token of another app client of the same pool', token: (f) => f.userAccessToken({ client_id: OTHER_CLIENT_ID }), refused: 'audience_mismatch' },
-    { name: 'access token of another user pool', token: (f) => f.otherPoolToken(), refused: 'key_not_found' },
+    { name: 'access token of another user pool', token: (f) => f.otherPoolToken(), refused: 'issuer_mismatch' },
   ],
 })
 

@@ -17,7 +17,7 @@ runProviderSuite<KeycloakFixture>({
     { name: 'service account access token', token: (f) => f.serviceAccountToken(), scopes: ['profile', 'email', 'orders:read'] },
     { name: 'access token without an Audience mapper (aud: account)', token: (f) => f.userToken({ aud: 'account' }), refused: 'audience_mismatch' },
     { name: 'ID token instead of an access token (typ ID, aud = client id)', token: (f) => f.idToken(), refused: 'audience_mismatch' },
-    { name: 'access token of another realm', token: (f) => f.otherRealmToken(), refused: 'key_not_found' },
+    { name: 'access token of another realm', token: (f) => f.otherRealmToken(), refused: 'issuer_mismatch' },
   ],
 })
 

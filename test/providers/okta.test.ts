@@ -17,7 +17,7 @@ runProviderSuite<OktaFixture>({
     { name: 'client-credentials access token (sub = cid)', token: (f) => f.serviceToken(), scopes: ['orders:read'] },
     { name: 'ID token instead of an access token (aud = client id)', token: (f) => f.idToken(), refused: 'audience_mismatch' },
     { name: 'access token of another authorization server\'s audience', token: (f) => f.userToken({ aud: 'api://billing' }), refused: 'audience_mismatch' },
-    { name: 'org authorization server access token (not meant for your API)', token: (f) => f.orgServerToken(), refused: 'key_not_found' },
+    { name: 'org authorization server access token (not meant for your API)', token: (f) => f.orgServerToken(), refused: 'issuer_mismatch' },
   ],
 })
 

@@ -111,8 +111,8 @@ function smuggledKeyCases(): AttackCase[] {
     { name: 'x5u to the trap certificate, no kid', token: (f) => f.attackerSigned({ alg: 'RS256', x5u: trap(f, '/cert.pem') }), expect: 'signature_invalid' },
     { name: 'x5c with the attacker certificate, no kid', token: (f) => f.attackerSigned({ alg: 'RS256', x5c: [f.attacker.certificateDer] }), expect: 'signature_invalid' },
     { name: 'x5c with the attacker certificate, attacker kid', token: (f) => f.attackerSigned({ alg: 'RS256', kid: 'attacker-rsa', x5c: [f.attacker.certificateDer] }), expect: 'key_not_found' },
-    { name: 'iss of the trap, attacker key and kid', token: (f) => f.attackerSigned({ alg: 'RS256', kid: 'attacker-rsa' }, f.claims({ iss: f.trap.url })), expect: 'key_not_found' },
-    { name: 'iss of the trap with jku, no kid', token: (f) => f.attackerSigned({ alg: 'RS256', jku: trap(f, '/jwks') }, f.claims({ iss: f.trap.url })), expect: 'signature_invalid' },
+    { name: 'iss of the trap, attacker key and kid (issue 11 case 9: refused on its iss, before any key lookup)', token: (f) => f.attackerSigned({ alg: 'RS256', kid: 'attacker-rsa' }, f.claims({ iss: f.trap.url })), expect: 'issuer_mismatch' },
+    { name: 'iss of the trap with jku, no kid', token: (f) => f.attackerSigned({ alg: 'RS256', jku: trap(f, '/jwks') }, f.claims({ iss: f.trap.url })), expect: 'issuer_mismatch' },
     { name: 'iss of the trap, signed by the real issuer', token: (f) => f.issuerSigned(f.claims({ iss: f.trap.url })), expect: 'issuer_mismatch' },
   ]
 }

@@ -8,7 +8,7 @@
  * 2. `verify` resolves only for the unmodified token; every mutation is refused with a
  *    `TokenGuardError` (401 `invalid_token`), never another exception.
  */
-import { createVerifier, extractToken, InvalidRequestError, TokenGuardError, type ExtractOptions, type RequestLike, type Verifier } from '@tokenguard/core'
+import { createVerifier, extractToken, InvalidRequestError, TokenGuardError, type ExtractOptions, type RequestView, type Verifier } from '@tokenguard/core'
 import { SignJWT } from 'jose'
 import { generateSigningKey, TEST_AUDIENCE } from '../support/key-server.js'
 import type { Mutation } from './mutations.js'
@@ -22,7 +22,7 @@ const violation = (kind: string, message: string): Verdict => ({ ok: false, kind
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
 const PRINTABLE = /^[\x20-\x7e]*$/
 
-export function checkExtract(request: RequestLike, options: ExtractOptions): Verdict {
+export function checkExtract(request: RequestView, options: ExtractOptions): Verdict {
   const outcome = extractOutcome(request, options)
   if (outcome.kind === 'foreign') return violation('extract-foreign-error', String(outcome.error))
   if (outcome.kind === 'refused') {
@@ -43,7 +43,7 @@ export function checkExtract(request: RequestLike, options: ExtractOptions): Ver
 
 type ExtractOutcome = { kind: 'token'; token: string } | { kind: 'none' } | { kind: 'refused'; error: InvalidRequestError } | { kind: 'foreign'; error: unknown }
 
-function extractOutcome(request: RequestLike, options: ExtractOptions): ExtractOutcome {
+function extractOutcome(request: RequestView, options: ExtractOptions): ExtractOutcome {
   try {
     const token = extractToken(request, options)
     return token === undefined ? { kind: 'none' } : { kind: 'token', token }
@@ -57,7 +57,7 @@ function describe(outcome: ExtractOutcome): string {
 }
 
 /** Every text a token may legitimately come from: header values, query and body parameters, the URL. */
-function candidates(request: RequestLike): string[] {
+function candidates(request: RequestView): string[] {
   const texts: string[] = []
   const headers = request.headers
   const authorization = typeof headers.get === 'function' ? (headers as { get(name: string): string | null }).get('authorization') : (headers as Record<string, unknown>).authorization

@@ -5,7 +5,7 @@
  * content types, with body and query tokens enabled or not.
  */
 import fc from 'fast-check'
-import type { ExtractOptions, RequestLike } from '@tokenguard/core'
+import type { ExtractOptions, RequestView } from '@tokenguard/core'
 
 const b64token = fc.stringMatching(/^[A-Za-z0-9\-._~+/]{1,40}=*$/)
 const anyText = fc.string({ unit: 'binary', maxLength: 24 })
@@ -58,7 +58,7 @@ const url = fc.oneof(
 const method = fc.constantFrom(undefined, 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'get', 'post')
 
 /** Node-style lower-case record, or a Fetch-style object with `get()` (`null` when absent). */
-function headersOf(authorization: string | string[] | undefined, type: string | undefined, fetchStyle: boolean): RequestLike['headers'] {
+function headersOf(authorization: string | string[] | undefined, type: string | undefined, fetchStyle: boolean): RequestView['headers'] {
   const record: Record<string, string | string[] | undefined> = { authorization, 'content-type': type }
   if (!fetchStyle) return record
   return {
@@ -69,7 +69,7 @@ function headersOf(authorization: string | string[] | undefined, type: string | 
   }
 }
 
-export const extractRequest: fc.Arbitrary<RequestLike> = fc
+export const extractRequest: fc.Arbitrary<RequestView> = fc
   .record({ authorization: authorizationHeader, type: contentType, fetchStyle: fc.boolean(), method, query: parsedParameters, url, body: parsedParameters })
   .map(({ authorization, type, fetchStyle, ...rest }) => ({ ...rest, headers: headersOf(authorization, type, fetchStyle) }))
 

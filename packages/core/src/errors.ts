@@ -9,6 +9,9 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 import { formatBearerChallenge, sanitizeAttribute, type ChallengeContext } from './challenge.js'
+import { formatFacts, type TokenFacts } from './token-facts.js'
+
+export type { TokenFacts } from './token-facts.js'
 
 /** Error codes, as seen by clients (`error` attribute) and by `switch` statements in applications. */
 export type ErrorCode =
@@ -19,6 +22,8 @@ export type ErrorCode =
   | 'missing_token'
   /** The authorization server's keys cannot be had right now: 503, the client's token may be fine. */
   | 'temporarily_unavailable'
+  /** The application is wired wrongly (e.g. a guard without authentication before it): 500. */
+  | 'server_error'
 
 /** The precise, operator-facing reason for a refusal. Never sent to the client. */
 export type RefusalReason =
@@ -47,6 +52,10 @@ export type RefusalReason =
   // authorization
   | 'insufficient_scope'
   | 'claim_requirement_failed'
+  // sender-constrained tokens: a `cnf` claim whose binding this request does not prove
+  | 'token_binding_unverified'
+  // the application's wiring
+  | 'authentication_missing'
   // key source
   | 'keys_unavailable'
 
@@ -58,6 +67,8 @@ export interface RefusalInit extends ChallengeContext {
   detail?: string | undefined
   /** The underlying error (jose, network), for logs. */
   cause?: unknown
+  /** The token's own (unverified) values that the refusal compared, for logs. */
+  facts?: TokenFacts | undefined
 }
 
 /**
@@ -79,6 +90,8 @@ export class TokenGuardError extends Error {
   readonly wwwAuthenticate: string | undefined
   /** Headers to send with the response (`WWW-Authenticate`, `Retry-After`). Express and Fastify read this. */
   readonly headers: Readonly<Record<string, string>>
+  /** The token's unverified `iss`, `aud`, `kid`, `client_id`, `exp`, `nbf` and the clock, for logs only. */
+  readonly facts: TokenFacts | undefined
   /** The http-errors convention (Koa and others read it): `message` is safe to show, generic by construction. */
   readonly expose = true
 
@@ -105,6 +118,24 @@ export class TokenGuardError extends Error {
     this.detail = init.detail === undefined ? undefined : sanitizeAttribute(init.detail)
     this.wwwAuthenticate = wwwAuthenticate
     this.headers = Object.freeze(wwwAuthenticate === undefined ? headers : { 'WWW-Authenticate': wwwAuthenticate, ...headers })
+    this.facts = init.facts
+  }
+
+  /** The response body adapters send when the application does not answer refusals itself. */
+  get body(): { error: ErrorCode; error_description: string } {
+    return { error: this.code, error_description: this.message }
+  }
+
+  /** One line for logs: status, code, reason, detail and the token's facts (never the token). */
+  describe(): string {
+    const detail = this.detail === undefined ? '' : `: ${this.detail}`
+    const facts = this.facts === undefined ? '' : ` [${formatFacts(this.facts)}]`
+    return `${this.status} ${this.code} (${this.reason})${detail}${facts}`
+  }
+
+  // console.log / util.inspect (Express 5's default error log) print this one line instead of every field.
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.name}: ${this.describe()}`
   }
 }
 
@@ -161,6 +192,19 @@ export class KeysUnavailableError extends TokenGuardError {
     this.retryAfter = retryAfter
   }
 }
+
+/**
+ * 500: the application is wired so that tokenguard cannot decide, e.g. a scope guard on a route where no
+ * authentication ran. Never lets the request through; the detail names the fix.
+ */
+export class AuthenticationMissingError extends TokenGuardError {
+  constructor(init: RefusalInit) {
+    super(500, 'server_error', 'The server cannot check access tokens on this route', init, {}, undefined)
+  }
+}
+
+/** Every refusal tokenguard makes, for exhaustive `switch (error.code)` in applications. */
+export type AnyTokenGuardError = InvalidRequestError | MissingTokenError | InvalidTokenError | InsufficientScopeError | KeysUnavailableError | AuthenticationMissingError
 
 /** Narrowing helper that also works across duplicated installs of this package. */
 export function isTokenGuardError(value: unknown): value is TokenGuardError {

@@ -7,22 +7,7 @@
  */
 import type { ChallengeContext } from './challenge.js'
 import { InvalidRequestError } from './errors.js'
-
-/** Node's `IncomingHttpHeaders` (lower-case names) or a Fetch API `Headers`. */
-export type HeadersLike = Record<string, string | string[] | undefined> | { get(name: string): string | null }
-
-/** The parts of an Express, Fastify, Node or Fetch request that token extraction reads. */
-export interface RequestLike {
-  /** HTTP method; a body token is never taken from a GET. */
-  method?: string | undefined
-  headers: HeadersLike
-  /** Parsed query string, if the framework parsed it. */
-  query?: unknown
-  /** Request target (path and query), used when `query` is not parsed. */
-  url?: string | undefined
-  /** Parsed body, if the framework parsed it. */
-  body?: unknown
-}
+import { headerValue, type RequestView } from './request.js'
 
 /** Where tokenguard may look for a token besides the `Authorization` header. */
 export interface ExtractOptions extends ChallengeContext {
@@ -50,7 +35,7 @@ const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded'
  * @throws {InvalidRequestError} when the `Authorization` header is malformed, a token parameter is
  *   malformed or repeated, or more than one method is used (RFC 6750 §2: "MUST NOT use more than one").
  */
-export function extractToken(request: RequestLike, options: ExtractOptions = {}): string | undefined {
+export function extractToken(request: RequestView, options: ExtractOptions = {}): string | undefined {
   const token = extractCandidate(request, options)
   if (token !== undefined) assertTokenSyntax(token, options)
   return token
@@ -61,7 +46,7 @@ export function extractToken(request: RequestLike, options: ExtractOptions = {})
  * request layer: a token found in the verified-token cache passed that check when it was first seen, so
  * the check only runs (through {@link assertTokenSyntax}) on a cache miss.
  */
-export function extractCandidate(request: RequestLike, options: ExtractOptions = {}): string | undefined {
+export function extractCandidate(request: RequestView, options: ExtractOptions = {}): string | undefined {
   const fromHeader = tokenFromAuthorization(headerValue(request.headers, 'authorization'), options)
   if (!options.allowQueryToken && !options.allowBodyToken) return fromHeader // the default: nothing to compare
   const fromQuery = options.allowQueryToken ? tokenFromQuery(request, options) : undefined
@@ -99,7 +84,7 @@ function repeatedAuthorization(values: string[], context: ChallengeContext): str
   return tokenFromAuthorization(values[0], context)
 }
 
-function tokenFromQuery(request: RequestLike, context: ChallengeContext): string | undefined {
+function tokenFromQuery(request: RequestView, context: ChallengeContext): string | undefined {
   if (isRecord(request.query)) return tokenParameter(request.query.access_token, context)
   if (request.url === undefined) return undefined
   const queryStart = request.url.indexOf('?')
@@ -108,7 +93,7 @@ function tokenFromQuery(request: RequestLike, context: ChallengeContext): string
   return tokenParameter(values.length === 0 ? undefined : values.length === 1 ? values[0] : values, context)
 }
 
-function tokenFromBody(request: RequestLike, context: ChallengeContext): string | undefined {
+function tokenFromBody(request: RequestView, context: ChallengeContext): string | undefined {
   const method = request.method?.toUpperCase()
   if (method === undefined || method === 'GET' || method === 'HEAD') return undefined
   if (!isFormBody(headerValue(request.headers, 'content-type'))) return undefined
@@ -130,11 +115,6 @@ function isFormBody(contentType: string | string[] | undefined): boolean {
 
 function malformedHeader(context: ChallengeContext, detail: string): InvalidRequestError {
   return new InvalidRequestError({ ...context, reason: 'malformed_authorization_header', detail })
-}
-
-function headerValue(headers: HeadersLike, name: string): string | string[] | undefined {
-  if (typeof headers.get === 'function') return (headers as { get(name: string): string | null }).get(name) ?? undefined
-  return (headers as Record<string, string | string[] | undefined>)[name]
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,13 +1,18 @@
-export { createVerifier } from './verify.js'
-export type { AccessTokenClaims, AuthContext, Verifier, VerifyRequirements } from './verify.js'
-export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './multi-issuer.js'
+export { createVerifier } from './verifier.js'
+export type { Verifier } from './verifier.js'
+export type { AccessTokenClaims, AuthContext } from './auth-context.js'
+export type { Accepted, Anonymous, Decision, Refused } from './decision.js'
+export type { HeadersLike, RequestView } from './request.js'
+export type { RequestUrlOptions } from './request-url.js'
+export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './issuer-selection.js'
 export type { TokenCacheOptions } from './token-cache.js'
-export { authorize, compileRequirement } from './authenticate.js'
-export type { RouteRequirement, RouteRequirementInit } from './authenticate.js'
+export { compileRequirement } from './requirement.js'
+export type { RouteRequirement, RouteRequirementInit } from './requirement.js'
 export type { ClaimCheck } from './claims.js'
 export { extractToken } from './extract.js'
-export type { ExtractOptions, HeadersLike, RequestLike } from './extract.js'
+export type { ExtractOptions } from './extract.js'
 export {
+  AuthenticationMissingError,
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
@@ -16,7 +21,8 @@ export {
   MissingTokenError,
   TokenGuardError,
 } from './errors.js'
-export type { ErrorCode, RefusalInit, RefusalReason } from './errors.js'
+export type { AnyTokenGuardError, ErrorCode, RefusalInit, RefusalReason } from './errors.js'
+export type { TokenFacts } from './token-facts.js'
 export { formatBearerChallenge, sanitizeAttribute } from './challenge.js'
 export type { ChallengeContext, ChallengeParams } from './challenge.js'
 export { assertScopes, hasScopes, readScopes, scopeRequirement } from './scopes.js'
@@ -28,17 +34,7 @@ export type { KeySetSnapshot } from './key-set.js'
 export type { FetchCause, KeySourceEvent, KeySourceEventListener } from './events.js'
 export { discoveryUrls } from './discovery.js'
 export { refusalFor } from './jose-refusal.js'
-export {
-  assertChallengeAdvertises,
-  buildResourceMetadata,
-  RESOURCE_METADATA_PREFLIGHT_HEADERS,
-  RESOURCE_METADATA_SUFFIX,
-  resourceMetadataDefaults,
-  resourceMetadataFor,
-  resourceMetadataPath,
-  resourceMetadataResponse,
-  resourceMetadataUrl,
-} from './resource-metadata.js'
+export { buildResourceMetadata, RESOURCE_METADATA_SUFFIX, resourceMetadataPath, resourceMetadataUrl } from './resource-metadata.js'
 export type { ProtectedResourceMetadata, ResourceMetadataOptions, ResourceMetadataResponse } from './resource-metadata.js'
 export { auth0, cognito, entraId, keycloak, okta } from './presets/index.js'
 export type {

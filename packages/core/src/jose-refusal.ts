@@ -5,18 +5,37 @@
 import { errors } from 'jose'
 import type { ChallengeContext } from './challenge.js'
 import { InvalidTokenError, isTokenGuardError, type RefusalReason, type TokenGuardError } from './errors.js'
+import type { TokenFacts } from './token-facts.js'
 
 const EXPIRED_DESCRIPTION = 'The access token expired'
 
-/** Maps anything thrown while verifying to a {@link TokenGuardError}; tokenguard's own errors pass through. */
-export function refusalFor(error: unknown, context: ChallengeContext): TokenGuardError {
+/**
+ * Maps anything thrown while verifying to a {@link TokenGuardError}; tokenguard's own errors pass through.
+ * `facts` (the token's unverified values) go with the refusal for the operator.
+ */
+export function refusalFor(error: unknown, context: ChallengeContext, facts?: TokenFacts): TokenGuardError {
   if (isTokenGuardError(error)) return error
   const detail = error instanceof Error ? error.message : 'verification failed'
+  const cause = withoutClaims(error)
   if (error instanceof errors.JWTExpired) {
     const reason = error.claim === 'exp' ? 'token_expired' : 'token_too_old'
-    return new InvalidTokenError({ ...context, reason, detail, cause: error }, reason === 'token_expired' ? EXPIRED_DESCRIPTION : undefined)
+    return new InvalidTokenError({ ...context, reason, detail, cause, facts }, reason === 'token_expired' ? EXPIRED_DESCRIPTION : undefined)
   }
-  return new InvalidTokenError({ ...context, reason: reasonFor(error), detail, cause: error })
+  return new InvalidTokenError({ ...context, reason: reasonFor(error), detail, cause, facts })
+}
+
+/**
+ * jose's claim errors carry the whole payload (`jti`, `sub`, …); loggers that print causes would write it
+ * out. The cause keeps jose's name, code and message only.
+ */
+function withoutClaims(error: unknown): unknown {
+  if (!(error instanceof Error)) return error
+  const copy = new Error(error.message)
+  copy.name = error.name
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string') Object.defineProperty(copy, 'code', { value: code, enumerable: true })
+  copy.stack = `${error.name}: ${error.message}`
+  return copy
 }
 
 function reasonFor(error: unknown): RefusalReason {

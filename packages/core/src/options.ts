@@ -7,6 +7,7 @@ import { compileClaimChecks, type ClaimCheck } from './claims.js'
 import type { ChallengeContext } from './challenge.js'
 import type { KeySourceEventListener } from './events.js'
 import type { ExtractOptions } from './extract.js'
+import type { RequestUrlOptions, RequestUrlSettings } from './request-url.js'
 import type { ScopeClaim } from './scopes.js'
 import type { TokenCacheOptions } from './token-cache.js'
 
@@ -21,7 +22,7 @@ const KNOWN_ALGORITHMS = new Set([...DEFAULT_ALGORITHMS, ...HMAC_ALGORITHMS])
 export const RFC9068_REQUIRED_CLAIMS: readonly string[] = Object.freeze(['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'])
 
 /** Options of {@link createVerifier}. Durations ending in `Duration` or `Age` are milliseconds unless stated. */
-export interface VerifierOptions extends ExtractOptions, ChallengeContext {
+export interface VerifierOptions extends ExtractOptions, ChallengeContext, RequestUrlOptions {
   /**
    * The authorization server's issuer identifier. Tokens' `iss` must equal it exactly, and, unless
    * `jwksUri`, `jwks` or `secret` is given, its metadata is discovered from it (OpenID Connect Discovery,
@@ -125,6 +126,8 @@ export interface VerifierSettings {
   extract: ExtractOptions
   /** Longest token accepted, in characters. */
   maxTokenLength: number
+  /** Where a request's absolute URL comes from (set by the verifier; absent in an issuer's own settings). */
+  requestUrl?: RequestUrlSettings | undefined
 }
 
 /** The request-level options that stay with the top level even when several issuers are configured. */

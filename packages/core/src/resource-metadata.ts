@@ -77,6 +77,7 @@ export const RESOURCE_METADATA_SUFFIX = '/.well-known/oauth-protected-resource'
 export function buildResourceMetadata(options: ResourceMetadataOptions): ProtectedResourceMetadata {
   if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: resource metadata options must be an object')
   parseResource(options.resource)
+  assertOnlyEnforcedBindings(options)
   // `resource` is echoed exactly as configured: clients compare it with the identifier they started from (§3.3).
   const document: Record<string, unknown> = { resource: options.resource }
   setList(document, 'authorization_servers', options.authorizationServers, (value) => requireAbsoluteUrl(value, 'authorizationServers'))
@@ -185,6 +186,36 @@ export function resourceMetadataFor(
   const response = resourceMetadataResponse({ ...defaults, ...defined } as ResourceMetadataOptions, cacheMaxAge)
   if (verifier !== undefined) assertChallengeAdvertises(verifier.settings, response.url)
   return response
+}
+
+/**
+ * Advertising a sender constraint that nothing enforces would tell clients their stolen-token protection is
+ * on when it is not. Until DPoP / mTLS verification is configured, tokenguard refuses every bound token, so
+ * the document may not claim support.
+ */
+function assertOnlyEnforcedBindings(options: ResourceMetadataOptions): void {
+  const advertised = [
+    options.dpopBoundAccessTokensRequired === true ? 'dpopBoundAccessTokensRequired' : undefined,
+    options.tlsClientCertificateBoundAccessTokens === true ? 'tlsClientCertificateBoundAccessTokens' : undefined,
+    options.dpopSigningAlgValuesSupported !== undefined ? 'dpopSigningAlgValuesSupported' : undefined,
+  ].filter((name) => name !== undefined)
+  if (advertised.length > 0) {
+    throw new TypeError(`tokenguard: resource metadata advertises ${advertised.join(', ')}, but this verifier does not verify DPoP proofs or client certificates (bound tokens are refused); remove the field(s)`)
+  }
+}
+
+/**
+ * The verifier options with `resourceMetadata` pointing at the document served for `metadata.resource`, so
+ * that every challenge advertises it; used by adapters that create the verifier themselves. A different
+ * `resourceMetadata` given by hand is a configuration error.
+ */
+export function advertiseResourceMetadata<T extends { resourceMetadata?: string | undefined }>(options: T, metadata: { resource: string } | undefined): T {
+  if (metadata === undefined) return options
+  const url = resourceMetadataUrl(metadata.resource)
+  if (options.resourceMetadata !== undefined && options.resourceMetadata !== url) {
+    throw new TypeError(`tokenguard: "resourceMetadata" (${options.resourceMetadata}) differs from the served document's URL ${url}`)
+  }
+  return { ...options, resourceMetadata: url }
 }
 
 function parseResource(resource: unknown): URL {

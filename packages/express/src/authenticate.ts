@@ -1,27 +1,27 @@
 /**
- * `authenticate()`: the Express middleware. It validates its options once, then per request only calls
- * core (extract → verify → authorize) and maps the outcome.
+ * `authenticate()`: the Express middleware. It validates its options once; per request it builds the
+ * request view, asks core for a decision, and translates it: `req.auth` and `next()`, or a refusal.
  */
-import { createVerifier, type AuthContext, type Verifier } from '@tokenguard/core'
+import { createVerifier, type Verifier } from '@tokenguard/core'
+import { advertiseResourceMetadata, settleLogLevels, type Decision } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { protectedResourceMetadata, type ProtectedResourceMetadataHandler } from './metadata.js'
 import { refuse, rememberState, type RequestState } from './respond.js'
+import { viewOf } from './request-view.js'
 import type { AuthClaims, AuthenticateOptions } from './types.js'
+import { assertAdapterOptions } from './validate.js'
 
 /** The middleware, with its verifier exposed (e.g. `await mw.verifier.ready()` before `listen`). */
 export interface AuthenticateMiddleware extends RequestHandler {
   readonly verifier: Verifier
-}
-
-function accept(req: Request, next: NextFunction, auth: AuthContext<AuthClaims> | undefined): void {
-  req.auth = auth
-  next()
+  /** The RFC 9728 metadata handler, when the `protectedResourceMetadata` option is given: mount it at the root. */
+  readonly resourceMetadata: ProtectedResourceMetadataHandler | undefined
 }
 
 /**
- * Requires a valid access token (RFC 6750 bearer) and sets `req.auth`.
- *
- * Refusals go to `next(err)` with `err.status` and `err.headers` (`WWW-Authenticate`, `Retry-After`): Express'
- * final handler answers 400/401/403/503 with the challenge; a custom error handler can take over.
+ * Requires a valid access token (RFC 6750 bearer) and sets `req.auth` (`null` on an optional route without a
+ * token). Refusals are answered with their status, challenge and a JSON body `{ error, error_description }`,
+ * and logged in one line (or given to `onError`); with `errorHandling: 'next'` they go to `next(err)`.
  *
  * @example
  * ```ts
@@ -33,26 +33,24 @@ function accept(req: Request, next: NextFunction, auth: AuthContext<AuthClaims> 
  * ```
  */
 export function authenticate(options: AuthenticateOptions): AuthenticateMiddleware {
-  const { scopes, anyScopes, optional, claims, onError, ...verifierOptions } = options
-  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('tokenguard: "onError" must be a function')
-  const verifier = 'verifier' in verifierOptions ? verifierOptions.verifier : createVerifier(verifierOptions)
+  assertAdapterOptions(options)
+  const { scopes, anyScopes, optional, claims, onError, errorHandling = 'respond', logger = console, logLevels, protectedResourceMetadata: metadata, ...verifierOptions } = options
+  const verifier = 'verifier' in verifierOptions ? verifierOptions.verifier : createVerifier(advertiseResourceMetadata(verifierOptions, metadata))
   const requirement = verifier.requirement({ scopes, anyScopes, optional, claims })
-  const state: RequestState = Object.freeze({ challenge: verifier.settings.challenge, onError })
+  const state: RequestState = Object.freeze({ challenge: verifier.settings.challenge, onError, errorHandling, logger: logger === false ? undefined : logger, logLevels: settleLogLevels(logLevels) })
+  const resourceMetadata = metadata === undefined ? undefined : protectedResourceMetadata({ ...metadata, verifier })
 
   const middleware = function tokenguardAuthenticate(req: Request, res: Response, next: NextFunction): void {
     rememberState(req, state)
-    let outcome: AuthContext<AuthClaims> | undefined | Promise<AuthContext<AuthClaims> | undefined>
-    try {
-      outcome = verifier.authenticateMaybeSync<AuthClaims>(req, requirement)
-    } catch (error) {
-      refuse(error, req, res, next, state)
-      return
-    }
-    if (!(outcome instanceof Promise)) return accept(req, next, outcome)
-    outcome.then(
-      (auth) => accept(req, next, auth),
-      (error: unknown) => refuse(error, req, res, next, state),
-    )
+    const decision = verifier.decide<AuthClaims>(viewOf(req), requirement)
+    if (!(decision instanceof Promise)) return settle(decision, req, res, next, state)
+    decision.then((settled) => settle(settled, req, res, next, state), next)
   }
-  return Object.assign(middleware, { verifier })
+  return Object.assign(middleware, { verifier, resourceMetadata })
+}
+
+function settle(decision: Decision<AuthClaims>, req: Request, res: Response, next: NextFunction, state: RequestState): void {
+  if (decision.outcome === 'refused') return refuse(decision.error, req, res, next, state)
+  req.auth = decision.auth
+  next()
 }

@@ -1,10 +1,11 @@
 /**
  * Per-route guards that run after `authenticate()`. Each compiles its requirement when the route is
- * declared (bad scope names throw at startup) and does only set lookups per request.
+ * declared (bad scope names, an empty list, throw at startup) and does only set lookups per request.
  */
-import { authorize, compileRequirement, MissingTokenError, type ClaimCheck, type RouteRequirement } from '@tokenguard/core'
+import type { ClaimCheck } from '@tokenguard/core'
+import { AuthenticationMissingError, authorize, compileRequirement, MissingTokenError, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { refuse, stateOf } from './respond.js'
+import { refuse, stateOf, type RequestState } from './respond.js'
 
 /** Requires every one of `scopes` (403 `insufficient_scope` naming them otherwise). */
 export function requireScopes(...scopes: string[]): RequestHandler {
@@ -24,20 +25,33 @@ export function requireClaim(name: string, check: ClaimCheck): RequestHandler {
   return guard(compileRequirement({ claims: { [name]: check } }), 'tokenguardRequireClaim')
 }
 
-/** Guards reuse the challenge context and `onError` hook that `authenticate()` left on the request. */
+// A guard on a route where authenticate() never ran has no state: it answers (and logs) with these.
+const WITHOUT_AUTHENTICATE: RequestState = Object.freeze({
+  challenge: {},
+  onError: undefined,
+  errorHandling: 'respond',
+  logger: console,
+  logLevels: Object.freeze({ refused: 'info', unavailable: 'warn' }),
+})
+
+/** Guards reuse the challenge context, error handling and log of the `authenticate()` that ran before them. */
 function guard(requirement: RouteRequirement, name: string): RequestHandler {
   const handler = (req: Request, res: Response, next: NextFunction): void => {
     const state = stateOf(req)
+    if (state === undefined) return refuse(notAuthenticated(req, name), req, res, next, WITHOUT_AUTHENTICATE)
     try {
-      const auth = req.auth
-      if (auth === undefined) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
-      authorize(auth, requirement, state)
+      if (req.auth == null) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
+      authorize(req.auth, requirement, state.challenge)
     } catch (error) {
-      refuse(error, req, res, next, state)
-      return
+      return refuse(error, req, res, next, state)
     }
     next()
   }
   Object.defineProperty(handler, 'name', { value: name })
   return handler
+}
+
+function notAuthenticated(req: Request, name: string): AuthenticationMissingError {
+  const detail = `${name} ran on ${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''} without authenticate() before it: add authenticate() in front of the guard (app.use(auth) or as the route's first handler)`
+  return new AuthenticationMissingError({ reason: 'authentication_missing', detail })
 }

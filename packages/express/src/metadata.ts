@@ -5,13 +5,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-3
  */
-import {
-  RESOURCE_METADATA_PREFLIGHT_HEADERS,
-  resourceMetadataFor,
-  type ResourceMetadataOptions,
-  type ResourceMetadataResponse,
-  type Verifier,
-} from '@tokenguard/core'
+import { RESOURCE_METADATA_PREFLIGHT_HEADERS, resourceMetadataFor, type ResourceMetadataOptions, type ResourceMetadataResponse, type Verifier } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
 /** Options of {@link protectedResourceMetadata}: the document's fields, plus where defaults come from. */

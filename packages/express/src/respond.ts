@@ -1,44 +1,61 @@
 /**
- * How a refusal leaves the Express middleware: its headers go on the response at once (so that a custom
- * error handler that only sets the status still sends the challenge), then the error goes to `next`, as
- * Express expects. With no custom handler, Express' final handler answers with `status` and `headers`.
+ * How a decision leaves the Express middleware and the guards. Refusals are answered here by default (status,
+ * challenge headers, a JSON body, one log line), so that Express' final handler never prints them; with
+ * `errorHandling: 'next'` they go to the application's error handlers instead, challenge headers already set.
  */
-import { isTokenGuardError, type ChallengeContext, type TokenGuardError } from '@tokenguard/core'
+import { isTokenGuardError, logRefusal, type Logger, type RefusalLogLevels, type TokenGuardError } from '@tokenguard/core/adapter'
+import type { ChallengeContext } from '@tokenguard/core'
 import type { NextFunction, Request, Response } from 'express'
 
-/** Hands a refusal to Express. */
-export function refuse(error: unknown, req: Request, res: Response, next: NextFunction, { onError }: RequestState): void {
-  // Anything but a refusal is a bug, and Express' error handling (a 500) is the honest answer to it.
+/** What `authenticate()` leaves beside the request for the guards that run after it. */
+export interface RequestState {
+  readonly challenge: ChallengeContext
+  readonly onError: ((error: TokenGuardError, req: Request) => void) | undefined
+  readonly errorHandling: 'respond' | 'next'
+  readonly logger: Logger | undefined
+  readonly logLevels: Required<RefusalLogLevels>
+}
+
+/** Hands a refusal to the client (or to Express' error handlers); anything else is a bug and goes to `next`. */
+export function refuse(error: unknown, req: Request, res: Response, next: NextFunction, state: RequestState): void {
   if (!isTokenGuardError(error)) return next(error)
-  const refusal = error
-  if (!res.headersSent) for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value)
-  if (onError !== undefined) {
+  if (!res.headersSent) for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value)
+  report(error, req, state)
+  if (state.errorHandling === 'next') return next(error)
+  if (res.headersSent) return undefined
+  res.status(error.status).json(error.body)
+  return undefined
+}
+
+/** `onError` when given (the application's own log), else tokenguard's one line; never both. */
+function report(error: TokenGuardError, req: Request, state: RequestState): void {
+  if (state.onError !== undefined) {
     try {
-      onError(refusal, req)
+      state.onError(error, req)
     } catch {
       // logging must never change the answer
     }
+    return
   }
-  next(refusal)
+  if (state.logger !== undefined && state.errorHandling === 'respond') logRefusal(state.logger, state.logLevels, error, `${req.method} ${routeOf(req)}`)
 }
 
-/** What `authenticate()` leaves on the request for the guards that run after it. */
-export interface RequestState {
-  challenge: ChallengeContext
-  onError: ((error: TokenGuardError, req: Request) => void) | undefined
+/** The route's template when Express matched one (never the raw path, which may carry identifiers). */
+function routeOf(req: Request): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path
+  return typeof path === 'string' ? `${req.baseUrl}${path}` : '(no route)'
 }
 
 // Beside the request rather than on it: Express request objects never share a hidden class, so each
 // property added to one costs a dictionary insert (measured ~2 µs) on every request.
 const states = new WeakMap<Request, RequestState>()
-const NO_STATE: RequestState = Object.freeze({ challenge: {}, onError: undefined })
 
-/** Remembers the middleware's challenge context and error hook for the request. */
+/** Remembers the middleware's state for the request. */
 export function rememberState(req: Request, state: RequestState): void {
   states.set(req, state)
 }
 
-/** The state set by `authenticate()`, or an empty one when it did not run. */
-export function stateOf(req: Request): RequestState {
-  return states.get(req) ?? NO_STATE
+/** The state set by `authenticate()`, or `undefined` when it did not run on this request. */
+export function stateOf(req: Request): RequestState | undefined {
+  return states.get(req)
 }

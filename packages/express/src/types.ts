@@ -1,4 +1,6 @@
 import type { AuthContext, MultiIssuerOptions, RouteRequirementInit, TokenGuardError, Verifier, VerifierOptions } from '@tokenguard/core'
+import type { Logger, RefusalLogLevels } from '@tokenguard/core/adapter'
+import type { ProtectedResourceMetadataOptions } from './metadata.js'
 import type { Request } from 'express'
 
 /**
@@ -18,10 +20,27 @@ export interface AuthClaims {}
 /** Options of the middleware itself, beside the verifier's. */
 export interface MiddlewareOptions extends RouteRequirementInit {
   /**
-   * Called with every refusal, before it is passed to `next`: the place to log `error.reason` and
-   * `error.detail` (never sent to the client). Exceptions thrown here are ignored.
+   * Called with every refusal before it is answered: the place to log `error.reason`, `error.detail` and
+   * `error.facts` yourself (never sent to the client). When given, tokenguard writes no log line of its own.
+   * Exceptions thrown here are ignored. Default is none.
    */
   onError?: ((error: TokenGuardError, req: Request) => void) | undefined
+  /**
+   * `'respond'` answers refusals here: status, `WWW-Authenticate` / `Retry-After`, and a JSON body
+   * `{ error, error_description }`. `'next'` passes them to `next(err)` for your error handlers (headers
+   * already set; tokenguard then logs nothing). Default is `'respond'`.
+   */
+  errorHandling?: 'respond' | 'next' | undefined
+  /** Where the one line per refusal goes (`console`, pino, …), or `false` for none. Default is `console`. */
+  logger?: Logger | false | undefined
+  /** Log levels: `refused` (400/401/403, default `'info'`) and `unavailable` (503, default `'warn'`). */
+  logLevels?: RefusalLogLevels | undefined
+  /**
+   * Serve RFC 9728 Protected Resource Metadata for `resource` (mount `auth.resourceMetadata` at the root),
+   * and make every challenge advertise it (`resource_metadata`), as the Fastify plugin's option of the same
+   * name does. Default is off.
+   */
+  protectedResourceMetadata?: Omit<ProtectedResourceMetadataOptions, 'verifier'> | undefined
 }
 
 /** `authenticate()` takes verifier options, or an existing verifier to share between middlewares. */
@@ -31,8 +50,11 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** The verified token, set by `authenticate()`; `undefined` on an optional route without a token. */
-      auth?: AuthContext<AuthClaims>
+      /**
+       * The verified token, set by `authenticate()`; `null` on an optional route without a token, and
+       * `undefined` where `authenticate()` did not run.
+       */
+      auth?: AuthContext<AuthClaims> | null
     }
   }
 }

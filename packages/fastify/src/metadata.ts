@@ -6,13 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-3
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-5.1
  */
-import {
-  RESOURCE_METADATA_PREFLIGHT_HEADERS,
-  resourceMetadataFor,
-  resourceMetadataUrl,
-  type ResourceMetadataOptions,
-  type Verifier,
-} from '@tokenguard/core'
+import { RESOURCE_METADATA_PREFLIGHT_HEADERS, resourceMetadataFor, type ResourceMetadataOptions, type Verifier } from '@tokenguard/core/adapter'
 import type { FastifyInstance } from 'fastify'
 
 /** The document's fields (RFC 9728 §2, camelCased), plus how long clients may cache it. */
@@ -32,19 +26,6 @@ export interface ResourceMetadataPluginOptions {
    * without a prefix, the well-known location is absolute. Default is off.
    */
   protectedResourceMetadata?: FastifyResourceMetadataOptions | undefined
-}
-
-/**
- * The verifier options with `resourceMetadata` pointing at the served document, so that every challenge
- * advertises it. A different `resourceMetadata` given by hand is a configuration error.
- */
-export function advertiseResourceMetadata<T extends { resourceMetadata?: string | undefined }>(options: T, metadata: FastifyResourceMetadataOptions | undefined): T {
-  if (metadata === undefined) return options
-  const url = resourceMetadataUrl(metadata.resource)
-  if (options.resourceMetadata !== undefined && options.resourceMetadata !== url) {
-    throw new TypeError(`tokenguard: "resourceMetadata" (${options.resourceMetadata}) differs from the served document's URL ${url}`)
-  }
-  return { ...options, resourceMetadata: url }
 }
 
 /** Registers the public metadata route; refuses a verifier whose challenges would not point at it. */

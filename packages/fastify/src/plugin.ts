@@ -1,16 +1,20 @@
 /**
- * The Fastify plugin. Route requirements are read once per route in `onRoute`, validated there (a bad
- * `config.auth` fails startup, not a request), and compiled into a hook that is prepended to the route's
- * own hooks. Per request the hook only calls core and sets `request.auth`; refusals are thrown, so
- * Fastify's error handler (or the application's) answers with the error's status and headers and logs the
- * precise reason.
+ * The Fastify plugin. One hook, added where the plugin is registered, decides every request of that context
+ * and its children — including routes registered before the plugin or while it was loading, which `onRoute`
+ * never sees. Routes `onRoute` does see have their `config.auth` validated at startup and compiled onto the
+ * route; any other route is compiled from its `config.auth` on its first request (never left open). Per
+ * request the hook builds the view, asks core, sets `request.auth` or throws the refusal, so Fastify's error
+ * handler (or the application's) answers with its status and headers.
  */
-import { createVerifier, type AuthContext, type RouteRequirement, type Verifier } from '@tokenguard/core'
+import { createVerifier, type Verifier } from '@tokenguard/core'
+import { advertiseResourceMetadata, authorize, type Decision, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, RouteOptions } from 'fastify'
-import { advertiseResourceMetadata, registerResourceMetadata } from './metadata.js'
-import type { AuthClaims, RouteAuthConfig, TokenguardPluginOptions } from './types.js'
+import { registerResourceMetadata } from './metadata.js'
+import { viewOf } from './request-view.js'
+import { routeRequirements, type RouteRequirements } from './route-requirements.js'
+import type { AuthClaims, TokenguardPluginOptions } from './types.js'
+import { assertPluginOptions } from './validate.js'
 
-const WARMUP_MODES = new Set(['await', 'background', 'off'])
 const GUARDED_PHASES = ['onRequest', 'preValidation', 'preHandler'] as const
 // Marks the hooks the decorators make, so that `onRoute` can run them right after authentication.
 const kRequirement = Symbol('tokenguard.requirement')
@@ -20,13 +24,12 @@ type GuardHook = onRequestHookHandler & { [kRequirement]?: RouteRequirement }
 /** Registers tokenguard on `app` (wrapped with fastify-plugin in `index.ts`). */
 export async function tokenguardPlugin(app: FastifyInstance, options: TokenguardPluginOptions): Promise<void> {
   if (app.hasDecorator('tokenguard')) throw new Error('tokenguard: the plugin is already registered in this context')
+  assertPluginOptions(options)
   const { requireByDefault = true, warmup = 'await', protectedResourceMetadata, ...verifierOptions } = options
-  if (typeof requireByDefault !== 'boolean') throw new TypeError('tokenguard: "requireByDefault" must be a boolean')
-  if (!WARMUP_MODES.has(warmup)) throw new TypeError('tokenguard: "warmup" must be "await", "background" or "off"')
   const verifier = 'verifier' in verifierOptions ? verifierOptions.verifier : createVerifier(advertiseResourceMetadata(verifierOptions, protectedResourceMetadata))
-  const defaultRequirement = verifier.requirement()
+  const requirements = routeRequirements(verifier, requireByDefault)
   // Bodies are only parsed by preValidation; without body tokens, refuse before parsing anything.
-  const hookName = verifier.settings.extract.allowBodyToken ? 'preValidation' : 'onRequest'
+  const phase = verifier.settings.extract.allowBodyToken ? 'preValidation' : 'onRequest'
 
   app.decorateRequest('auth', null)
   app.decorate('tokenguard', verifier)
@@ -35,55 +38,41 @@ export async function tokenguardPlugin(app: FastifyInstance, options: Tokenguard
   app.decorate('requireClaim', (name: string, check) => guardHook(verifier, verifier.requirement({ claims: { [name]: check } })))
 
   app.addHook('onRoute', (route) => {
+    requirements.configure(route)
     const guards = takeGuards(route)
-    const requirement = routeRequirement(route, verifier, requireByDefault, defaultRequirement)
-    const hooks = requirement === undefined ? guards : [authenticateHook(verifier, requirement), ...guards]
-    if (hooks.length > 0) prependHooks(route, hookName, hooks)
+    if (guards.length > 0) prependHooks(route, phase, guards)
   })
+  app.addHook(phase, authenticateHook(verifier, requirements))
   if (protectedResourceMetadata !== undefined) registerResourceMetadata(app, verifier, protectedResourceMetadata)
 
   await warmUp(app, verifier, warmup)
 }
 
-function routeRequirement(route: RouteOptions, verifier: Verifier, requireByDefault: boolean, fallback: RouteRequirement): RouteRequirement | undefined {
-  const config: RouteAuthConfig | undefined = route.config?.auth
-  if (config === false) return undefined
-  // CORS preflights never carry credentials: an OPTIONS route (e.g. @fastify/cors') is public unless it says otherwise.
-  if (config === undefined) return requireByDefault && !isPreflightRoute(route) ? fallback : undefined
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new TypeError(`tokenguard: config.auth of ${route.method} ${route.url} must be false or an object`)
-  }
-  try {
-    return verifier.requirement(config)
-  } catch (error) {
-    throw new TypeError(`tokenguard: config.auth of ${route.method} ${route.url}: ${(error as Error).message}`)
-  }
-}
-
-function isPreflightRoute(route: RouteOptions): boolean {
-  const methods = Array.isArray(route.method) ? route.method : [route.method]
-  return methods.every((method) => method.toUpperCase() === 'OPTIONS')
-}
-
-/** The route hook: synchronous for cached tokens and refusals that need no I/O; async only on a cache miss. */
-function authenticateHook(verifier: Verifier, requirement: RouteRequirement): onRequestHookHandler {
+/** The context's hook: synchronous for cached tokens and refusals that need no I/O; async only on a cache miss. */
+function authenticateHook(verifier: Verifier, requirements: RouteRequirements): onRequestHookHandler {
   return function tokenguardAuthenticate(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
-    authenticateInto(request, verifier, requirement, done)
+    let requirement: RouteRequirement | undefined
+    try {
+      requirement = requirements.of(request)
+    } catch (error) {
+      return done(error as Error)
+    }
+    if (requirement === undefined) return done()
+    decideInto(request, verifier, requirement, done)
   }
 }
 
 /**
- * The decorators' hooks: on a route that already authenticated, only the requirement is applied; on one
- * that did not (public by configuration, or optional and anonymous), they authenticate first, so that
- * `{ onRequest: app.requireScopes('x') }` alone protects a route. In route options they are moved to run
- * right after the route's authentication (where a body token has been parsed); as application-wide hooks,
- * which `onRoute` cannot see, they authenticate on their own.
+ * The decorators' hooks: on a route that authenticated, only the requirement is applied; where no
+ * authentication ran (a public route, or an anonymous request on an optional one), they decide the request
+ * themselves, so that `{ onRequest: app.requireScopes('x') }` alone protects a route — Fastify runs context
+ * hooks before route hooks, so such a guard may run before any authentication.
  */
 function guardHook(verifier: Verifier, requirement: RouteRequirement): GuardHook {
   const hook: GuardHook = function tokenguardAuthorize(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
-    if (request.auth === null) return authenticateInto(request, verifier, requirement, done)
+    if (request.auth === null) return decideInto(request, verifier, requirement, done)
     try {
-      verifier.authorize(request.auth, requirement)
+      authorize(request.auth, requirement, verifier.settings.challenge)
     } catch (error) {
       return done(error as Error)
     }
@@ -93,20 +82,15 @@ function guardHook(verifier: Verifier, requirement: RouteRequirement): GuardHook
   return hook
 }
 
-function authenticateInto(request: FastifyRequest, verifier: Verifier, requirement: RouteRequirement, done: HookHandlerDoneFunction): void {
-  let outcome: AuthContext<AuthClaims> | undefined | Promise<AuthContext<AuthClaims> | undefined>
-  try {
-    outcome = verifier.authenticateMaybeSync<AuthClaims>(request, requirement)
-  } catch (error) {
-    done(error as Error)
-    return
-  }
-  if (!(outcome instanceof Promise)) return accept(request, done, outcome)
-  outcome.then((auth) => accept(request, done, auth), done)
+function decideInto(request: FastifyRequest, verifier: Verifier, requirement: RouteRequirement, done: HookHandlerDoneFunction): void {
+  const decision = verifier.decide<AuthClaims>(viewOf(request), requirement)
+  if (!(decision instanceof Promise)) return settle(request, decision, done)
+  decision.then((settled) => settle(request, settled, done), done)
 }
 
-function accept(request: FastifyRequest, done: HookHandlerDoneFunction, auth: AuthContext<AuthClaims> | undefined): void {
-  request.auth = auth ?? null
+function settle(request: FastifyRequest, decision: Decision<AuthClaims>, done: HookHandlerDoneFunction): void {
+  if (decision.outcome === 'refused') return done(decision.error)
+  request.auth = decision.auth
   done()
 }
 

@@ -2,18 +2,18 @@
  * Several trusted issuers behind one verifier. The token's `iss` is read before verification for one
  * purpose only: to pick a trusted issuer from the allowlist (or the resolver). An issuer not on it is
  * refused without any network request; each issuer keeps its own key source, audience, algorithms and
- * scope claims, so keys are never pooled across issuers (RFC 8725 §3.8).
+ * scope claims, so keys are never pooled across issuers (RFC 8725 §3.8). The selection is a check like a
+ * single issuer's: the verifier puts the same cache and pipeline around either.
  */
-import { decodeJwt } from 'jose'
 import { LRUCache } from 'lru-cache'
 import { InvalidTokenError, KeysUnavailableError } from './errors.js'
-import { createIssuerVerifier, type CheckedToken, type IssuerVerifier } from './issuer-verifier.js'
+import { combineIssuerOptions } from './issuer-entry.js'
+import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer-check.js'
 import type { KeySource } from './key-source.js'
 import { settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
-import { tokenCacheFrom, type TokenCache } from './token-cache.js'
-import type { Verifier } from './verify.js'
+import { readUnverified } from './token-facts.js'
 
-/** One trusted issuer: its own options; fields left out are taken from the top level. */
+/** One trusted issuer: its own options, which may add checks to the top-level ones but never loosen them. */
 export type IssuerEntry = Omit<VerifierOptions, 'audience'> & { audience?: VerifierOptions['audience'] }
 
 /**
@@ -33,25 +33,28 @@ export interface MultiIssuerOptions extends Partial<Omit<VerifierOptions, 'issue
   secret?: never
   keySnapshot?: never
   /**
-   * The trusted issuers: a list (each entry's options override the top-level ones), or a resolver for
-   * open-ended sets such as multi-tenant providers (e.g. Entra ID `…/{tenantid}/v2.0` with a tenant
-   * allowlist).
+   * The trusted issuers: a list (each entry may add checks to the top-level options, never loosen them), or
+   * a resolver for open-ended sets such as multi-tenant providers (e.g. Entra ID `…/{tenantid}/v2.0` with a
+   * tenant allowlist).
    */
   issuers: readonly IssuerEntry[] | IssuerResolver
   /** With a resolver: most issuers kept (least recently used are dropped). Default is 100. */
   maxIssuers?: number | undefined
 }
 
-type Assemble = (settings: VerifierSettings, cache: TokenCache<CheckedToken> | undefined, check: (token: string) => Promise<CheckedToken>, keySource: KeySource) => Verifier
+/** The check of a multi-issuer verifier, with what it tells about itself. */
+export interface IssuerSelection {
+  readonly settings: VerifierSettings
+  readonly keySource: KeySource
+  check(token: string): Promise<CheckedToken>
+}
 
-/** Builds a multi-issuer verifier; `assemble` is `verify.ts`' composition (passed in to keep layers acyclic). */
-export function createMultiIssuerVerifier(options: MultiIssuerOptions, assemble: Assemble): Verifier {
+/** Builds the selection; `onKeysRemoved` lets the owner of the token cache drop cached results. */
+export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved: () => void): IssuerSelection {
   assertNoSharedKeys(options)
   const request = settleRequestOptions(options)
-  const cache = tokenCacheFrom<CheckedToken>(options.tokenCache)
-  const { issuers, maxIssuers, ...defaults } = options
-  const build = (entry: IssuerEntry): IssuerVerifier =>
-    createIssuerVerifier({ ...defaults, ...entry, ...requestFields(options) } as VerifierOptions, () => cache?.clear())
+  const { issuers, maxIssuers, tokenCache: _cache, ...defaults } = options
+  const build = (entry: IssuerEntry): IssuerCheck => createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options) }, onKeysRemoved)
 
   const timeoutDuration = options.timeoutDuration ?? 5_000
   const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, maxIssuers ?? 100, timeoutDuration) : listPicker(issuers, build)
@@ -67,12 +70,12 @@ export function createMultiIssuerVerifier(options: MultiIssuerOptions, assemble:
     const iss = unverifiedIssuer(token, settings)
     const issuer = await pick.find(iss)
     if (issuer === undefined) {
-      throw new InvalidTokenError({ ...settings.challenge, reason: 'issuer_not_trusted', detail: 'the token names an issuer that is not trusted' })
+      throw new InvalidTokenError({ ...settings.challenge, reason: 'issuer_not_trusted', detail: `the token names an issuer that is not trusted: ${JSON.stringify(iss)}` })
     }
     return issuer.check(token)
   }
 
-  return assemble(settings, cache, check, compositeKeySource(pick.known))
+  return { settings, keySource: compositeKeySource(pick.known), check }
 }
 
 // Keys belong to one issuer (RFC 8725 §3.8): at the top level they would be handed to every issuer.
@@ -85,13 +88,13 @@ function assertNoSharedKeys(options: MultiIssuerOptions): void {
 
 interface Picker {
   /** The issuers known now (all listed ones, or those a resolver trusted and that are still kept). */
-  known(): IssuerVerifier[]
-  find(issuer: string): Promise<IssuerVerifier | undefined>
+  known(): IssuerCheck[]
+  find(issuer: string): Promise<IssuerCheck | undefined>
 }
 
-function listPicker(entries: readonly IssuerEntry[], build: (entry: IssuerEntry) => IssuerVerifier): Picker {
+function listPicker(entries: readonly IssuerEntry[], build: (entry: IssuerEntry) => IssuerCheck): Picker {
   if (!Array.isArray(entries) || entries.length === 0) throw new TypeError('tokenguard: "issuers" must be a non-empty array or a function')
-  const known = new Map<string, IssuerVerifier>()
+  const known = new Map<string, IssuerCheck>()
   for (const entry of entries) {
     const verifier = build(entry)
     if (known.has(verifier.settings.issuer)) throw new TypeError(`tokenguard: issuer ${verifier.settings.issuer} is listed twice`)
@@ -107,11 +110,11 @@ function listPicker(entries: readonly IssuerEntry[], build: (entry: IssuerEntry)
  * flight are shared per issuer and bounded in number and time; a resolver that fails or hangs is an outage
  * (503), not a verdict on the token.
  */
-function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEntry) => IssuerVerifier, max: number, timeoutDuration: number): Picker {
-  const trusted = new LRUCache<string, IssuerVerifier>({ max })
-  const inflight = new Map<string, Promise<IssuerVerifier | undefined>>()
+function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEntry) => IssuerCheck, max: number, timeoutDuration: number): Picker {
+  const trusted = new LRUCache<string, IssuerCheck>({ max })
+  const inflight = new Map<string, Promise<IssuerCheck | undefined>>()
 
-  async function load(issuer: string): Promise<IssuerVerifier | undefined> {
+  async function load(issuer: string): Promise<IssuerCheck | undefined> {
     const entry = await withTimeout(Promise.resolve().then(() => resolve(issuer)), timeoutDuration)
     // Options for another issuer would let any `iss` borrow that issuer's trust: not trusted.
     if (entry === undefined || entry.issuer !== issuer) return undefined
@@ -148,7 +151,7 @@ function resolverUnavailable(detail: string, cause?: unknown): KeysUnavailableEr
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutDuration: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutDuration} ms`)), timeoutDuration)
   })
@@ -156,17 +159,14 @@ function withTimeout<T>(promise: Promise<T>, timeoutDuration: number): Promise<T
 }
 
 function unverifiedIssuer(token: string, settings: VerifierSettings): string {
-  let iss: unknown
-  try {
-    iss = decodeJwt(token).iss
-  } catch (error) {
-    throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'the token cannot be decoded', cause: error })
-  }
+  const read = readUnverified(token)
+  if (read === undefined) throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'the token cannot be decoded' })
+  const iss = read.payload.iss
   if (typeof iss !== 'string') throw new InvalidTokenError({ ...settings.challenge, reason: 'issuer_not_trusted', detail: 'the token has no string "iss"' })
   return iss
 }
 
-function compositeKeySource(sources: () => IssuerVerifier[]): KeySource {
+function compositeKeySource(sources: () => IssuerCheck[]): KeySource {
   return {
     getKey: async () => {
       throw new TypeError('tokenguard: a multi-issuer verifier has one key source per issuer')

@@ -1,22 +1,24 @@
 /**
- * The token check for one issuer: signature with that issuer's keys only (RFC 8725 §3.8), the verifier's
- * algorithm allowlist (§3.1), `iss`, `aud`, `exp`, `nbf`, required claims, explicit type (§3.11). It knows
- * nothing of requests, scopes requirements or caching; `verify.ts` composes those around it.
+ * The token check for one issuer: the token must name this issuer (checked before any key is looked up, so a
+ * foreign token never makes us fetch), its signature must verify with this issuer's keys only (RFC 8725
+ * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims, explicit type
+ * (§3.11), and no unverified sender binding. It knows nothing of requests, route requirements or caching.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
+import type { AccessTokenClaims, AuthContext } from './auth-context.js'
 import type { ChallengeContext } from './challenge.js'
 import { firstFailedClaim, type ClaimCheck } from './claims.js'
+import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
 import { refusalFor } from './jose-refusal.js'
 import { LocalKeySource, type KeySource } from './key-source.js'
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
-import { deepFreeze } from './deep-freeze.js'
+import { factsOf, readUnverified } from './token-facts.js'
 import { isAcceptedType } from './token-type.js'
-import type { AccessTokenClaims, AuthContext } from './verify.js'
 
 /** A verified token with the clock window (epoch seconds) in which the result stays valid. */
 export interface CheckedToken {
@@ -30,15 +32,15 @@ export interface CheckedToken {
 }
 
 /** One issuer's rules and keys. */
-export interface IssuerVerifier {
+export interface IssuerCheck {
   readonly settings: SettledOptions
   readonly keySource: KeySource
   /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. */
   check(token: string): Promise<CheckedToken>
 }
 
-/** Builds the verifier of one issuer; `onKeysRemoved` lets the caller drop cached results. */
-export function createIssuerVerifier(options: VerifierOptions, onKeysRemoved: () => void): IssuerVerifier {
+/** Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results. */
+export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void): IssuerCheck {
   const settings = settleOptions(options)
   const limits = settleKeySourceLimits(options) // validated even when unused, so a typo never hides
   const keySource = createKeySource(options, limits, onKeysRemoved)
@@ -53,18 +55,20 @@ export function createIssuerVerifier(options: VerifierOptions, onKeysRemoved: ()
 
   async function check(token: string): Promise<CheckedToken> {
     try {
+      assertNamesIssuer(token, settings)
       const { payload, protectedHeader } = await jwtVerify(token, keySource.getKey, joseOptions)
       if (!isAcceptedType(protectedHeader, settings.profile)) {
-        throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: 'the "typ" header names another kind of JWT' })
+        throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })
       }
       const claims = payload as AccessTokenClaims
       assertFiniteTimes(claims, settings)
       assertAudienceClaim(claims, settings)
       assertClaimChecks(claims, settings.claimChecks, settings.challenge)
+      assertNoUnverifiedBinding(claims, settings)
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
       return { context, keySource, claimChecks: settings.claimChecks, ...validityWindow(claims, settings) }
     } catch (error) {
-      throw refusalFor(error, settings.challenge)
+      throw refusalFor(error, settings.challenge, factsOf(token))
     }
   }
 
@@ -77,6 +81,31 @@ export function assertClaimChecks(claims: Record<string, unknown>, checks: Reado
   if (failed !== undefined) {
     throw new InvalidTokenError({ ...challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
   }
+}
+
+/** A token from another issuer is refused on its unverified `iss` alone: its `kid` must not cause a key fetch. */
+function assertNamesIssuer(token: string, settings: SettledOptions): void {
+  const read = readUnverified(token)
+  // Not a decodable JWS (no header `alg`, no JSON payload): jose refuses it as malformed, before any key lookup.
+  if (read === undefined || typeof read.header.alg !== 'string') return
+  const iss = read.payload.iss
+  if (iss === settings.issuer) return
+  throw new InvalidTokenError({
+    ...settings.challenge,
+    reason: iss === undefined ? 'claim_missing' : 'issuer_mismatch',
+    detail: iss === undefined ? 'the token has no "iss" claim' : `token "iss" ${JSON.stringify(iss)} is not the configured issuer ${JSON.stringify(settings.issuer)}`,
+  })
+}
+
+/**
+ * A token bound to a key (`cnf.jkt`, DPoP) or a certificate (`cnf["x5t#S256"]`, mTLS) is worthless to a
+ * thief only if the binding is proven; a bearer request proves none, so such a token is refused (RFC 9449
+ * §7.2, RFC 8705 §3) until the proof is verified.
+ */
+function assertNoUnverifiedBinding(claims: Record<string, unknown>, settings: SettledOptions): void {
+  if (claims.cnf === undefined) return
+  const methods = typeof claims.cnf === 'object' && claims.cnf !== null ? Object.keys(claims.cnf).join(', ') : typeof claims.cnf
+  throw new InvalidTokenError({ ...settings.challenge, reason: 'token_binding_unverified', detail: `the token is sender-constrained (cnf: ${methods}) and this request does not prove the binding` })
 }
 
 /** `exp: 1e999` parses to `Infinity` — a token that never expires; jose itself never signs one. */
@@ -95,7 +124,11 @@ function assertAudienceClaim(claims: Record<string, unknown>, settings: SettledO
   const value = claims[settings.audienceClaim]
   const named = typeof value === 'string' ? [value] : Array.isArray(value) ? value : []
   if (!named.some((audience) => settings.audience.includes(audience as string))) {
-    throw new InvalidTokenError({ ...settings.challenge, reason: 'audience_mismatch', detail: `claim "${settings.audienceClaim}" does not name this API` })
+    throw new InvalidTokenError({
+      ...settings.challenge,
+      reason: 'audience_mismatch',
+      detail: `claim "${settings.audienceClaim}" ${JSON.stringify(value)} does not name this API (expected one of ${JSON.stringify(settings.audience)})`,
+    })
   }
 }
 

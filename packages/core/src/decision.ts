@@ -1,0 +1,37 @@
+/**
+ * What the request pipeline answers: a decision, never an exception, so that every adapter translates the
+ * same three outcomes and nothing else.
+ */
+import type { AuthContext } from './auth-context.js'
+import type { TokenGuardError } from './errors.js'
+
+/** The request carried a valid token that meets the route's requirement. */
+export interface Accepted<TClaims extends object = Record<string, unknown>> {
+  readonly outcome: 'accepted'
+  readonly auth: AuthContext<TClaims>
+}
+
+/** An optional route, and the request carried no token at all. */
+export interface Anonymous {
+  readonly outcome: 'anonymous'
+  readonly auth: null
+}
+
+/** The request is refused: answer with `error.status`, `error.headers` and `error.body`. */
+export interface Refused {
+  readonly outcome: 'refused'
+  readonly error: TokenGuardError
+}
+
+/** The pipeline's answer for one request. */
+export type Decision<TClaims extends object = Record<string, unknown>> = Accepted<TClaims> | Anonymous | Refused
+
+export const ANONYMOUS: Anonymous = Object.freeze({ outcome: 'anonymous', auth: null })
+
+export function accepted<TClaims extends object>(auth: AuthContext<TClaims>): Accepted<TClaims> {
+  return { outcome: 'accepted', auth }
+}
+
+export function refused(error: TokenGuardError): Refused {
+  return { outcome: 'refused', error }
+}

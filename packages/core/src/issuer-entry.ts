@@ -1,0 +1,62 @@
+/**
+ * How an issuer entry and the top-level options of a multi-issuer verifier combine: an entry may add checks,
+ * never loosen one. Claims combine, the stricter profile wins, the smaller age and tolerance win, algorithm
+ * lists intersect, required claims add up, and an explicit `undefined` unsets nothing. A combination that
+ * cannot be read one way only is refused at startup.
+ */
+import type { ClaimCheck } from './claims.js'
+import type { VerifierOptions } from './options.js'
+
+type Options = Partial<VerifierOptions>
+
+/** The options one issuer is checked with: the top level, tightened by its entry. */
+export function combineIssuerOptions(defaults: Options, entry: Options): VerifierOptions {
+  const combined: Record<string, unknown> = { ...definedOnly(defaults), ...definedOnly(entry) }
+  const where = `issuer ${JSON.stringify(entry.issuer)}`
+  combined.claims = combineClaims(defaults.claims, entry.claims, where)
+  combined.profile = defaults.profile === 'rfc9068' || entry.profile === 'rfc9068' ? 'rfc9068' : (entry.profile ?? defaults.profile)
+  combined.maxTokenAge = smaller(defaults.maxTokenAge, entry.maxTokenAge)
+  combined.clockTolerance = smaller(defaults.clockTolerance, entry.clockTolerance)
+  combined.requiredClaims = union(defaults.requiredClaims, entry.requiredClaims)
+  combined.algorithms = intersect(defaults.algorithms, entry.algorithms, where)
+  return definedOnly(combined) as unknown as VerifierOptions
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>
+}
+
+function combineClaims(
+  top: Readonly<Record<string, ClaimCheck>> | undefined,
+  entry: Readonly<Record<string, ClaimCheck>> | undefined,
+  where: string,
+): Record<string, ClaimCheck> | undefined {
+  if (top === undefined || entry === undefined) return top ?? entry
+  for (const name of Object.keys(entry)) {
+    if (Object.hasOwn(top, name) && top[name] !== entry[name]) {
+      throw new TypeError(`tokenguard: ${where} checks claim "${name}" differently from the top-level "claims"; an entry may add claim checks, not replace them`)
+    }
+  }
+  return { ...top, ...entry }
+}
+
+function smaller<T extends number | string>(a: T | undefined, b: T | undefined): T | undefined {
+  if (a === undefined || b === undefined) return a ?? b
+  if (typeof a !== 'number' || typeof b !== 'number') {
+    if (a === b) return a
+    throw new TypeError('tokenguard: give "maxTokenAge" and "clockTolerance" either at the top level or in issuer entries, in the same form, so that the stricter one can be chosen')
+  }
+  return (a < b ? a : b) as T
+}
+
+function union(a: readonly string[] | undefined, b: readonly string[] | undefined): string[] | undefined {
+  if (a === undefined && b === undefined) return undefined
+  return [...new Set([...(a ?? []), ...(b ?? [])])]
+}
+
+function intersect(top: readonly string[] | undefined, entry: readonly string[] | undefined, where: string): readonly string[] | undefined {
+  if (top === undefined || entry === undefined) return top ?? entry
+  const both = entry.filter((alg) => top.includes(alg))
+  if (both.length === 0) throw new TypeError(`tokenguard: ${where} allows none of the top-level "algorithms" (${top.join(', ')})`)
+  return both
+}

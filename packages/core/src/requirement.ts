@@ -1,0 +1,82 @@
+/**
+ * Route requirements: what a route asks of a verified token (scopes, claims) and whether it may be reached
+ * without one. Compiled once, at route registration, and applied per request by the pipeline or a guard.
+ */
+import type { AuthContext } from './auth-context.js'
+import type { ChallengeContext } from './challenge.js'
+import { compileClaimChecks, firstFailedClaim, type ClaimCheck } from './claims.js'
+import { InvalidTokenError } from './errors.js'
+import { assertScopes, scopeRequirement, type ScopeRequirement } from './scopes.js'
+
+/** What a route asks of a request, as written in configuration. */
+export interface RouteRequirementInit {
+  /** Every one of these scopes is needed (403 `insufficient_scope` otherwise). */
+  scopes?: readonly string[] | undefined
+  /** At least one of these scopes is needed. */
+  anyScopes?: readonly string[] | undefined
+  /** A request without any token passes as anonymous; a request with a bad token is still refused. */
+  optional?: boolean | undefined
+  /** Claims that must hold (401 `invalid_token`, reason `claim_requirement_failed`, otherwise). */
+  claims?: Readonly<Record<string, ClaimCheck>> | undefined
+}
+
+/** A compiled route requirement: validated once, reused for every request. */
+export interface RouteRequirement {
+  readonly scopes: ScopeRequirement
+  readonly optional: boolean
+  readonly claims: ReadonlyArray<readonly [name: string, check: ClaimCheck]>
+}
+
+const REQUIREMENT_KEYS = new Set(['scopes', 'anyScopes', 'optional', 'claims'])
+// Compiled requirements are known by identity: an object that merely looks like one was never validated.
+const compiled = new WeakSet<RouteRequirement>()
+
+/** Validates a route requirement once, at route registration (a `TypeError` names the mistake). */
+export function compileRequirement(init: RouteRequirementInit = {}): RouteRequirement {
+  if (typeof init !== 'object' || init === null || Array.isArray(init)) throw new TypeError('tokenguard: a route requirement must be an object')
+  // A misspelt key ("scope" for "scopes") would silently protect a route with less than intended.
+  const unknown = Object.keys(init).filter((key) => !REQUIREMENT_KEYS.has(key))
+  if (unknown.length > 0) throw new TypeError(`tokenguard: unknown route requirement key(s): ${unknown.join(', ')} (expected ${[...REQUIREMENT_KEYS].join(', ')})`)
+  // An explicitly empty list would silently let every valid token through: say what was meant instead.
+  if (Array.isArray(init.anyScopes) && init.anyScopes.length === 0) throw new TypeError('tokenguard: requireAnyScope needs at least one scope ("anyScopes" is empty)')
+  if (Array.isArray(init.scopes) && init.scopes.length === 0) {
+    throw new TypeError('tokenguard: requireScopes needs at least one scope ("scopes" is empty; leave it out to accept any valid token)')
+  }
+  if (init.optional !== undefined && typeof init.optional !== 'boolean') throw new TypeError('tokenguard: "optional" must be a boolean')
+  const claims = compileClaimChecks(init.claims)
+  const requirement: RouteRequirement = Object.freeze({
+    scopes: scopeRequirement(asList(init.scopes, 'scopes'), asList(init.anyScopes, 'anyScopes')),
+    optional: init.optional === true,
+    claims,
+  })
+  compiled.add(requirement)
+  return requirement
+}
+
+/** Whether `value` came from {@link compileRequirement}. */
+export function isRouteRequirement(value: unknown): value is RouteRequirement {
+  return typeof value === 'object' && value !== null && compiled.has(value as RouteRequirement)
+}
+
+/** The requirement of a route that only needs a valid token. */
+export const ANY_VALID_TOKEN: RouteRequirement = compileRequirement()
+
+/**
+ * Applies a requirement's scope and claim checks to a verified token.
+ *
+ * @throws {InsufficientScopeError} 403 when a scope is missing.
+ * @throws {InvalidTokenError} 401 `claim_requirement_failed` when a claim check fails.
+ */
+export function authorize(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext): void {
+  assertScopes(context.scopes, requirement.scopes, challenge)
+  const failed = firstFailedClaim(context.claims as Record<string, unknown>, requirement.claims)
+  if (failed !== undefined) {
+    throw new InvalidTokenError({ ...challenge, reason: 'claim_requirement_failed', detail: `claim "${failed}" does not satisfy the route's requirement` })
+  }
+}
+
+function asList(value: readonly string[] | undefined, name: string): readonly string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) throw new TypeError(`tokenguard: "${name}" must be an array of scope names`)
+  return value
+}

@@ -1,0 +1,63 @@
+/**
+ * What a token claims about itself, read before (or without) verification, for two purposes only: to pick
+ * or pre-check the issuer without touching keys, and to tell the operator the values a refusal compared.
+ * Nothing read here is trusted, and neither the token nor its signature is ever part of it.
+ */
+import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose'
+
+/** The unverified values a refusal is explained with (strings bounded, arrays shortened). */
+export interface TokenFacts {
+  iss?: string
+  aud?: string | string[]
+  kid?: string
+  alg?: string
+  client_id?: string
+  exp?: number
+  nbf?: number
+  iat?: number
+  /** The verifier's clock when the token was refused, epoch seconds. */
+  now: number
+}
+
+/** Reads a compact JWS's header and payload without verifying anything; `undefined` when it cannot be read. */
+export function readUnverified(token: string): { header: ProtectedHeaderParameters; payload: JWTPayload } | undefined {
+  try {
+    return { header: decodeProtectedHeader(token), payload: decodeJwt(token) }
+  } catch {
+    return undefined
+  }
+}
+
+/** The facts of `token` for the operator, or just the clock when it cannot be read. */
+export function factsOf(token: string, now: number = Math.floor(Date.now() / 1000)): TokenFacts {
+  const read = readUnverified(token)
+  if (read === undefined) return { now }
+  const { header, payload } = read
+  const facts: TokenFacts = { now }
+  setString(facts, 'iss', payload.iss)
+  setString(facts, 'kid', header.kid)
+  setString(facts, 'alg', header.alg)
+  setString(facts, 'client_id', payload.client_id)
+  if (typeof payload.aud === 'string') facts.aud = bounded(payload.aud)
+  else if (Array.isArray(payload.aud)) facts.aud = payload.aud.slice(0, MAX_LIST).map((value) => bounded(String(value)))
+  for (const name of ['exp', 'nbf', 'iat'] as const) if (typeof payload[name] === 'number') facts[name] = payload[name]
+  return facts
+}
+
+/** One line for logs: `iss="…" aud="…" kid="…" client_id="…" exp=… nbf=… now=…`. */
+export function formatFacts(facts: TokenFacts): string {
+  return Object.entries(facts)
+    .map(([name, value]) => `${name}=${typeof value === 'number' ? value : JSON.stringify(value)}`)
+    .join(' ')
+}
+
+const MAX_LENGTH = 200
+const MAX_LIST = 5
+
+function setString(facts: TokenFacts, name: 'iss' | 'kid' | 'alg' | 'client_id', value: unknown): void {
+  if (typeof value === 'string') facts[name] = bounded(value)
+}
+
+function bounded(value: string): string {
+  return value.length > MAX_LENGTH ? `${value.slice(0, MAX_LENGTH)}…` : value
+}

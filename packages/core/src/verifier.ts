@@ -1,0 +1,123 @@
+/**
+ * The verifier: the public face of token checking. It owns the verified-token cache for one issuer or
+ * several, and puts size limit → cache → the issuer check (`issuer-check.ts`, or `issuer-selection.ts`
+ * for several issuers) together; `decide()` runs the request pipeline (`pipeline.ts`) over it.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
+ * @see https://www.rfc-editor.org/rfc/rfc8725#section-3
+ */
+import type { AuthContext } from './auth-context.js'
+import { isCanonicalCompactJws } from './compact-syntax.js'
+import type { Decision } from './decision.js'
+import { deepFreeze } from './deep-freeze.js'
+import { InvalidTokenError } from './errors.js'
+import { assertClaimChecks, createIssuerCheck, type CheckedToken } from './issuer-check.js'
+import { createIssuerSelection, type MultiIssuerOptions } from './issuer-selection.js'
+import type { KeySource } from './key-source.js'
+import type { VerifierOptions, VerifierSettings } from './options.js'
+import { decide, type TokenVerification } from './pipeline.js'
+import type { RequestView } from './request.js'
+import { settleRequestUrl } from './request-url.js'
+import { ANY_VALID_TOKEN, authorize, compileRequirement, isRouteRequirement, type RouteRequirement, type RouteRequirementInit } from './requirement.js'
+import { tokenCacheFrom, type TokenCache } from './token-cache.js'
+
+/** A configured verifier. Create one at startup and reuse it. */
+export interface Verifier {
+  /**
+   * Verifies `token` and checks `requirement` (a compiled one, or `{ scopes, anyScopes, claims }`).
+   *
+   * @throws {InvalidTokenError} 401 for any token that is not valid for this API.
+   * @throws {InsufficientScopeError} 403 when a required scope is missing.
+   * @throws {KeysUnavailableError} 503 when the issuer's keys cannot be had.
+   */
+  verify<TClaims extends object = Record<string, unknown>>(token: string, requirement?: RouteRequirement | RouteRequirementInit): Promise<AuthContext<TClaims>>
+  /**
+   * The request entry point: extracts the token from `request` (RFC 6750 §2), verifies it and applies a
+   * requirement compiled by {@link Verifier.requirement} (default: any valid token). Answers with a
+   * {@link Decision} — synchronously when no I/O or crypto is needed (a cached token, no token, a malformed
+   * request), else a promise. Refusals are decisions, never exceptions.
+   */
+  decide<TClaims extends object = Record<string, unknown>>(request: RequestView, requirement?: RouteRequirement): Decision<TClaims> | Promise<Decision<TClaims>>
+  /** Compiles a route requirement once (a `TypeError` names a mistake), for `decide()` and guards. */
+  requirement(init?: RouteRequirementInit): RouteRequirement
+  /** Resolves once discovery and the key set are fetched; await it before listening to warm up. */
+  ready(): Promise<void>
+  /** The key source (refresh, export/import of snapshots). */
+  readonly keySource: KeySource
+  /** Issuers, audience, algorithms and request options, e.g. to publish resource metadata. */
+  readonly settings: Readonly<VerifierSettings>
+}
+
+/**
+ * Creates a verifier for one issuer (`issuer`) or several (`issuers`). Options are validated here, once;
+ * nothing is fetched until the first token or `ready()`.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({ issuer: 'https://id.example.com/', audience: 'https://api.example.com' })
+ * await verifier.ready()
+ * const auth = await verifier.verify(token, { scopes: ['read:data'] })
+ * ```
+ */
+export function createVerifier(options: VerifierOptions | MultiIssuerOptions): Verifier {
+  if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: options must be an object')
+  const cache = tokenCacheFrom<CheckedToken>(options.tokenCache)
+  const dropCached = () => cache?.clear()
+  const { settings, keySource, check } =
+    'issuers' in options && options.issuers !== undefined ? createIssuerSelection(options as MultiIssuerOptions, dropCached) : createIssuerCheck(options as VerifierOptions, dropCached)
+  const requestUrl = settleRequestUrl(options)
+  // Frozen: jose reads the same algorithm and audience lists, so a caller must not be able to widen them.
+  const frozen = deepFreeze(Object.assign(settings, { requestUrl }))
+  const tokens = cachedVerification(frozen, cache, check)
+
+  return {
+    async verify<TClaims extends object>(token: string, requirement?: RouteRequirement | RouteRequirementInit) {
+      // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
+      const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
+      const context = tokens.cached(token) ?? (await tokens.verify(token))
+      if (compiled !== undefined) authorize(context, compiled, frozen.challenge)
+      return context as AuthContext<TClaims>
+    },
+    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, frozen, tokens),
+    requirement: compileRequirement,
+    ready: () => keySource.ready(),
+    keySource,
+    settings: frozen,
+  }
+}
+
+/** Size limit → cache → full check, the same for one issuer or several. */
+function cachedVerification(settings: VerifierSettings, cache: TokenCache<CheckedToken> | undefined, check: (token: string) => Promise<CheckedToken>): TokenVerification {
+  return {
+    cached(token) {
+      assertPlausibleToken(token, settings)
+      const hit = cache?.get(token, epochSeconds())
+      if (hit === undefined) return undefined
+      hit.keySource.maintain() // a hit skips key lookup: keep the key set's lifecycle going all the same
+      assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
+      return hit.context
+    },
+    async verify(token) {
+      if (!isCanonicalCompactJws(token)) {
+        throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
+      }
+      const generation = cache?.generation ?? 0
+      const checked = await check(token)
+      cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
+      return checked.context
+    },
+  }
+}
+
+function assertPlausibleToken(token: unknown, settings: VerifierSettings): asserts token is string {
+  if (typeof token !== 'string' || token === '') {
+    throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is empty or not a string' })
+  }
+  if (token.length > settings.maxTokenLength) {
+    throw new InvalidTokenError({ ...settings.challenge, reason: 'token_too_large', detail: `token of ${token.length} characters exceeds ${settings.maxTokenLength}` })
+  }
+}
+
+function epochSeconds(): number {
+  return Math.floor(Date.now() / 1000)
+}
