@@ -1,7 +1,8 @@
 /**
  * `@tokenguard/core/adapter`: what a framework adapter needs beyond the public verifier — the request view
- * it builds, the decision it translates, guards' authorization, and the refusal log. An adapter for Koa,
- * Hapi or a company's own framework is written against this module alone (see `examples/node-http.ts`).
+ * it builds, the decision it translates, guards' authorization, the refusal log and report, and — for
+ * frameworks built on the Fetch API — the view of a `Request` and the `Response` of a refusal. An adapter
+ * for Koa, Hapi or a company's own framework is written against this module alone (see `examples/node-http.ts`).
  */
 export type { AuthContext } from './auth-context.js'
 export type { Accepted, Anonymous, Decision, Refused } from './decision.js'
@@ -24,3 +25,10 @@ export {
   resourceMetadataResponse,
 } from './resource-metadata.js'
 export type { ResourceMetadataOptions, ResourceMetadataResponse } from './resource-metadata.js'
+export { adapterSetup } from './adapter-setup.js'
+export type { AdapterSetup, AdapterSetupInit } from './adapter-setup.js'
+export { REFUSAL_REPORT_KEYS, refusalReporter } from './refusal-report.js'
+export type { RefusalReporter, RefusalReportOptions } from './refusal-report.js'
+export { webRequestView } from './web-request.js'
+export type { WebRequestExtras } from './web-request.js'
+export { refusalResponse } from './web-response.js'

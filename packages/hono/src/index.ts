@@ -1,0 +1,15 @@
+export { tokenguard } from './middleware.js'
+export type { TokenguardMiddleware } from './middleware.js'
+export { requireAnyScope, requireClaim, requireScopes } from './guards.js'
+export type { AuthClaims, HonoAuth, MiddlewareOptions, TokenguardEnv, TokenguardOptions } from './types.js'
+export {
+  createVerifier,
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  isTokenGuardError,
+  KeysUnavailableError,
+  MissingTokenError,
+  TokenGuardError,
+} from '@tokenguard/core'
+export type { AuthContext, Verifier, VerifierOptions } from '@tokenguard/core'
