@@ -13,3 +13,6 @@ export {
   TokenGuardError,
 } from '@tokenguard/core'
 export type { AuthContext, RouteRequirement, RouteRequirementInit, Verifier, VerifierOptions } from '@tokenguard/core'
+export { protectedResourceMetadata } from './metadata.js'
+export type { ProtectedResourceMetadataHandler, ProtectedResourceMetadataOptions } from './metadata.js'
+export { resourceMetadataPath, resourceMetadataUrl } from '@tokenguard/core'
