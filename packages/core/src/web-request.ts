@@ -53,9 +53,11 @@ async function readForm(request: Request): Promise<Record<string, string | strin
 }
 
 async function boundedText(request: Request): Promise<string | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? 0)
-  if (declared > MAX_FORM_BYTES) return undefined
   const reader = request.body!.getReader()
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_FORM_BYTES) {
+    void reader.cancel().catch(() => undefined) // the clone's copy of the body is not kept for nothing
+    return undefined
+  }
   const chunks: Uint8Array[] = []
   let size = 0
   for (;;) {
@@ -63,7 +65,8 @@ async function boundedText(request: Request): Promise<string | undefined> {
     if (done) break
     size += value.byteLength
     if (size > MAX_FORM_BYTES) {
-      await reader.cancel()
+      // Not awaited: a tee branch's cancel settles only once the other branch (the handler's) is done too.
+      void reader.cancel().catch(() => undefined)
       return undefined
     }
     chunks.push(value)
