@@ -37,10 +37,14 @@ function base64Fragments(value: string): string[] {
   return fragments
 }
 
-/** Every form of `secret` to look for, longest first so that a longer match is not cut up by a shorter one. */
+/**
+ * Every form of `secret` to look for, longest first so that a longer match is not cut up by a shorter one:
+ * as it is written into a request (raw, form-encoded, JSON-escaped), and each of those as a log or gateway
+ * may wrap it again (percent-encoded, base64 at any alignment).
+ */
 export function secretForms(secret: string): string[] {
-  const encoded = [secret, formEncode(secret), ...percentEscapes(secret), ...jsonEscapes(secret)]
-  const forms = [...encoded, ...base64Fragments(secret), ...base64Fragments(formEncode(secret))]
+  const written = [secret, formEncode(secret), ...jsonEscapes(secret)]
+  const forms = written.flatMap((form) => [form, ...percentEscapes(form), ...base64Fragments(form)])
   return [...new Set(forms)].filter((form) => form.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length)
 }
 
