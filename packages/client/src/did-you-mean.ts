@@ -18,8 +18,9 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known name closest to `name`, when it is close enough to be a plausible typo: at most a third of the
- * name's length in edits (case differences are free), or the same name in another case.
+ * The known name closest to `name`, when it is close enough to be a plausible typo (at most a third of the
+ * name's length in edits, case differences free), or else the one known name that `name` begins
+ * (`timeout` for `timeoutDuration`: the unit suffix forgotten).
  */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined
@@ -31,7 +32,9 @@ export function closestName(name: string, known: readonly string[]): string | un
       bestDistance = distance
     }
   }
-  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined
+  if (bestDistance <= Math.max(1, Math.floor(name.length / 3))) return best
+  const extended = name.length >= 4 ? known.filter((candidate) => candidate.toLowerCase().startsWith(name.toLowerCase())) : []
+  return extended.length === 1 ? extended[0] : undefined
 }
 
 /**
