@@ -33,6 +33,8 @@ describe('unknown options are refused with a suggestion', () => {
     await assert.rejects(client.getToken({ scpoe: 'x' } as never), { message: 'tokenguard: unknown option "scpoe" in token request overrides (did you mean "scope"?)' })
     await assert.rejects(client.getToken({ forceRefresh: 'yes' } as never), /"forceRefresh" must be true or false/)
     await assert.rejects(client.invalidate({ audiance: 'x' } as never), /did you mean "audience"\?/)
+    await assert.rejects(client.getToken({ scope: 7 } as never), { message: 'tokenguard: token request overrides "scope" must be a space-separated string or an array of strings' })
+    await assert.rejects(client.getToken({ resource: 'relative' }), /token request overrides "resource" value "relative" must be an absolute URI/)
   })
 })
 

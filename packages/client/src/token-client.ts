@@ -2,7 +2,7 @@
  * The token client: cached client-credentials tokens, refreshed ahead of
  * expiry, one request per cache key at a time (single flight).
  */
-import { basicCredentials, formEncode, resolveSigningKey, type ClientAuthConfig } from './client-auth.js'
+import { basicCredentials, resolveSigningKey, type ClientAuthConfig } from './client-auth.js'
 import { TokenRequestError } from './errors.js'
 import { authorizedFetch } from './authorized-fetch.js'
 import { discover } from './discovery.js'
@@ -11,7 +11,7 @@ import type { TokenClientOptions, TokenRequestOverrides } from './options.js'
 import { isUsable, shouldRefresh, type RefreshPolicy } from './refresh.js'
 import { cacheKey, createMemoryStore, type CachedToken, type TokenStore } from './store.js'
 import { requestToken, type TokenRequestSpec } from './token-request.js'
-import { checkOverrides, checkScope, normalizeResource, resolveOptions, type ResolvedOptions } from './validate.js'
+import { checkOverrides, checkScope, normalizeResource, overrideLabel, resolveOptions, type ResolvedOptions } from './validate.js'
 
 /** A client for the OAuth 2.0 Client Credentials grant. */
 export interface TokenClient {
@@ -132,12 +132,12 @@ class TokenClientImpl implements TokenClient {
 
   #target(overrides: TokenRequestOverrides): Target {
     const options = this.#options
-    const scope = overrides.scope === undefined ? options.scope : checkScope(overrides.scope)
+    const scope = overrides.scope === undefined ? options.scope : checkScope(overrides.scope, overrideLabel('scope'))
     const audience = overrides.audience ?? options.audience
     if (audience !== undefined && (typeof audience !== 'string' || audience === '')) {
-      throw new TypeError('tokenguard: token request overrides "audience" must be a non-empty string')
+      throw new TypeError(`tokenguard: ${overrideLabel('audience')} must be a non-empty string`)
     }
-    const resource = overrides.resource === undefined ? options.resource : normalizeResource(overrides.resource)
+    const resource = overrides.resource === undefined ? options.resource : normalizeResource(overrides.resource, overrideLabel('resource'))
     const { clientId, auth, tokenEndpoint, issuer, extraParams } = options
     const key = cacheKey({ clientId, auth, tokenEndpoint, issuer, scope, audience, resource, extraParams })
     return { key, scope, audience, resource }
@@ -234,7 +234,7 @@ class TokenClientImpl implements TokenClient {
 function secretsOf(options: ResolvedOptions): string[] {
   const secret = options.clientSecret
   if (secret === undefined) return []
-  return [secret, basicCredentials(options.clientId, secret), Buffer.from(`${options.clientId}:${secret}`, 'utf8').toString('base64'), formEncode(secret)]
+  return [secret, basicCredentials(options.clientId, secret), Buffer.from(`${options.clientId}:${secret}`, 'utf8').toString('base64')]
 }
 
 /** Creates a Client Credentials token client. Throws TypeError on invalid options. */

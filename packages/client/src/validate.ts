@@ -86,22 +86,24 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Normalises resource indicator(s) and checks them (RFC 8707: absolute URI, no fragment). */
-export function normalizeResource(resource: unknown, name = 'resource'): readonly string[] | undefined {
+export function normalizeResource(resource: unknown, where = label('resource')): readonly string[] | undefined {
   if (resource === undefined) return undefined
-  const list: unknown[] = typeof resource === 'string' ? [resource] : Array.isArray(resource) ? [...resource] : fail(name, 'a string or an array of strings')
+  if (typeof resource !== 'string' && !Array.isArray(resource)) throw new TypeError(`tokenguard: ${where} must be a string or an array of strings`)
+  const list: unknown[] = typeof resource === 'string' ? [resource] : [...(resource as unknown[])]
   if (list.length === 0) return undefined
   for (const value of list) {
-    if (typeof value !== 'string' || !URL.canParse(value)) throw new TypeError(`tokenguard: ${label(name)} value ${JSON.stringify(value)} must be an absolute URI`)
-    if (value.includes('#')) throw new TypeError(`tokenguard: ${label(name)} value ${JSON.stringify(value)} must not contain a fragment`)
+    if (typeof value !== 'string' || !URL.canParse(value)) throw new TypeError(`tokenguard: ${where} value ${JSON.stringify(value)} must be an absolute URI`)
+    if (value.includes('#')) throw new TypeError(`tokenguard: ${where} value ${JSON.stringify(value)} must not contain a fragment`)
   }
   return [...new Set(list as string[])].sort()
 }
 
 /** Checks a scope option's type and normalises it (sorted, de-duplicated, space separated). */
-export function checkScope(scope: unknown, name = 'scope'): string | undefined {
+export function checkScope(scope: unknown, where = label('scope')): string | undefined {
   if (scope === undefined) return undefined
   const ok = typeof scope === 'string' || (Array.isArray(scope) && scope.every((s) => typeof s === 'string'))
-  return ok ? normalizeScope(scope as string | string[]) : fail(name, 'a space-separated string or an array of strings')
+  if (!ok) throw new TypeError(`tokenguard: ${where} must be a space-separated string or an array of strings`)
+  return normalizeScope(scope as string | string[])
 }
 
 function checkExtraParams(value: unknown): Readonly<Record<string, string>> {
@@ -198,13 +200,16 @@ export function resolveOptions(options: TokenClientOptions): ResolvedOptions {
   }
 }
 
+/** Names an override in messages: `token request overrides "scope"`. */
+export const overrideLabel = (name: string) => `token request overrides ${JSON.stringify(name)}`
+
 /** Per-call overrides, checked like options: unknown keys and wrong types are refused. */
 export function checkOverrides(overrides: unknown): TokenRequestOverrides {
   if (overrides === undefined) return {}
   if (!isPlainObject(overrides)) throw new TypeError('tokenguard: token request overrides must be an object such as { scope: "read" }')
   refuseUnknownOptions(overrides, OVERRIDE_NAMES, 'token request overrides')
   if (overrides.forceRefresh !== undefined && typeof overrides.forceRefresh !== 'boolean') {
-    throw new TypeError('tokenguard: token request overrides "forceRefresh" must be true or false')
+    throw new TypeError(`tokenguard: ${overrideLabel('forceRefresh')} must be true or false`)
   }
   return overrides as TokenRequestOverrides
 }
