@@ -6,6 +6,7 @@
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
  */
+import type { JSONWebKeySet } from 'jose'
 import { KeyRing, type KeyInfo, type SigningAlgorithm } from './keys.js'
 import { settleIssuerOptions, type SettledIssuerOptions, type TestIssuerOptions } from './options.js'
 import { startIssuerServer, type Endpoint, type OutageMode, type Route } from './server.js'
@@ -36,6 +37,8 @@ export interface TestIssuer {
   readonly sign: Sign
   /** The keys: published ones first (current or not), then dropped ones. */
   readonly keys: readonly KeyInfo[]
+  /** The JWK Set as served now (a copy): for fixed-key verifiers (`jwks`) or key snapshots. */
+  jwks(): JSONWebKeySet
   /** Requests received so far, per endpoint (live counts; `other` is any path not served). */
   readonly requests: Readonly<Record<Endpoint, number>>
   /** Responses currently held back by `slow()` or `outage('hang')`. */
@@ -97,6 +100,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     get keys() {
       return keys.list()
     },
+    jwks: () => keys.jwks(),
     requests: server.requests,
     get held() {
       return server.held

@@ -3,7 +3,7 @@
  * rotation until dropped, and per-algorithm "stranger" keys that are never published (for tokens signed by
  * an unknown key).
  */
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose'
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose'
 
 /** Algorithms the test issuer can sign with. */
 export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA'
@@ -90,7 +90,7 @@ export class KeyRing {
   }
 
   /** The JWK Set document, fresh objects on every call. */
-  jwks(): { keys: JWK[] } {
+  jwks(): JSONWebKeySet {
     return { keys: this.#published.map((key) => ({ ...key.jwk })) }
   }
 
