@@ -305,3 +305,20 @@ describe('stop()', () => {
     await assert.rejects(issuer.restore(), /stopped/)
   })
 })
+
+describe('types (checked by tsc -b)', () => {
+  test('provider options exist only on their provider; algorithms are the four supported', () => {
+    const typed = (issuer: TestIssuer) => [
+      issuer.sign.auth0({}, { permissions: false }),
+      issuer.sign.entraId({}, { tenantId: 't' }),
+      issuer.sign.keycloak({}, { realm: 'r' }),
+      // @ts-expect-error realm is Keycloak's
+      issuer.sign.okta({}, { realm: 'r' }),
+      // @ts-expect-error HS256 is not a signing algorithm of the test issuer
+      issuer.sign({}, { alg: 'HS256' }),
+      // @ts-expect-error outage modes are named
+      issuer.outage('down'),
+    ]
+    assert.equal(typeof typed, 'function')
+  })
+})

@@ -67,33 +67,31 @@ const ENDPOINTS: readonly Endpoint[] = ['openidConfiguration', 'oauthAuthorizati
  * ```ts
  * const issuer = await createTestIssuer()
  * const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience })
- * const auth = await verifier.verify(await issuer.sign({ scope: 'read:data' }))
+ * const auth = await verifier.verify(await issuer.sign({}, { scope: 'read:data' }))
  * await issuer.stop()
  * ```
  */
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
   const settled = settleIssuerOptions(options)
-  let origin = ''
+  const keys = await KeyRing.create(settled.algorithms)
+  // Known once the server listens; the documents are built per request, after that.
   let issuer = ''
-  let ring: KeyRing | undefined
-  const locations = discoveryPaths(settled.path)
+  let jwksUri = ''
   const metadata = () => ({
-    issuer, jwks_uri: `${origin}${settled.jwksPath}`, grant_types_supported: ['client_credentials'],
+    issuer, jwks_uri: jwksUri, grant_types_supported: ['client_credentials'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'], ...settled.metadata,
   })
-  const routes = routesFor(settled, locations, metadata, () => ring!.jwks())
-  ring = await KeyRing.create(settled.algorithms)
-  const server = await startIssuerServer(routes)
-  origin = `http://127.0.0.1:${server.port}`
+  const server = await startIssuerServer(routesFor(settled, metadata, () => keys.jwks()))
+  const origin = `http://127.0.0.1:${server.port}`
   issuer = `${origin}${settled.path}`
-  const keys = ring
+  jwksUri = `${origin}${settled.jwksPath}`
   const sign = createSign({ issuer, audience: settled.audience, clientId: settled.clientId, algorithms: settled.algorithms, ring: keys })
 
   return {
     origin,
     issuer,
-    jwksUri: `${origin}${settled.jwksPath}`,
-    discoveryUrl: `${origin}${locations.openidConfiguration}`,
+    jwksUri,
+    discoveryUrl: `${origin}${settled.discoveryPaths.openidConfiguration}`,
     audience: settled.audience,
     clientId: settled.clientId,
     sign,
@@ -130,18 +128,11 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   }
 }
 
-/** The two well-known locations for an issuer with `path` (RFC 8414 §3.1 inserts it after the well-known part). */
-function discoveryPaths(path: string) {
-  const trimmed = path.replace(/\/$/, '')
-  return { openidConfiguration: `${trimmed}/.well-known/openid-configuration`, oauthAuthorizationServer: `/.well-known/oauth-authorization-server${trimmed}` }
-}
-
-function routesFor(settled: SettledIssuerOptions, locations: ReturnType<typeof discoveryPaths>, metadata: () => unknown, jwks: () => unknown): Map<string, Route> {
-  if (Object.values(locations).includes(settled.jwksPath)) throw new TypeError('@tokenguard/testing: "jwksPath" must differ from the discovery locations')
+function routesFor(settled: SettledIssuerOptions, metadata: () => unknown, jwks: () => unknown): Map<string, Route> {
   const cacheControl = settled.cacheControl
   return new Map<string, Route>([
-    [locations.openidConfiguration, { endpoint: 'openidConfiguration', body: metadata }],
-    [locations.oauthAuthorizationServer, { endpoint: 'oauthAuthorizationServer', body: metadata }],
+    [settled.discoveryPaths.openidConfiguration, { endpoint: 'openidConfiguration', body: metadata }],
+    [settled.discoveryPaths.oauthAuthorizationServer, { endpoint: 'oauthAuthorizationServer', body: metadata }],
     [settled.jwksPath, { endpoint: 'jwks', body: jwks, ...(cacheControl === undefined ? {} : { headers: () => ({ 'cache-control': cacheControl }) }) }],
   ])
 }

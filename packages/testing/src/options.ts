@@ -33,6 +33,8 @@ export interface SettledIssuerOptions {
   clientId: string
   path: string
   jwksPath: string
+  /** The two well-known metadata locations on the origin. */
+  discoveryPaths: { openidConfiguration: string; oauthAuthorizationServer: string }
   metadata: Record<string, unknown>
   cacheControl: string | undefined
 }
@@ -47,12 +49,18 @@ export function settleIssuerOptions(options: TestIssuerOptions): SettledIssuerOp
     if (!KNOWN.has(name)) throw fail(`createTestIssuer() has no option "${name}" (known: ${[...KNOWN].join(', ')})`)
   }
   const path = settlePath(options.path ?? '', 'path', true)
+  const trimmed = path.replace(/\/$/, '')
+  // RFC 8414 §3.1 puts the issuer's path after the well-known part; OIDC Discovery appends to it.
+  const discoveryPaths = { openidConfiguration: `${trimmed}/.well-known/openid-configuration`, oauthAuthorizationServer: `/.well-known/oauth-authorization-server${trimmed}` }
+  const jwksPath = settlePath(options.jwksPath ?? `${trimmed}/.well-known/jwks.json`, 'jwksPath', false)
+  if (Object.values(discoveryPaths).includes(jwksPath)) throw fail('"jwksPath" must differ from the discovery locations')
   return {
     algorithms: settleAlgorithms(options.algorithms),
     audience: settleAudience(options.audience),
     clientId: nonEmpty(options.clientId ?? DEFAULT_CLIENT_ID, 'clientId'),
     path,
-    jwksPath: settlePath(options.jwksPath ?? `${path.replace(/\/$/, '')}/.well-known/jwks.json`, 'jwksPath', false),
+    jwksPath,
+    discoveryPaths,
     metadata: settleMetadata(options.metadata),
     cacheControl: options.cacheControl === undefined ? undefined : nonEmpty(options.cacheControl, 'cacheControl'),
   }
