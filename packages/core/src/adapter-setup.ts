@@ -4,7 +4,7 @@
  * place, so that the adapters agree on which keys they take and on how they refuse a typo.
  */
 import { assertKnownKeys } from './option-keys.js'
-import { REFUSAL_REPORT_KEYS, refusalReporter, type RefusalReporter, type RefusalReportOptions } from './refusal-report.js'
+import { refusalReporter, type RefusalReporter, type RefusalReporting } from './refusal-log.js'
 import type { RouteRequirement, RouteRequirementInit } from './requirement.js'
 import { createVerifier, type Verifier } from './verifier.js'
 
@@ -27,15 +27,17 @@ export interface AdapterSetupInit {
 }
 
 const REQUIREMENT_KEYS = ['scopes', 'anyScopes', 'optional', 'claims'] as const
+const REFUSAL_REPORT_KEYS = ['onError', 'logger', 'logLevels'] as const
 
 /**
  * Settles `options`: verifier options (a verifier is created from them) or `{ verifier }`, plus the
- * requirement and reporting keys. Beside an existing verifier any other key is a mistake and refused.
+ * requirement and reporting keys (`onError`, else one log line on `logger`, default `console`). Beside an
+ * existing verifier any other key is a mistake and refused.
  */
 export function adapterSetup<TRequest>(options: object, init: AdapterSetupInit): AdapterSetup<TRequest> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`tokenguard: ${init.where} must be an object`)
   const withRequirement = init.requirementKeys !== false
-  const { scopes, anyScopes, optional, claims, onError, logger, logLevels, ...verifierOptions } = options as RouteRequirementInit & RefusalReportOptions<TRequest> & Record<string, unknown>
+  const { scopes, anyScopes, optional, claims, onError, logger, logLevels, ...verifierOptions } = options as RouteRequirementInit & RefusalReporting<TRequest> & Record<string, unknown>
   if (!withRequirement) {
     const given = Object.keys(options).filter((key) => (REQUIREMENT_KEYS as readonly string[]).includes(key))
     if (given.length > 0) throw new TypeError(`tokenguard: ${given.join(', ')} cannot be given in ${init.where}: pass the route's requirement as its own argument`)
@@ -48,7 +50,7 @@ export function adapterSetup<TRequest>(options: object, init: AdapterSetupInit):
   return Object.freeze({
     verifier,
     requirement: verifier.requirement(withRequirement ? { scopes, anyScopes, optional, claims } : {}),
-    report: refusalReporter<TRequest>({ onError, logger, logLevels }),
+    report: refusalReporter<TRequest>({ onError, logger, logLevels }, console),
   })
 }
 

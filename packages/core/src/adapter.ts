@@ -2,18 +2,18 @@
  * `@tokenguard/core/adapter`: what a framework adapter needs beyond the public verifier — the request view
  * it builds, the decision it translates, guards' authorization, the refusal log and report, and — for
  * frameworks built on the Fetch API — the view of a `Request` and the `Response` of a refusal. An adapter
- * for Koa, Hapi or a company's own framework is written against this module alone (see `examples/node-http.ts`).
+ * for Koa, Hapi or a company's own framework is written against this module alone (see `examples/node-http-adapter.ts`).
  */
 export type { AuthContext } from './auth-context.js'
 export type { Accepted, Anonymous, Decision, Refused } from './decision.js'
 export type { HeadersLike, RequestView } from './request.js'
 export { absoluteUrl } from './request-url.js'
 export type { RequestUrlOptions, RequestUrlSettings } from './request-url.js'
-export { ANY_VALID_TOKEN, authorize, compileRequirement, isRouteRequirement } from './requirement.js'
+export { ANY_VALID_TOKEN, authorize, compileRequirement, isRouteRequirement, routeRequirementFrom } from './requirement.js'
 export type { RouteRequirement, RouteRequirementInit } from './requirement.js'
-export { logRefusal, settleLogLevels } from './refusal-log.js'
+export { logRefusal, refusalReporter, settleLogLevels } from './refusal-log.js'
 export { assertKnownKeys } from './option-keys.js'
-export type { Logger, LogLevel, RefusalLogLevels } from './refusal-log.js'
+export type { Logger, LogLevel, RefusalLogLevels, RefusalReporter, RefusalReporting } from './refusal-log.js'
 export { AuthenticationMissingError, isTokenGuardError, MissingTokenError, TokenGuardError } from './errors.js'
 export type { Verifier } from './verifier.js'
 export {
@@ -27,8 +27,6 @@ export {
 export type { ResourceMetadataOptions, ResourceMetadataResponse } from './resource-metadata.js'
 export { adapterSetup } from './adapter-setup.js'
 export type { AdapterSetup, AdapterSetupInit } from './adapter-setup.js'
-export { REFUSAL_REPORT_KEYS, refusalReporter } from './refusal-report.js'
-export type { RefusalReporter, RefusalReportOptions } from './refusal-report.js'
 export { webRequestView } from './web-request.js'
 export type { WebRequestExtras } from './web-request.js'
 export { refusalResponse, resourceMetadataWebResponse } from './web-response.js'

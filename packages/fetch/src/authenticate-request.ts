@@ -4,7 +4,7 @@
  * that authenticates only some of its branches.
  */
 import type { AuthContext, RouteRequirementInit } from '@tokenguard/core'
-import { refusalReporter, refusalResponse, webRequestView, type RefusalReportOptions, type RouteRequirement, type Verifier } from '@tokenguard/core/adapter'
+import { refusalReporter, refusalResponse, webRequestView, type RefusalReporting, type RouteRequirement, type Verifier } from '@tokenguard/core/adapter'
 import { compile } from './protect.js'
 import type { AuthClaims } from './types.js'
 
@@ -20,13 +20,13 @@ import type { AuthClaims } from './types.js'
  * if (auth instanceof Response) return auth
  * ```
  */
-export function authenticateRequest(verifier: Verifier, request: Request, requirement?: RouteRequirementInit & { optional?: false | undefined }, options?: RefusalReportOptions<Request>): Promise<AuthContext<AuthClaims> | Response>
-export function authenticateRequest(verifier: Verifier, request: Request, requirement?: RouteRequirement | RouteRequirementInit, options?: RefusalReportOptions<Request>): Promise<AuthContext<AuthClaims> | null | Response>
-export async function authenticateRequest(verifier: Verifier, request: Request, requirement?: RouteRequirement | RouteRequirementInit, options: RefusalReportOptions<Request> = {}): Promise<AuthContext<AuthClaims> | null | Response> {
+export function authenticateRequest(verifier: Verifier, request: Request, requirement?: RouteRequirementInit & { optional?: false | undefined }, options?: RefusalReporting<Request>): Promise<AuthContext<AuthClaims> | Response>
+export function authenticateRequest(verifier: Verifier, request: Request, requirement?: RouteRequirement | RouteRequirementInit, options?: RefusalReporting<Request>): Promise<AuthContext<AuthClaims> | null | Response>
+export async function authenticateRequest(verifier: Verifier, request: Request, requirement?: RouteRequirement | RouteRequirementInit, options: RefusalReporting<Request> = {}): Promise<AuthContext<AuthClaims> | null | Response> {
   const compiled = compile(verifier, requirement)
   const view = await webRequestView(request, verifier.settings.extract)
   const decision = await verifier.decide<AuthClaims>(view, compiled)
   if (decision.outcome !== 'refused') return decision.auth
-  refusalReporter<Request>(options)(decision.error, request, `${request.method} (no route)`)
+  refusalReporter<Request>(options, console)(decision.error, request, `${request.method} (no route)`)
   return refusalResponse(decision.error)
 }

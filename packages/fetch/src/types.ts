@@ -1,5 +1,5 @@
 import type { AuthContext, MultiIssuerOptions, RouteRequirement, RouteRequirementInit, Verifier, VerifierOptions } from '@tokenguard/core'
-import type { RefusalReportOptions } from '@tokenguard/core/adapter'
+import type { RefusalReporting } from '@tokenguard/core/adapter'
 
 /**
  * The application's own claims, merged into `auth.claims` by module augmentation:
@@ -15,7 +15,7 @@ import type { RefusalReportOptions } from '@tokenguard/core/adapter'
 export interface AuthClaims {}
 
 /** Options of the handler itself, beside the verifier's. */
-export interface HandlerOptions extends RefusalReportOptions<Request> {
+export interface HandlerOptions extends RefusalReporting<Request> {
   /** The route's template (e.g. `/items/:id`), named in the refusal log instead of the raw path. Default is none. */
   route?: string | undefined
 }

@@ -28,7 +28,7 @@ export function requireClaim(name: string, check: ClaimCheck): MiddlewareHandler
 }
 
 // A guard where tokenguard() never ran has no reporter of its own: it logs its 500 on the console.
-const reportWithoutMiddleware = refusalReporter<Context>({})
+const reportWithoutMiddleware = refusalReporter<Context>({}, console)
 
 function guard(requirement: RouteRequirement, name: string): MiddlewareHandler<TokenguardEnv> {
   return async function tokenguardGuard(c, next) {

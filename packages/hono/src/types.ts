@@ -1,5 +1,5 @@
 import type { AuthContext, MultiIssuerOptions, RouteRequirementInit, Verifier, VerifierOptions } from '@tokenguard/core'
-import type { RefusalReportOptions } from '@tokenguard/core/adapter'
+import type { RefusalReporting } from '@tokenguard/core/adapter'
 import type { Context } from 'hono'
 
 /**
@@ -24,7 +24,7 @@ export interface TokenguardEnv {
 }
 
 /** Options of the middleware itself, beside the verifier's: the route's requirement and the refusal report. */
-export interface MiddlewareOptions extends RouteRequirementInit, RefusalReportOptions<Context> {}
+export interface MiddlewareOptions extends RouteRequirementInit, RefusalReporting<Context> {}
 
 /** `tokenguard()` takes verifier options, or an existing verifier to share between middlewares. */
 export type TokenguardOptions = (VerifierOptions | MultiIssuerOptions | { verifier: Verifier }) & MiddlewareOptions

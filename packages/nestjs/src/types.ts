@@ -1,5 +1,5 @@
 import type { MultiIssuerOptions, Verifier, VerifierOptions } from '@tokenguard/core'
-import type { RefusalReportOptions } from '@tokenguard/core/adapter'
+import type { RefusalReporting } from '@tokenguard/core/adapter'
 
 /**
  * The application's own claims, merged into `@Auth()`'s `claims` by module augmentation:
@@ -15,7 +15,7 @@ import type { RefusalReportOptions } from '@tokenguard/core/adapter'
 export interface AuthClaims {}
 
 /** Options of the module itself, beside the verifier's. */
-export interface ModuleOptions extends RefusalReportOptions<unknown> {
+export interface ModuleOptions extends RefusalReporting<unknown> {
   /**
    * How startup warms the key source up: `'await'` fetches discovery and keys before the application
    * finishes initialising (a failure is logged, and requests answer 503 until keys arrive, so an identity
