@@ -24,16 +24,12 @@ export function marksOf(target: object): RouteMarks | undefined {
 
 /** The route needs no token; `@Auth()` is then `null`. On a controller, every handler of it (unless the handler has a requirement). */
 export function Public(): ClassDecorator & MethodDecorator {
-  return mark('Public', (route) => {
-    route.public = true
-  })
+  return mark('Public', (route) => void (route.public = true))
 }
 
 /** A request without any token passes (`@Auth()` is `null`); a request with a bad token is still refused. */
 export function OptionalAuth(): ClassDecorator & MethodDecorator {
-  return mark('OptionalAuth', (route) => {
-    route.optional = true
-  })
+  return mark('OptionalAuth', (route) => void (route.optional = true))
 }
 
 /** Requires every one of `scopes` (403 `insufficient_scope` naming them otherwise). */
@@ -55,9 +51,7 @@ export function Claim(name: string, check: ClaimCheck): ClassDecorator & MethodD
 }
 
 function requirement(name: string, compiled: RouteRequirement): ClassDecorator & MethodDecorator {
-  return mark(name, (route) => {
-    route.requirements.push(compiled)
-  })
+  return mark(name, (route) => void route.requirements.push(compiled))
 }
 
 function mark(name: string, apply: (route: RouteMarks) => void): ClassDecorator & MethodDecorator {

@@ -13,15 +13,13 @@ import { routePlans, type RoutePlan } from './route-plan.js'
 import type { AuthClaims } from './types.js'
 
 export class TokenguardGuard implements CanActivate {
-  readonly #verifier: Verifier
-  readonly #report: RefusalReporter<unknown>
-  readonly #host: HttpAdapterHost
   readonly #planOf: ReturnType<typeof routePlans>
 
-  constructor(verifier: Verifier, report: RefusalReporter<unknown>, host: HttpAdapterHost) {
-    this.#verifier = verifier
-    this.#report = report
-    this.#host = host
+  constructor(
+    private readonly verifier: Verifier,
+    private readonly report: RefusalReporter<unknown>,
+    private readonly host: HttpAdapterHost,
+  ) {
     this.#planOf = routePlans(verifier)
   }
 
@@ -35,10 +33,10 @@ export class TokenguardGuard implements CanActivate {
     }
     if (!isHttp) throw notHttp(context, route)
     const request = context.switchToHttp().getRequest<PlatformRequest>()
-    const decision = await this.#verifier.decide<AuthClaims>(viewOf(request, route), plan.base)
+    const decision = await this.verifier.decide<AuthClaims>(viewOf(request, route), plan.base)
     if (decision.outcome === 'refused') return this.#refuse(context, request, route, decision.error)
     try {
-      applyRequirements(decision.auth, plan, this.#verifier)
+      applyRequirements(decision.auth, plan, this.verifier)
     } catch (error) {
       if (isTokenGuardError(error)) return this.#refuse(context, request, route, error)
       throw error
@@ -48,9 +46,9 @@ export class TokenguardGuard implements CanActivate {
   }
 
   #refuse(context: ExecutionContext, request: PlatformRequest, route: string, error: TokenGuardError): never {
-    this.#report(error, request, `${request.method} ${route}`)
+    this.report(error, request, `${request.method} ${route}`)
     const response: unknown = context.switchToHttp().getResponse()
-    for (const [name, value] of Object.entries(error.headers)) this.#host.httpAdapter.setHeader(response, name, value)
+    for (const [name, value] of Object.entries(error.headers)) this.host.httpAdapter.setHeader(response, name, value)
     throw new TokenguardException(error)
   }
 }

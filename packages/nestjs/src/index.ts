@@ -4,14 +4,5 @@ export { Auth } from './auth.js'
 export { TokenguardException } from './exception.js'
 export { TokenguardGuard } from './guard.js'
 export type { AuthClaims, ModuleOptions, TokenguardModuleOptions } from './types.js'
-export {
-  createVerifier,
-  InsufficientScopeError,
-  InvalidRequestError,
-  InvalidTokenError,
-  isTokenGuardError,
-  KeysUnavailableError,
-  MissingTokenError,
-  TokenGuardError,
-} from '@tokenguard/core'
+export { createVerifier, InsufficientScopeError, InvalidRequestError, InvalidTokenError, isTokenGuardError, KeysUnavailableError, MissingTokenError, TokenGuardError } from '@tokenguard/core'
 export type { AuthContext, Verifier, VerifierOptions } from '@tokenguard/core'

@@ -5,26 +5,10 @@
 import type { RequestView } from '@tokenguard/core/adapter'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 
-/** The parts of an Express or Fastify request the view is made of. */
-export interface PlatformRequest {
-  method: string
-  url: string
-  originalUrl?: string
-  headers: IncomingHttpHeaders
-  body?: unknown
-  raw?: IncomingMessage
-  socket?: IncomingMessage['socket']
-}
+/** The parts of an Express request, or of a Fastify request (whose Node request is `raw`), the view is made of. */
+export type PlatformRequest = { method: string; url: string; originalUrl?: string; headers: IncomingHttpHeaders; body?: unknown; raw?: IncomingMessage; socket?: IncomingMessage['socket'] }
 
 export function viewOf(request: PlatformRequest, route: string): RequestView {
   const socket = (request.raw ?? request).socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined
-  return {
-    method: request.method,
-    url: request.originalUrl ?? request.url,
-    headers: request.headers,
-    body: request.body,
-    encrypted: socket?.encrypted === true,
-    remoteAddress: socket?.remoteAddress,
-    route,
-  }
+  return { method: request.method, url: request.originalUrl ?? request.url, headers: request.headers, body: request.body, encrypted: socket?.encrypted === true, remoteAddress: socket?.remoteAddress, route }
 }
