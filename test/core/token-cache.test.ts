@@ -20,7 +20,7 @@ before(async () => {
 after(() => server.close())
 
 function verifierFor(extra: Partial<VerifierOptions> = {}) {
-  return createVerifier({ issuer: server.issuer, audience: TEST_AUDIENCE, ...extra })
+  return createVerifier({ issuer: server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...extra })
 }
 
 /** Key-set fetches during `run`. */
@@ -121,7 +121,7 @@ describe('the cache never outlives a removed key', () => {
   after(() => rotating.close())
 
   test('after the key leaves the key set, its cached tokens are refused', async () => {
-    const verifier = createVerifier({ issuer: rotating.issuer, audience: TEST_AUDIENCE })
+    const verifier = createVerifier({ issuer: rotating.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE })
     const old = rotating.published[0]!
     const token = await rotating.mint()
     await verifier.verify(token)
@@ -135,7 +135,7 @@ describe('the cache never outlives a removed key', () => {
   })
 
   test('adding a key keeps cached tokens (only removals drop the cache)', async () => {
-    const verifier = createVerifier({ issuer: rotating.issuer, audience: TEST_AUDIENCE, maxStaleDuration: 1 })
+    const verifier = createVerifier({ issuer: rotating.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, maxStaleDuration: 1 })
     const token = await rotating.mint()
     await verifier.verify(token)
     rotating.published = [...rotating.published, await generateSigningKey()]

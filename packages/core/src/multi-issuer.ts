@@ -6,10 +6,11 @@
  */
 import { decodeJwt } from 'jose'
 import { LRUCache } from 'lru-cache'
-import { InvalidTokenError, KeysUnavailableError } from './errors.js'
+import { InvalidTokenError, isConfigurationError, KeysUnavailableError } from './errors.js'
+import { isIssuerIdentifier } from './issuer-identifier.js'
 import { createIssuerVerifier, type CheckedToken, type IssuerVerifier } from './issuer-verifier.js'
 import type { KeySource } from './key-source.js'
-import { settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
+import { assertIssuerEntry, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
 import { tokenCacheFrom, type TokenCache } from './token-cache.js'
 import type { Verifier } from './verify.js'
 
@@ -47,14 +48,16 @@ type Assemble = (settings: VerifierSettings, cache: TokenCache<CheckedToken> | u
 /** Builds a multi-issuer verifier; `assemble` is `verify.ts`' composition (passed in to keep layers acyclic). */
 export function createMultiIssuerVerifier(options: MultiIssuerOptions, assemble: Assemble): Verifier {
   assertNoSharedKeys(options)
+  const { timeoutDuration, maxIssuers } = settleMultiIssuerOptions(options)
   const request = settleRequestOptions(options)
   const cache = tokenCacheFrom<CheckedToken>(options.tokenCache)
-  const { issuers, maxIssuers, ...defaults } = options
-  const build = (entry: IssuerEntry): IssuerVerifier =>
-    createIssuerVerifier({ ...defaults, ...entry, ...requestFields(options) } as VerifierOptions, () => cache?.clear())
+  const { issuers, maxIssuers: _maxIssuers, ...defaults } = options
+  const build = (entry: IssuerEntry, where: string, path: string): IssuerVerifier => {
+    assertIssuerEntry(entry, where, path)
+    return createIssuerVerifier({ ...defaults, ...entry, ...requestFields(options) } as VerifierOptions, () => cache?.clear())
+  }
 
-  const timeoutDuration = options.timeoutDuration ?? 5_000
-  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, maxIssuers ?? 100, timeoutDuration) : listPicker(issuers, build)
+  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, maxIssuers, timeoutDuration) : listPicker(issuers, build)
   const known = typeof issuers === 'function' ? [] : pick.known()
   const settings: VerifierSettings = {
     ...request,
@@ -89,11 +92,13 @@ interface Picker {
   find(issuer: string): Promise<IssuerVerifier | undefined>
 }
 
-function listPicker(entries: readonly IssuerEntry[], build: (entry: IssuerEntry) => IssuerVerifier): Picker {
+type Build = (entry: IssuerEntry, where: string, path: string) => IssuerVerifier
+
+function listPicker(entries: readonly IssuerEntry[], build: Build): Picker {
   if (!Array.isArray(entries) || entries.length === 0) throw new TypeError('tokenguard: "issuers" must be a non-empty array or a function')
   const known = new Map<string, IssuerVerifier>()
-  for (const entry of entries) {
-    const verifier = build(entry)
+  for (const [index, entry] of entries.entries()) {
+    const verifier = build(entry, `issuers[${index}]`, `issuers[${index}]`)
     if (known.has(verifier.settings.issuer)) throw new TypeError(`tokenguard: issuer ${verifier.settings.issuer} is listed twice`)
     known.set(verifier.settings.issuer, verifier)
   }
@@ -107,15 +112,17 @@ function listPicker(entries: readonly IssuerEntry[], build: (entry: IssuerEntry)
  * flight are shared per issuer and bounded in number and time; a resolver that fails or hangs is an outage
  * (503), not a verdict on the token.
  */
-function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEntry) => IssuerVerifier, max: number, timeoutDuration: number): Picker {
+function resolvingPicker(resolve: IssuerResolver, build: Build, max: number, timeoutDuration: number): Picker {
   const trusted = new LRUCache<string, IssuerVerifier>({ max })
   const inflight = new Map<string, Promise<IssuerVerifier | undefined>>()
 
   async function load(issuer: string): Promise<IssuerVerifier | undefined> {
+    // An `iss` that is no issuer identifier (RFC 8414 §2: userinfo, query, fragment…) is never trusted, nor asked about.
+    if (!isIssuerIdentifier(issuer, true)) return undefined
     const entry = await withTimeout(Promise.resolve().then(() => resolve(issuer)), timeoutDuration)
     // Options for another issuer would let any `iss` borrow that issuer's trust: not trusted.
     if (entry === undefined || entry.issuer !== issuer) return undefined
-    const verifier = build(entry)
+    const verifier = build(entry, `the issuer resolver's answer for ${JSON.stringify(issuer)}`, 'issuers()')
     trusted.set(issuer, verifier)
     return verifier
   }
@@ -144,7 +151,9 @@ function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEntry) =>
 const MAX_RESOLUTIONS_IN_FLIGHT = 1_000
 
 function resolverUnavailable(detail: string, cause?: unknown): KeysUnavailableError {
-  return new KeysUnavailableError({ reason: 'keys_unavailable', detail: `issuer resolver: ${detail}`, cause }, 1)
+  // Options the resolver answered with that cannot work are a misconfiguration, not an outage (still 503).
+  const reason = isConfigurationError(cause) ? 'keys_misconfigured' : 'keys_unavailable'
+  return new KeysUnavailableError({ reason, detail: `issuer resolver: ${detail}`, cause }, 1)
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutDuration: number): Promise<T> {

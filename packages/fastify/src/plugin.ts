@@ -5,7 +5,7 @@
  * Fastify's error handler (or the application's) answers with the error's status and headers and logs the
  * precise reason.
  */
-import { createVerifier, type AuthContext, type RouteRequirement, type Verifier } from '@tokenguard/core'
+import { createVerifier, isConfigurationError, type AuthContext, type RouteRequirement, type Verifier } from '@tokenguard/core'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, RouteOptions } from 'fastify'
 import { advertiseResourceMetadata, registerResourceMetadata } from './metadata.js'
 import type { AuthClaims, RouteAuthConfig, TokenguardPluginOptions } from './types.js'
@@ -133,6 +133,11 @@ function prependHooks(route: RouteOptions, name: 'onRequest' | 'preValidation', 
 async function warmUp(app: FastifyInstance, verifier: Verifier, mode: 'await' | 'background' | 'off'): Promise<void> {
   if (mode === 'off') return
   const warming = verifier.ready().catch((error: unknown) => {
+    // A misconfiguration fails startup ('await'); an outage must not stop the API from booting.
+    if (isConfigurationError(error)) {
+      if (mode === 'await') throw error
+      return app.log.error({ err: error }, 'tokenguard: the configuration cannot work; requests answer 503 until it is fixed')
+    }
     app.log.warn({ err: error }, 'tokenguard: could not fetch the issuer keys at startup; requests answer 503 until they arrive')
   })
   if (mode === 'await') await warming
