@@ -88,6 +88,8 @@ export function settleOptions(options: VerifierOptions): SettledOptions {
   const allowInsecureHttp = optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp') === true
   const localKeys = options.jwks !== undefined || options.secret !== undefined
   const issuer = requireIssuerIdentifier(options.issuer, 'issuer', allowInsecureHttp, localKeys)
+  const keySources = (['jwksUri', 'jwks', 'secret'] as const).filter((name) => options[name] !== undefined)
+  if (keySources.length > 1) throw new ConfigurationError(keySources[1]!, `give at most one of "jwksUri", "jwks" and "secret" (got ${keySources.map((name) => `"${name}"`).join(' and ')})`)
   if (options.jwksUri !== undefined) requireKeySetUrl(options.jwksUri, 'jwksUri', allowInsecureHttp, issuer)
   assertJwks(options.jwks)
   const audience = settleAudience(options.audience)
@@ -118,7 +120,10 @@ export function settleOptions(options: VerifierOptions): SettledOptions {
  */
 export function settleMultiIssuerOptions(options: object): { timeoutDuration: number; maxIssuers: number } {
   assertKnownKeys(options, MULTI_ISSUER_OPTION_KEYS, 'createVerifier options')
-  const top = options as Partial<VerifierOptions> & { maxIssuers?: unknown }
+  const top = options as Partial<VerifierOptions> & { issuers?: unknown; maxIssuers?: unknown }
+  if (typeof top.issuers !== 'function' && (!Array.isArray(top.issuers) || top.issuers.length === 0)) {
+    throw new ConfigurationError('issuers', `"issuers" must be a non-empty array or a function (a resolver); got ${describe(top.issuers)}`)
+  }
   if (top.audience !== undefined) settleAudience(top.audience)
   optionalBoolean(top.allowInsecureHttp, 'allowInsecureHttp')
   if (top.algorithms !== undefined) assertKnownAlgorithms(optionalNameList(top.algorithms, 'algorithms', 'algorithm names')!)
