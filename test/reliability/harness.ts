@@ -139,7 +139,7 @@ export async function rig(start: TargetFactory, overrides: Partial<VerifierOptio
   const key = await generateSigningKey('ES256')
   const server = await startKeyServer({ keys: [key] })
   const log = new EventLog()
-  const target = await start({ issuer: server.issuer, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent, ...overrides })
+  const target = await start({ issuer: server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent, ...overrides })
   return {
     server,
     target,
