@@ -36,6 +36,22 @@ export type Behaviour =
   | { kind: 'redirect'; location: string }
   /** Answers 200 at once, then sends the body one byte per `intervalMs`, never finishing. */
   | { kind: 'trickle'; intervalMs: number }
+  /** Holds each request until `gate` opens, then answers as `then` says (default `ok`): no sleeping, no race. */
+  | { kind: 'held'; gate: Gate; then?: Behaviour }
+  /** Destroys the connection without an answer (a server going away mid-request). */
+  | { kind: 'reset' }
+
+/** A gate a test opens when it is ready (e.g. once every request it waits for is in flight). */
+export interface Gate {
+  readonly opened: Promise<void>
+  open(): void
+}
+
+export function gate(): Gate {
+  let open!: () => void
+  const opened = new Promise<void>((resolve) => void (open = resolve))
+  return { opened, open }
+}
 
 export interface KeyServer {
   /** `http://127.0.0.1:PORT` (discovery's `issuer`). */
@@ -175,6 +191,12 @@ function answer(res: ServerResponse, behaviour: Behaviour, body: () => unknown, 
       return
     case 'redirect':
       res.writeHead(302, { location: behaviour.location }).end()
+      return
+    case 'held':
+      void behaviour.gate.opened.then(() => answer(res, behaviour.then ?? { kind: 'ok' }, body, cacheControl))
+      return
+    case 'reset':
+      res.socket?.destroy()
       return
     case 'trickle': {
       // Headers at once, then a body that never completes: only a total time budget can end it.
