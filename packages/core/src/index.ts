@@ -51,3 +51,5 @@ export type {
   KeycloakPresetOptions,
   OktaPresetOptions,
 } from './presets/index.js'
+export { assertReplayArguments, MAX_REPLAY_KEY_LENGTH, memoryReplayStore, ReplayStoreUnavailableError } from './replay-store.js'
+export type { MemoryReplayStoreOptions, ReplayStore } from './replay-store.js'
