@@ -23,11 +23,13 @@ export interface McpHonoOptions {
   issuer: string
   /** This MCP server's canonical URL (its endpoint), e.g. `https://mcp.example.com/mcp`: the token audience. */
   resource: string
+  /** Plain-http issuer on 127.0.0.1 (tests); never in production. */
+  allowInsecureHttp?: boolean
 }
 
 /** Builds the Hono app: metadata (public), then the MCP endpoint behind authentication and tool scopes. */
-export function createMcpHonoApp({ issuer, resource }: McpHonoOptions): { app: Hono; verifier: Verifier } {
-  const verifier = createVerifier({ issuer, audience: resource, resourceMetadata: resourceMetadataUrl(resource) })
+export function createMcpHonoApp({ issuer, resource, allowInsecureHttp }: McpHonoOptions): { app: Hono; verifier: Verifier } {
+  const verifier = createVerifier({ issuer, audience: resource, allowInsecureHttp, resourceMetadata: resourceMetadataUrl(resource) })
   const endpoint = new URL(resource).pathname
   const app = new Hono()
   app.use(protectedResourceMetadata({ verifier, resource, scopesSupported: SCOPES_SUPPORTED, resourceName: 'tokenguard orders (MCP example on Hono)' }))

@@ -107,7 +107,7 @@ export function contractSuite(name: string, start: (options: VerifierOptions) =>
     let issuer: KeyServer
     let app: ContractApp
     let fixtures: Fixtures
-    const options = () => ({ issuer: issuer.issuer, audience: TEST_AUDIENCE, realm: REALM })
+    const options = () => ({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, realm: REALM })
 
     before(async () => {
       issuer = await startKeyServer()

@@ -23,7 +23,7 @@ import { startAuthServer, type AuthServer } from '../support/auth-server.js'
 
 const OTHER_RESOURCE = 'https://other-api.tokenguard.test'
 
-type Mount = (options: { issuer: string; resource: string }) => { listener: RequestListener; verifier: Verifier }
+type Mount = (options: { issuer: string; resource: string; allowInsecureHttp: boolean }) => { listener: RequestListener; verifier: Verifier }
 
 const onExpress: Mount = (options) => {
   const { app, verifier } = createMcpApp(options)
@@ -56,7 +56,7 @@ for (const { name, mount } of EXAMPLES) {
       resource = `${origin}/mcp`
       metadataUrl = `${origin}/.well-known/oauth-protected-resource/mcp`
       as = await startAuthServer({ resource, extraResources: [OTHER_RESOURCE] })
-      const { listener, verifier } = mount({ issuer: as.issuer, resource })
+      const { listener, verifier } = mount({ issuer: as.issuer, resource, allowInsecureHttp: true })
       await verifier.ready()
       server.on('request', listener)
     })

@@ -179,7 +179,7 @@ for (const platform of ['express', 'fastify'] as const) {
       const warnings: string[] = []
       const logger = { debug() {}, info() {}, error() {}, warn: (line: string) => void warnings.push(line) }
       class OutageModule {}
-      const app = await start(platform, { module: OutageModule, imports: [TokenguardModule.forRoot({ issuer: issuer.issuer, audience: TEST_AUDIENCE, logger } as TokenguardModuleOptions)], controllers: [PlainController] })
+      const app = await start(platform, { module: OutageModule, imports: [TokenguardModule.forRoot({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, logger } as TokenguardModuleOptions)], controllers: [PlainController] })
       try {
         assert.equal(warnings.length, 1)
         assert.match(warnings[0]!, /could not fetch the issuer keys at startup; requests answer 503 until they arrive/)

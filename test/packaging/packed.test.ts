@@ -1,6 +1,6 @@
 /**
  * What users install is what was tested: pack every package with npm, install the tarballs into an empty
- * project (with Express, Fastify and Hono as the application would; npm brings NestJS as the nestjs
+ * project (with Express, Fastify, Hono and ioredis as the application would; npm brings NestJS as the nestjs
  * package's peer), and use them through their `exports` maps.
  */
 import assert from 'node:assert/strict'
@@ -15,7 +15,7 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../../../', import.meta.url))
-const PACKAGES = ['core', 'express', 'fastify', 'fetch', 'hono', 'nestjs', 'client']
+const PACKAGES = ['core', 'express', 'fastify', 'fetch', 'hono', 'nestjs', 'client', 'redis']
 
 let dir: string
 
@@ -25,7 +25,7 @@ before(async () => {
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
   const tarballs = (await readdir(dir)).filter((file) => file.endsWith('.tgz')).map((file) => `./${file}`)
   assert.equal(tarballs.length, PACKAGES.length)
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs, 'express@5', 'fastify@5', 'hono@4'], { cwd: dir, timeout: 180_000 })
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs, 'express@5', 'fastify@5', 'hono@4', 'ioredis@5'], { cwd: dir, timeout: 180_000 })
 })
 after(() => rm(dir, { recursive: true, force: true }))
 
@@ -46,7 +46,7 @@ test('the installed packages verify a token through core, Express, Fastify, the 
   await writeFile(join(dir, 'check.mjs'), CONSUMER)
   const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: dir, timeout: 30_000 })
   // Express logs one line per refusal (console.info) before the result line.
-  assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1) ?? ''), { core: 'client-1', express: [200, 401], fastify: [200, 403], fetch: [200, 401], hono: [200, 403], nestjs: 'TokenguardModule', client: 'function' })
+  assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1) ?? ''), { core: 'client-1', express: [200, 401], fastify: [200, 403], fetch: [200, 401], hono: [200, 403], nestjs: 'TokenguardModule', client: 'function', redis: ['function', 'function'] })
 })
 
 const CONSUMER = `
@@ -58,6 +58,7 @@ import { tokenguard as honoGuard, requireScopes as honoScopes } from '@tokenguar
 import { TokenguardModule } from '@tokenguard/nestjs'
 import { Hono } from 'hono'
 import { createTokenClient } from '@tokenguard/client'
+import { redisReplayStore, redisTokenStore } from '@tokenguard/redis'
 import { SignJWT, exportJWK, generateKeyPair } from 'jose'
 import express from 'express'
 import Fastify from 'fastify'
@@ -98,5 +99,5 @@ const honoStatuses = [(await hono.request('/', { headers: { authorization: 'Bear
 
 const nestjs = TokenguardModule.forRoot({ ...options, warmup: 'off' }).module.name
 
-console.log(JSON.stringify({ core, express: expressStatuses, fastify: fastifyStatuses, fetch: fetchStatuses, hono: honoStatuses, nestjs, client: typeof createTokenClient }))
+console.log(JSON.stringify({ core, express: expressStatuses, fastify: fastifyStatuses, fetch: fetchStatuses, hono: honoStatuses, nestjs, client: typeof createTokenClient, redis: [typeof redisReplayStore, typeof redisTokenStore] }))
 `

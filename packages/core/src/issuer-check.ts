@@ -1,6 +1,6 @@
 /**
- * The token check for one issuer: the token must name this issuer (checked before any key is looked up, so a
- * foreign token never makes us fetch), its signature must verify with this issuer's keys only (RFC 8725
+ * The token check for one issuer: the token must name this issuer (checked before its `kid` is looked up, so
+ * a foreign token never makes us refetch), its signature must verify with this issuer's keys only (RFC 8725
  * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims, explicit type
  * (§3.11), and no unverified sender binding. It knows nothing of requests, route requirements or caching.
  *
@@ -15,6 +15,7 @@ import { InvalidTokenError } from './errors.js'
 import { refusalFor } from './jose-refusal.js'
 import { LocalKeySource, type KeySource } from './key-source.js'
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
+import { assertProfileClaims } from './profile-claims.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
 import { factsOf, readUnverified } from './token-facts.js'
@@ -55,6 +56,9 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
 
   async function check(token: string): Promise<CheckedToken> {
     try {
+      // Keys first (a cold fetch, single flight): a misconfigured or unreachable issuer answers 503 for every
+      // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
+      await keySource.usable()
       assertNamesIssuer(token, settings)
       const { payload, protectedHeader } = await jwtVerify(token, keySource.getKey, joseOptions)
       if (!isAcceptedType(protectedHeader, settings.profile)) {
@@ -62,6 +66,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       }
       const claims = payload as AccessTokenClaims
       assertFiniteTimes(claims, settings)
+      assertProfileClaims(claims, settings.profile, settings.challenge)
       assertAudienceClaim(claims, settings)
       assertClaimChecks(claims, settings.claimChecks, settings.challenge)
       assertNoUnverifiedBinding(claims, settings)
@@ -157,6 +162,7 @@ function createKeySource(options: VerifierOptions, limits: ReturnType<typeof set
     issuer: options.jwksUri === undefined ? requireUrl(options.issuer, 'issuer') : options.issuer,
     jwksUri: options.jwksUri === undefined ? undefined : requireUrl(options.jwksUri, 'jwksUri'),
     headers: options.fetchHeaders,
+    allowInsecureHttp: options.allowInsecureHttp === true,
     snapshot: options.keySnapshot,
     onEvent: options.onEvent,
     onKeysRemoved,
