@@ -12,7 +12,7 @@ export {
   MissingTokenError,
   TokenGuardError,
 } from '@tokenguard/core'
-export type { AuthContext, RouteRequirement, RouteRequirementInit, Verifier, VerifierOptions } from '@tokenguard/core'
+export type { AuthContext, Duration, RouteRequirement, RouteRequirementInit, Verifier, VerifierOptions } from '@tokenguard/core'
 export { protectedResourceMetadata } from './metadata.js'
 export type { ProtectedResourceMetadataHandler, ProtectedResourceMetadataOptions } from './metadata.js'
 export { resourceMetadataPath, resourceMetadataUrl } from '@tokenguard/core'

@@ -12,7 +12,7 @@ export {
   MissingTokenError,
   TokenGuardError,
 } from '@tokenguard/core'
-export type { AuthContext, Verifier, VerifierOptions } from '@tokenguard/core'
+export type { AuthContext, Duration, Verifier, VerifierOptions } from '@tokenguard/core'
 export { protectedResourceMetadata } from './metadata.js'
 export type { ProtectedResourceMetadataMiddleware, ProtectedResourceMetadataOptions } from './metadata.js'
 export { resourceMetadataPath, resourceMetadataUrl } from '@tokenguard/core'
