@@ -1,7 +1,7 @@
 /**
  * `@tokenguard/core/adapter`: what a framework adapter needs beyond the public verifier — the request view
  * it builds, the decision it translates, guards' authorization, and the refusal log. An adapter for Koa,
- * Hapi or a company's own framework is written against this module alone (see `examples/node-http.ts`).
+ * Hapi or a company's own framework is written against this module alone (see `examples/node-http-adapter.ts`).
  */
 export type { AuthContext } from './auth-context.js'
 export type { Accepted, Anonymous, Decision, Refused } from './decision.js'
