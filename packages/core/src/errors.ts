@@ -215,6 +215,15 @@ export class AuthenticationMissingError extends TokenGuardError {
 /** Every refusal tokenguard makes, for exhaustive `switch (error.code)` in applications. */
 export type AnyTokenGuardError = InvalidRequestError | MissingTokenError | InvalidTokenError | InsufficientScopeError | KeysUnavailableError | AuthenticationMissingError
 
+/**
+ * `error` with the token's facts, for refusals raised by tokenguard's own checks inside the issuer check
+ * (which are created before the facts are read). Facts already present are kept.
+ */
+export function withFacts<T extends TokenGuardError>(error: T, facts: TokenFacts | undefined): T {
+  if (facts !== undefined && error.facts === undefined && error.status < 500) (error as { facts: TokenFacts | undefined }).facts = facts
+  return error
+}
+
 /** Narrowing helper that also works across duplicated installs of this package. */
 export function isTokenGuardError(value: unknown): value is TokenGuardError {
   return value instanceof TokenGuardError || (value instanceof Error && typeof (value as { reason?: unknown }).reason === 'string' && typeof (value as { status?: unknown }).status === 'number' && 'wwwAuthenticate' in value)
