@@ -13,6 +13,7 @@ export { ANY_VALID_TOKEN, authorize, compileRequirement, isRouteRequirement, rou
 export type { RouteRequirement, RouteRequirementInit } from './requirement.js'
 export { logRefusal, refusalReporter, settleLogLevels } from './refusal-log.js'
 export { assertKnownKeys } from './option-keys.js'
+export { MULTI_ISSUER_OPTION_KEYS, VERIFIER_OPTION_KEYS } from './options.js'
 export type { Logger, LogLevel, RefusalLogLevels, RefusalReporter, RefusalReporting } from './refusal-log.js'
 export { AuthenticationMissingError, isTokenGuardError, MissingTokenError, TokenGuardError } from './errors.js'
 export type { Verifier } from './verifier.js'
