@@ -6,12 +6,14 @@
  * single issuer's: the verifier puts the same cache and pipeline around either.
  */
 import { LRUCache } from 'lru-cache'
+import { isCanonicalCompactJws } from './compact-syntax.js'
 import { InvalidTokenError, KeysUnavailableError } from './errors.js'
 import { combineIssuerOptions } from './issuer-entry.js'
 import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer-check.js'
 import type { KeySource } from './key-source.js'
 import { settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
 import { readUnverified } from './token-facts.js'
+import { isJwtShaped } from './token-format.js'
 
 /** One trusted issuer: its own options, which may add checks to the top-level ones but never loosen them. */
 export type IssuerEntry = Omit<VerifierOptions, 'audience'> & { audience?: VerifierOptions['audience'] }
@@ -26,16 +28,21 @@ export type IssuerEntry = Omit<VerifierOptions, 'audience'> & { audience?: Verif
 export type IssuerResolver = (issuer: string) => IssuerEntry | undefined | Promise<IssuerEntry | undefined>
 
 /** Options of a verifier that trusts several issuers. */
-export interface MultiIssuerOptions extends Partial<Omit<VerifierOptions, 'issuer' | 'jwksUri' | 'jwks' | 'secret' | 'keySnapshot'>> {
+export interface MultiIssuerOptions extends Partial<Omit<VerifierOptions, 'issuer' | 'jwksUri' | 'jwks' | 'secret' | 'keySnapshot' | 'introspection' | 'tokenFormat'>> {
   issuer?: never
   jwksUri?: never
   jwks?: never
   secret?: never
   keySnapshot?: never
+  /** Introspection credentials belong to one authorization server: give them in that issuer's entry. */
+  introspection?: never
+  /** Per issuer entry: an opaque token names no issuer, so at most one listed entry may introspect opaque tokens. */
+  tokenFormat?: never
   /**
    * The trusted issuers: a list (each entry may add checks to the top-level options, never loosen them), or
    * a resolver for open-ended sets such as multi-tenant providers (e.g. Entra ID `…/{tenantid}/v2.0` with a
-   * tenant allowlist).
+   * tenant allowlist). An opaque token names no issuer: it goes to the one listed entry whose `tokenFormat`
+   * is `'auto'` or `'opaque'` (two such entries are refused at startup); a resolver is never asked about one.
    */
   issuers: readonly IssuerEntry[] | IssuerResolver
   /** With a resolver: most issuers kept (least recently used are dropped). Default is 100. */
@@ -59,6 +66,7 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
   const timeoutDuration = options.timeoutDuration ?? 5_000
   const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, maxIssuers ?? 100, timeoutDuration) : listPicker(issuers, build)
   const known = typeof issuers === 'function' ? [] : pick.known()
+  const opaqueIssuer = introspectingIssuer(known)
   const settings: VerifierSettings = {
     ...request,
     issuers: known.map((issuer) => issuer.settings.issuer),
@@ -67,6 +75,10 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
   }
 
   async function check(token: string): Promise<CheckedToken> {
+    if (!isJwtShaped(token) && opaqueIssuer !== undefined) return opaqueIssuer.check(token)
+    if (!isCanonicalCompactJws(token)) {
+      throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url, and no trusted issuer introspects opaque tokens' })
+    }
     const iss = unverifiedIssuer(token, settings)
     const issuer = await pick.find(iss)
     if (issuer === undefined) {
@@ -78,8 +90,18 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
   return { settings, keySource: compositeKeySource(pick.known), check }
 }
 
-// Keys belong to one issuer (RFC 8725 §3.8): at the top level they would be handed to every issuer.
-const PER_ISSUER_ONLY = ['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot'] as const
+// Keys belong to one issuer (RFC 8725 §3.8): at the top level they would be handed to every issuer. So do
+// introspection credentials, and the format that decides which issuer an opaque token is sent to.
+const PER_ISSUER_ONLY = ['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot', 'introspection', 'tokenFormat'] as const
+
+/** The one listed issuer that takes opaque tokens, if any: the token is sent to no other. */
+function introspectingIssuer(known: IssuerCheck[]): IssuerCheck | undefined {
+  const introspecting = known.filter((issuer) => issuer.tokenFormat !== 'jwt')
+  if (introspecting.length > 1) {
+    throw new TypeError(`tokenguard: issuers ${introspecting.map((issuer) => issuer.settings.issuer).join(' and ')} both take opaque tokens, which name no issuer: give "introspection" to one issuer entry only`)
+  }
+  return introspecting[0]
+}
 
 function assertNoSharedKeys(options: MultiIssuerOptions): void {
   const misplaced = PER_ISSUER_ONLY.filter((name) => (options as unknown as Record<string, unknown>)[name] !== undefined)

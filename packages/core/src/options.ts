@@ -7,9 +7,11 @@ import { compileClaimChecks, type ClaimCheck } from './claims.js'
 import type { ChallengeContext } from './challenge.js'
 import type { KeySourceEventListener } from './events.js'
 import type { ExtractOptions } from './extract.js'
+import type { IntrospectionOptions } from './introspection-options.js'
 import type { RequestUrlOptions, RequestUrlSettings } from './request-url.js'
 import type { ScopeClaim } from './scopes.js'
 import type { TokenCacheOptions } from './token-cache.js'
+import type { TokenFormat } from './token-format.js'
 
 /** Asymmetric algorithms accepted by default (RFC 8725 §3.2: current algorithms only, never `none`). */
 export const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze([
@@ -108,8 +110,21 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   tokenCache?: false | TokenCacheOptions | undefined
   /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). */
   onEvent?: KeySourceEventListener | undefined
-  /** Extra headers for discovery and key set requests, e.g. a `User-Agent`. */
+  /** Extra headers for discovery, key set and introspection requests, e.g. a `User-Agent`. */
   fetchHeaders?: Record<string, string> | undefined
+  /**
+   * Opaque tokens (RFC 7662): the endpoint and this API's credentials to introspect them with, the cache of
+   * answers and its bounds. Each request is bounded by `timeoutDuration` and `maxResponseSize`; an outage
+   * or a refused request is a 503, never a 401. Default is none (every token must be a JWT).
+   */
+  introspection?: IntrospectionOptions | undefined
+  /**
+   * Which tokens are verified locally and which are introspected: `'jwt'` (all local), `'opaque'` (all
+   * introspected, a revocation check on JWTs too) or `'auto'` (JWT-shaped tokens local, every other token
+   * introspected; a JWT-shaped token that fails local verification is refused, not introspected). Default
+   * is `'auto'` with `introspection`, else `'jwt'`.
+   */
+  tokenFormat?: TokenFormat | undefined
 }
 
 /** What every verifier (one issuer or several) tells adapters and metadata publishers about itself. */
