@@ -5,6 +5,8 @@ import type { VerifierOptions } from '@tokenguard/core'
 
 export interface ApiProcess {
   readonly url: string
+  /** The process's CPU time so far (user + system), in microseconds. */
+  cpuMicros(): Promise<number>
   stop(): Promise<void>
 }
 
@@ -16,6 +18,12 @@ export async function startApi(options: VerifierOptions): Promise<ApiProcess> {
   const [message] = (await once(child, 'message')) as [{ port: number }]
   return {
     url: `http://127.0.0.1:${message.port}/data`,
+    async cpuMicros() {
+      const answer = once(child, 'message') as Promise<[{ cpu: NodeJS.CpuUsage }]>
+      child.send('cpu')
+      const [{ cpu }] = await answer
+      return cpu.user + cpu.system
+    },
     async stop() {
       if (child.exitCode !== null) return
       const exited = once(child, 'exit')

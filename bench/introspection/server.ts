@@ -1,8 +1,8 @@
 /**
  * One API for the introspection benchmark, in its own process: Express 5 with `authenticate()` and
  * `requireScopes('read:data')` over a verifier whose options arrive as JSON in `BENCH_VERIFIER` (a JWT
- * issuer, or an opaque-token issuer with introspection). Reports `{ port }` over IPC, then stays up until
- * the parent disconnects.
+ * issuer, or an opaque-token issuer with introspection). Reports `{ port }` over IPC, answers `'cpu'` with
+ * its `process.cpuUsage()`, and stays up until the parent disconnects.
  */
 import { once } from 'node:events'
 import type { Server } from 'node:http'
@@ -19,4 +19,7 @@ app.get('/data', authenticate({ verifier }), requireScopes('read:data'), (_req, 
 const server = app.listen(0, '127.0.0.1') as Server
 await once(server, 'listening')
 process.on('disconnect', () => process.exit(0))
+process.on('message', (message) => {
+  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() })
+})
 process.send?.({ port: (server.address() as AddressInfo).port })
