@@ -181,6 +181,23 @@ describe('which tokens are introspected', () => {
     assert.equal(as.count(), before + 1)
   })
 
+  test("a token is sent to the configured issuer's endpoint only, never to the issuer it names", async () => {
+    const foreign = await jwtIssuer.mint()
+    const seenBy = () => jwtIssuer.counts.discovery + jwtIssuer.counts.rfc8414 + jwtIssuer.counts.jwks + jwtIssuer.counts.other
+    const [before, beforeForeign] = [as.count(), seenBy()]
+    await expectRefusal(verifierFor({ tokenFormat: 'opaque' }).verify(foreign), 'token_inactive', 401)
+    assert.equal(as.count(), before + 1)
+    assert.equal(as.seen.at(-1)!.form.get('token'), foreign)
+    assert.equal(seenBy(), beforeForeign, 'the issuer the token names was never contacted')
+  })
+
+  test('extra fetchHeaders go with the request, but never replace its content type', async () => {
+    await verifierFor({ fetchHeaders: { 'user-agent': 'orders-api/1.0', 'content-type': 'text/plain' } }).verify(tokenAnswering())
+    const seen = as.seen.at(-1)!
+    assert.equal(seen.headers['user-agent'], 'orders-api/1.0')
+    assert.equal(seen.headers['content-type'], 'application/x-www-form-urlencoded')
+  })
+
   test('without introspection an opaque token is malformed, as before', async () => {
     await expectRefusal(createVerifier({ issuer: as.issuer, audience: TEST_AUDIENCE }).verify(opaqueToken()), 'token_malformed', 401)
   })
@@ -216,6 +233,12 @@ describe('how this API authenticates', () => {
       assert.equal(first!.has('client_secret'), false)
     })
   }
+
+  test('private_key_jwt with a key jose cannot sign with: 503 introspection_misconfigured', async () => {
+    const verifier = createVerifier({ issuer: as.issuer, audience: TEST_AUDIENCE, introspection: { clientId: as.clientId, privateKey: { kty: 'EC', crv: 'P-256', x: 'bad', y: 'bad', d: 'bad' } } })
+    const error = await expectRefusal(verifier.verify(tokenAnswering()), 'introspection_misconfigured', 503)
+    assert.match(error.detail ?? '', /introspection.privateKey/)
+  })
 
   test('private_key_jwt with a key the server does not know: 503 introspection_misconfigured', async () => {
     const { publicKey } = await generateKeyPair('ES256')

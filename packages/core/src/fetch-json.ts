@@ -66,7 +66,7 @@ export async function postForm(url: string, form: URLSearchParams, options: Fetc
       method: 'POST',
       signal,
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
+      headers: { ...options.headers, 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
     })
     const contentType = response.headers.get('content-type')

@@ -43,7 +43,12 @@ const REFUSED_REQUEST = new Set([400, 401, 403])
 export async function requestIntrospection(token: string, settings: IntrospectionRequestSettings): Promise<PostedForm> {
   const form = new URLSearchParams({ token, token_type_hint: 'access_token' })
   const headers: Record<string, string> = { ...settings.headers, accept: settings.jwtResponse ? INTROSPECTION_JWT_TYPE : 'application/json' }
-  await settings.authenticate(form, headers)
+  try {
+    await settings.authenticate(form, headers)
+  } catch (error) {
+    // A private key jose cannot import or sign with: the options are wrong, not the server.
+    throw new IntrospectionFault(`cannot sign the client assertion with introspection.privateKey: ${error instanceof Error ? error.message : String(error)}`, true)
+  }
   let posted: PostedForm
   try {
     posted = await postForm(settings.endpoint, form, { timeoutDuration: settings.timeoutDuration, maxResponseSize: settings.maxResponseSize, headers })
