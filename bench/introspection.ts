@@ -37,8 +37,8 @@ const as = await startAuthServer({
   apiClients: [{ client_id: 'api', client_secret: SECRET, grant_types: [], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' }],
 })
 const keys = await startKeyServer()
-const opaqueApi = await startApi({ issuer: as.issuer, audience: as.resource, introspection: { clientId: 'api', clientSecret: SECRET } })
-const jwtApi = await startApi({ issuer: keys.issuer, audience: TEST_AUDIENCE })
+const opaqueApi = await startApi({ issuer: as.issuer, allowInsecureHttp: true, audience: as.resource, introspection: { clientId: 'api', clientSecret: SECRET } })
+const jwtApi = await startApi({ issuer: keys.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE })
 
 try {
   // 1. one token, 1000 requests

@@ -39,7 +39,7 @@ for (const adapter of ADAPTERS) {
   describe(`opaque tokens over ${adapter.name}`, () => {
     let app: RunningApp
     before(async () => {
-      app = await adapter.start({ issuer: as.issuer, audience: RESOURCE, realm: REALM, introspection: { clientId: 'api', clientSecret: SECRET } })
+      app = await adapter.start({ issuer: as.issuer, allowInsecureHttp: true, audience: RESOURCE, realm: REALM, introspection: { clientId: 'api', clientSecret: SECRET } })
     })
     after(() => app.close())
 
@@ -96,7 +96,7 @@ for (const adapter of ADAPTERS) {
   describe(`an unreachable introspection endpoint over ${adapter.name}`, () => {
     let app: RunningApp
     before(async () => {
-      app = await adapter.start({ issuer: as.issuer, audience: RESOURCE, introspection: { endpoint: deadEndpoint, clientId: 'api', clientSecret: SECRET } })
+      app = await adapter.start({ issuer: as.issuer, allowInsecureHttp: true, audience: RESOURCE, introspection: { endpoint: deadEndpoint, clientId: 'api', clientSecret: SECRET } })
     })
     after(() => app.close())
 

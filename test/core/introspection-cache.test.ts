@@ -30,6 +30,7 @@ function manualClock(start = Date.now()) {
 function verifierFor(introspection: Partial<IntrospectionOptions> = {}, options: Partial<VerifierOptions> = {}) {
   return createVerifier({
     issuer: as.issuer,
+    allowInsecureHttp: true,
     audience: TEST_AUDIENCE,
     ...options,
     introspection: { endpoint: as.endpoint, clientId: as.clientId, clientSecret: as.clientSecret, ...introspection },
@@ -212,7 +213,7 @@ describe('a shared store', () => {
     const token = activeToken()
     await verifierFor({ cacheStore: store }).verify(token)
     await waitUntil(() => store.entries.size === 1)
-    const strict = createVerifier({ issuer: as.issuer, audience: 'https://another-api.example', introspection: { endpoint: as.endpoint, clientId: as.clientId, clientSecret: as.clientSecret, cacheStore: store } })
+    const strict = createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: 'https://another-api.example', introspection: { endpoint: as.endpoint, clientId: as.clientId, clientSecret: as.clientSecret, cacheStore: store } })
     assert.equal(await requestsDuring(() => expectRefusal(strict.verify(token), 'audience_mismatch')), 0)
   })
 })

@@ -32,6 +32,7 @@ const now = () => Math.floor(Date.now() / 1000)
 function verifierFor(options: Partial<VerifierOptions> = {}, introspection: Partial<IntrospectionOptions> = {}) {
   return createVerifier({
     issuer: as.issuer,
+    allowInsecureHttp: true,
     audience: TEST_AUDIENCE,
     ...options,
     introspection: { clientId: as.clientId, clientSecret: as.clientSecret, ...introspection } as IntrospectionOptions,
@@ -158,7 +159,7 @@ describe('which tokens are introspected', () => {
     try {
       introspected.discovery = {}
       const verifier = createVerifier({
-        issuer: issuer.issuer, audience: TEST_AUDIENCE,
+        issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE,
         introspection: { endpoint: as.endpoint, clientId: as.clientId, clientSecret: as.clientSecret, requireAudience: false },
       })
       const before = as.count()
@@ -199,7 +200,7 @@ describe('which tokens are introspected', () => {
   })
 
   test('without introspection an opaque token is malformed, as before', async () => {
-    await expectRefusal(createVerifier({ issuer: as.issuer, audience: TEST_AUDIENCE }).verify(opaqueToken()), 'token_malformed', 401)
+    await expectRefusal(createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE }).verify(opaqueToken()), 'token_malformed', 401)
   })
 
   test('a token that is not an RFC 6750 b64token is refused before any request', async () => {
@@ -224,7 +225,7 @@ describe('how this API authenticates', () => {
       const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
       as.assertionKey = publicKey
       const key = form === 'a CryptoKey' ? privateKey : { ...(await exportJWK(privateKey)), kid: 'api-key' }
-      const verifier = createVerifier({ issuer: as.issuer, audience: TEST_AUDIENCE, introspection: { clientId: as.clientId, privateKey: key } })
+      const verifier = createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, introspection: { clientId: as.clientId, privateKey: key } })
       await verifier.verify(tokenAnswering())
       await verifier.verify(tokenAnswering())
       const [first, second] = as.seen.slice(-2).map((seen) => seen.form)
@@ -235,7 +236,7 @@ describe('how this API authenticates', () => {
   }
 
   test('private_key_jwt with a key jose cannot sign with: 503 introspection_misconfigured', async () => {
-    const verifier = createVerifier({ issuer: as.issuer, audience: TEST_AUDIENCE, introspection: { clientId: as.clientId, privateKey: { kty: 'EC', crv: 'P-256', x: 'bad', y: 'bad', d: 'bad' } } })
+    const verifier = createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, introspection: { clientId: as.clientId, privateKey: { kty: 'EC', crv: 'P-256', x: 'bad', y: 'bad', d: 'bad' } } })
     const error = await expectRefusal(verifier.verify(tokenAnswering()), 'introspection_misconfigured', 503)
     assert.match(error.detail ?? '', /introspection.privateKey/)
   })
@@ -244,7 +245,7 @@ describe('how this API authenticates', () => {
     const { publicKey } = await generateKeyPair('ES256')
     as.assertionKey = publicKey
     const { privateKey } = await generateKeyPair('ES256')
-    const verifier = createVerifier({ issuer: as.issuer, audience: TEST_AUDIENCE, introspection: { clientId: as.clientId, privateKey } })
+    const verifier = createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, introspection: { clientId: as.clientId, privateKey } })
     await expectRefusal(verifier.verify(tokenAnswering()), 'introspection_misconfigured', 503)
   })
 })
@@ -293,24 +294,24 @@ describe('several issuers', () => {
   test('opaque tokens go to the one entry that introspects; JWTs go by their iss', async () => {
     const verifier = createVerifier({
       audience: TEST_AUDIENCE,
-      issuers: [{ issuer: jwtIssuer.issuer }, { issuer: as.issuer, introspection: { clientId: as.clientId, clientSecret: as.clientSecret } }],
+      issuers: [{ issuer: jwtIssuer.issuer, allowInsecureHttp: true }, { issuer: as.issuer, allowInsecureHttp: true, introspection: { clientId: as.clientId, clientSecret: as.clientSecret } }],
     })
     assert.equal((await verifier.verify(await jwtIssuer.mint())).claims.iss, jwtIssuer.issuer)
     assert.equal((await verifier.verify(tokenAnswering())).claims.iss, as.issuer)
   })
 
   test('without an introspecting entry an opaque token is malformed', async () => {
-    const verifier = createVerifier({ audience: TEST_AUDIENCE, issuers: [{ issuer: jwtIssuer.issuer }] })
+    const verifier = createVerifier({ audience: TEST_AUDIENCE, issuers: [{ issuer: jwtIssuer.issuer, allowInsecureHttp: true }] })
     await expectRefusal(verifier.verify(opaqueToken()), 'token_malformed', 401)
   })
 
   test('two introspecting entries, or introspection at the top level, are refused at startup', () => {
     const introspection = { clientId: as.clientId, clientSecret: as.clientSecret }
     assert.throws(
-      () => createVerifier({ audience: TEST_AUDIENCE, issuers: [{ issuer: jwtIssuer.issuer, introspection }, { issuer: as.issuer, introspection }] }),
+      () => createVerifier({ audience: TEST_AUDIENCE, issuers: [{ issuer: jwtIssuer.issuer, allowInsecureHttp: true, introspection }, { issuer: as.issuer, allowInsecureHttp: true, introspection }] }),
       /both take opaque tokens/,
     )
-    assert.throws(() => createVerifier({ audience: TEST_AUDIENCE, introspection, issuers: [{ issuer: as.issuer }] } as never), /belong in each issuer's entry/)
+    assert.throws(() => createVerifier({ audience: TEST_AUDIENCE, introspection, issuers: [{ issuer: as.issuer, allowInsecureHttp: true }] } as never), /belong in each issuer's entry/)
   })
 })
 
@@ -344,6 +345,7 @@ describe('options are checked at startup', () => {
   }
 
   test("durations as strings: '5m' and '30s' are accepted", () => {
-    createVerifier({ ...base, introspection: { clientId: 'api', clientSecret: 's3cr3t-value', cacheMaxAge: '5m', negativeCacheMaxAge: '30s' } })
+    const introspection: IntrospectionOptions = { clientId: 'api', clientSecret: 's3cr3t-value', cacheMaxAge: '5m', negativeCacheMaxAge: '30s' }
+    createVerifier({ ...base, introspection })
   })
 })

@@ -37,7 +37,7 @@ before(async () => {
 after(() => as.close())
 
 function verifierFor(introspection: Partial<IntrospectionOptions> = {}, options: Partial<VerifierOptions> = {}) {
-  return createVerifier({ issuer: as.issuer, audience: RESOURCE, ...options, introspection: { clientId: 'api-basic', clientSecret: SECRET, ...introspection } as IntrospectionOptions })
+  return createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: RESOURCE, ...options, introspection: { clientId: 'api-basic', clientSecret: SECRET, ...introspection } as IntrospectionOptions })
 }
 
 describe('opaque tokens from oidc-provider', () => {
@@ -72,7 +72,7 @@ describe('opaque tokens from oidc-provider', () => {
   })
 
   test('a token for another resource is refused on its aud', async () => {
-    const other = createVerifier({ issuer: as.issuer, audience: 'https://other-api.tokenguard.test', introspection: { clientId: 'api-basic', clientSecret: SECRET } })
+    const other = createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: 'https://other-api.tokenguard.test', introspection: { clientId: 'api-basic', clientSecret: SECRET } })
     await expectRefusal(other.verify(await as.requestToken('readWrite', { scope: 'read:data' })), 'audience_mismatch', 401)
   })
 
@@ -123,7 +123,7 @@ describe('opaque tokens that name no audience (no resource indicator)', () => {
   test('refused by default (requireAudience), accepted with requireAudience: false', async () => {
     const token = await bare.requestToken('readWrite', { scope: 'read:data' })
     assert.equal(token.includes('.'), false)
-    const options = { issuer: bare.issuer, audience: RESOURCE }
+    const options = { issuer: bare.issuer, allowInsecureHttp: true, audience: RESOURCE }
     await expectRefusal(createVerifier({ ...options, introspection: { clientId: 'api-basic', clientSecret: SECRET } }).verify(token), 'claim_missing', 401)
     const auth = await createVerifier({ ...options, introspection: { clientId: 'api-basic', clientSecret: SECRET, requireAudience: false } }).verify(token)
     assert.equal(auth.claims.aud, undefined)

@@ -43,6 +43,7 @@ function observed(options: Partial<VerifierOptions> = {}, secret = as.clientSecr
   }
   const verifier = createVerifier({
     issuer: keys.issuer,
+    allowInsecureHttp: true,
     audience: TEST_AUDIENCE,
     timeoutDuration: 500,
     maxResponseSize: 4096,
@@ -113,7 +114,7 @@ describe('outages are 503 with Retry-After, never 401', () => {
   test('discovery that names no introspection_endpoint is a 503 naming the option to set', async () => {
     as.discovery = { introspection_endpoint: undefined }
     try {
-      const verifier = createVerifier({ issuer: as.issuer, audience: TEST_AUDIENCE, introspection: { clientId: as.clientId, clientSecret: as.clientSecret } })
+      const verifier = createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, introspection: { clientId: as.clientId, clientSecret: as.clientSecret } })
       const error = await expectRefusal(verifier.verify(opaqueToken()), 'introspection_unavailable', 503)
       assert.match(error.detail ?? '', /introspection_endpoint/)
     } finally {

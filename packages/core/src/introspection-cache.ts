@@ -7,6 +7,7 @@
  */
 import { base64url } from 'jose'
 import { LRUCache } from 'lru-cache'
+import { ConfigurationError } from './errors.js'
 import type { IntrospectionRecord } from './introspection-cache-store.js'
 
 /**
@@ -55,7 +56,7 @@ export class IntrospectionCache {
 
   constructor(options: IntrospectionCacheOptions = {}) {
     this.now = options.now ?? Date.now
-    if (typeof this.now !== 'function') throw new TypeError('tokenguard: "introspection.cache.now" must be a function returning epoch milliseconds')
+    if (typeof this.now !== 'function') throw new ConfigurationError('introspection.cache.now', '"introspection.cache.now" must be a function returning epoch milliseconds')
     this.#accepting = boundedMap(options.max, 10_000, options.maxSize, 16 * 1024 * 1024, 'introspection.cache.max', 'introspection.cache.maxSize')
     this.#refusing = boundedMap(options.negativeMax, 10_000, options.negativeMaxSize, 4 * 1024 * 1024, 'introspection.cache.negativeMax', 'introspection.cache.negativeMaxSize')
   }
@@ -96,7 +97,7 @@ function live(map: LRUCache<string, Entry>, key: string, now: number): Entry | u
 function boundedMap(max: number | undefined, defaultMax: number, maxSize: number | undefined, defaultSize: number, maxName: string, sizeName: string): LRUCache<string, Entry> {
   const count = max ?? defaultMax
   const bytes = maxSize ?? defaultSize
-  if (!Number.isInteger(count) || count < 1) throw new TypeError(`tokenguard: "${maxName}" must be a positive integer`)
-  if (!Number.isInteger(bytes) || bytes < 1) throw new TypeError(`tokenguard: "${sizeName}" must be a positive integer`)
+  if (!Number.isInteger(count) || count < 1) throw new ConfigurationError(maxName, `"${maxName}" must be a positive integer`)
+  if (!Number.isInteger(bytes) || bytes < 1) throw new ConfigurationError(sizeName, `"${sizeName}" must be a positive integer`)
   return new LRUCache<string, Entry>({ max: count, maxSize: bytes, sizeCalculation: (entry) => Math.max(1, entry.size) })
 }

@@ -36,6 +36,8 @@ export interface IntrospectionCheckInit {
   /** The key fetches' bounds, applied to every introspection request and store call too. */
   limits: { timeoutDuration: number; maxResponseSize: number; retryDelay: number }
   headers?: Record<string, string> | undefined
+  /** Whether an `http` endpoint (configured or discovered) may be used. */
+  allowInsecureHttp: boolean
   onEvent?: KeySourceEventListener | undefined
 }
 
@@ -54,7 +56,7 @@ export function createIntrospectionCheck(init: IntrospectionCheckInit): Introspe
   const cache = new IntrospectionCache(introspection.cache)
   const now = cache.now
   const store = introspection.cacheStore
-  const fetchOptions = { timeoutDuration: limits.timeoutDuration, maxResponseSize: limits.maxResponseSize, headers: init.headers }
+  const fetchOptions = { timeoutDuration: limits.timeoutDuration, maxResponseSize: limits.maxResponseSize, headers: init.headers, allowInsecureHttp: init.allowInsecureHttp }
   const endpoint = endpointResolver(rules.issuer, introspection.endpoint, fetchOptions, init.onEvent)
   const authenticate = clientAuthentication(introspection, rules.issuer)
   const flights = new Map<string, Promise<CachedIntrospection>>()

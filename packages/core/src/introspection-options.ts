@@ -7,9 +7,11 @@
  * @see https://www.rfc-editor.org/rfc/rfc9701
  */
 import type { CryptoKey, JWK } from 'jose'
-import { durationMs } from './duration.js'
+import { optionalDuration, type Duration, type DurationBounds } from './duration.js'
+import { ConfigurationError } from './errors.js'
 import type { IntrospectionCacheOptions } from './introspection-cache.js'
 import type { IntrospectionCacheStore } from './introspection-cache-store.js'
+import { requireKeySetUrl } from './issuer-identifier.js'
 import { assertKnownKeys } from './option-keys.js'
 
 /** How this API authenticates to the introspection endpoint (RFC 7662 §2.1, RFC 6749 §2.3, RFC 7523 §2.2). */
@@ -18,8 +20,9 @@ export type IntrospectionClientAuth = 'client_secret_basic' | 'client_secret_pos
 /** Options of token introspection (RFC 7662), for one issuer. */
 export interface IntrospectionOptions {
   /**
-   * The introspection endpoint. Default is the `introspection_endpoint` of the issuer's metadata
-   * (discovered like the key set). Tokens are only ever sent here, never to an endpoint a token names.
+   * The introspection endpoint: an `https` URL (`http` only with `allowInsecureHttp`, and never for an
+   * `https` issuer). Default is the `introspection_endpoint` of the issuer's metadata (discovered like the
+   * key set). Tokens are only ever sent here, never to an endpoint a token names.
    */
   endpoint?: string | undefined
   /** This API's client id at the authorization server. Required. */
@@ -46,16 +49,17 @@ export interface IntrospectionOptions {
   /**
    * Upper bound of an accepted answer's life in the cache, in milliseconds or as a string (`'30s'`, `'5m'`);
    * never past the token's `exp`. The delay after which a revoked token is refused: lower means quicker
-   * revocation and more load on the authorization server; `0` introspects on every request. At most 24
-   * hours. Default is 60000 (1 minute).
+   * revocation and more load on the authorization server; `0` introspects on every request. Accepted: 0 –
+   * 24 hours (a bare number from 1 to 999 is refused as seconds written as milliseconds). Default is 60000
+   * (1 minute).
    */
-  cacheMaxAge?: number | string | undefined
+  cacheMaxAge?: Duration | undefined
   /**
    * How long a refusing answer (an inactive token, a token for another API) is remembered, in milliseconds
-   * or as a string, so that a client retrying a dead token cannot flood the authorization server. At most 5
-   * minutes. Default is 10000 (10 seconds).
+   * or as a string, so that a client retrying a dead token cannot flood the authorization server. Accepted:
+   * 0 – 5 minutes. Default is 10000 (10 seconds).
    */
-  negativeCacheMaxAge?: number | string | undefined
+  negativeCacheMaxAge?: Duration | undefined
   /**
    * Whether an answer must name this API in `aud`. RFC 7662 makes `aud` optional, but without it a token
    * issued to any client for any API of the same authorization server would pass, so the default is `true`
@@ -88,27 +92,33 @@ export interface SettledIntrospection {
 const KEYS = ['endpoint', 'clientId', 'clientSecret', 'clientAuth', 'privateKey', 'jwtResponse', 'cacheMaxAge', 'negativeCacheMaxAge', 'requireAudience', 'cache', 'cacheStore']
 const CACHE_KEYS = ['max', 'maxSize', 'negativeMax', 'negativeMaxSize', 'now']
 const CLIENT_AUTH: readonly IntrospectionClientAuth[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt']
-const MAX_CACHE_AGE = 86_400_000
-const MAX_NEGATIVE_CACHE_AGE = 300_000
+const CACHE_AGE: DurationBounds = { min: 0, max: 86_400_000, implausibleBelow: 1_000, example: '1m' }
+const NEGATIVE_CACHE_AGE: DurationBounds = { min: 0, max: 300_000, implausibleBelow: 1_000, example: '10s' }
+
+/** Where the endpoint's scheme is judged: the issuer's, and whether plain http is allowed. */
+export interface EndpointContext {
+  issuer: string
+  allowInsecureHttp: boolean
+}
 
 /** Validates the `introspection` option; `undefined` when it is not given. */
-export function settleIntrospection(value: IntrospectionOptions | undefined): SettledIntrospection | undefined {
+export function settleIntrospection(value: IntrospectionOptions | undefined, context: EndpointContext): SettledIntrospection | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'object' || value === null) throw new TypeError('tokenguard: "introspection" must be an object { clientId, clientSecret | privateKey, … }')
-  assertKnownKeys(value, KEYS, '"introspection"')
-  if (typeof value.clientId !== 'string' || value.clientId === '') throw new TypeError('tokenguard: "introspection.clientId" is required (this API\'s client id at the authorization server)')
+  if (typeof value !== 'object' || value === null) fail('introspection', '"introspection" must be an object { clientId, clientSecret | privateKey, … }')
+  assertKnownKeys(value, KEYS, '"introspection"', 'introspection')
+  if (typeof value.clientId !== 'string' || value.clientId === '') fail('introspection.clientId', '"introspection.clientId" is required (this API\'s client id at the authorization server)')
   const clientAuth = value.clientAuth ?? (value.privateKey !== undefined && value.clientSecret === undefined ? 'private_key_jwt' : 'client_secret_basic')
-  if (!CLIENT_AUTH.includes(clientAuth)) throw new TypeError(`tokenguard: "introspection.clientAuth" must be one of ${CLIENT_AUTH.join(', ')}`)
+  if (!CLIENT_AUTH.includes(clientAuth)) fail('introspection.clientAuth', `"introspection.clientAuth" must be one of ${CLIENT_AUTH.join(', ')}`)
   assertCredentials(value, clientAuth)
   return {
-    endpoint: value.endpoint === undefined ? undefined : endpointUrl(value.endpoint),
+    endpoint: value.endpoint === undefined ? undefined : requireKeySetUrl(value.endpoint, 'introspection.endpoint', context.allowInsecureHttp, context.issuer),
     clientId: value.clientId,
     clientAuth,
     clientSecret: value.clientSecret,
     privateKey: value.privateKey,
     jwtResponse: flag(value.jwtResponse, false, 'introspection.jwtResponse'),
-    cacheMaxAge: atMost(durationMs(value.cacheMaxAge, 60_000, 'introspection.cacheMaxAge'), MAX_CACHE_AGE, 'introspection.cacheMaxAge'),
-    negativeCacheMaxAge: atMost(durationMs(value.negativeCacheMaxAge, 10_000, 'introspection.negativeCacheMaxAge'), MAX_NEGATIVE_CACHE_AGE, 'introspection.negativeCacheMaxAge'),
+    cacheMaxAge: optionalDuration(value.cacheMaxAge, 60_000, 'introspection.cacheMaxAge', CACHE_AGE),
+    negativeCacheMaxAge: optionalDuration(value.negativeCacheMaxAge, 10_000, 'introspection.negativeCacheMaxAge', NEGATIVE_CACHE_AGE),
     requireAudience: flag(value.requireAudience, true, 'introspection.requireAudience'),
     cache: settleCache(value.cache),
     cacheStore: settleStore(value.cacheStore),
@@ -117,13 +127,13 @@ export function settleIntrospection(value: IntrospectionOptions | undefined): Se
 
 function assertCredentials(value: IntrospectionOptions, clientAuth: IntrospectionClientAuth): void {
   if (clientAuth === 'private_key_jwt') {
-    if (value.clientSecret !== undefined) throw new TypeError('tokenguard: "introspection.clientSecret" is not used with private_key_jwt; remove it')
-    if (!isPrivateKey(value.privateKey)) throw new TypeError('tokenguard: "introspection.privateKey" (a private JWK or CryptoKey) is required for private_key_jwt')
+    if (value.clientSecret !== undefined) fail('introspection.clientSecret', '"introspection.clientSecret" is not used with private_key_jwt; remove it')
+    if (!isPrivateKey(value.privateKey)) fail('introspection.privateKey', '"introspection.privateKey" (a private JWK or CryptoKey) is required for private_key_jwt')
     return
   }
-  if (value.privateKey !== undefined) throw new TypeError(`tokenguard: "introspection.privateKey" is not used with ${clientAuth}; set clientAuth: 'private_key_jwt' or remove it`)
+  if (value.privateKey !== undefined) fail('introspection.privateKey', `"introspection.privateKey" is not used with ${clientAuth}; set clientAuth: 'private_key_jwt' or remove it`)
   // The message names the option, never its value.
-  if (typeof value.clientSecret !== 'string' || value.clientSecret === '') throw new TypeError(`tokenguard: "introspection.clientSecret" is required for ${clientAuth}`)
+  if (typeof value.clientSecret !== 'string' || value.clientSecret === '') fail('introspection.clientSecret', `"introspection.clientSecret" is required for ${clientAuth}`)
 }
 
 function isPrivateKey(key: unknown): boolean {
@@ -135,8 +145,8 @@ function isPrivateKey(key: unknown): boolean {
 
 function settleCache(value: IntrospectionOptions['cache']): IntrospectionCacheOptions {
   if (value === undefined) return {}
-  if (typeof value !== 'object' || value === null) throw new TypeError('tokenguard: "introspection.cache" must be an object { max, maxSize, negativeMax, negativeMaxSize, now }')
-  assertKnownKeys(value, CACHE_KEYS, '"introspection.cache"')
+  if (typeof value !== 'object' || value === null) fail('introspection.cache', '"introspection.cache" must be an object { max, maxSize, negativeMax, negativeMaxSize, now }')
+  assertKnownKeys(value, CACHE_KEYS, '"introspection.cache"', 'introspection.cache')
   return value
 }
 
@@ -144,26 +154,17 @@ function settleStore(value: unknown): IntrospectionCacheStore | undefined {
   if (value === undefined) return undefined
   const store = value as Partial<IntrospectionCacheStore> | null
   if (typeof store !== 'object' || store === null || typeof store.get !== 'function' || typeof store.set !== 'function') {
-    throw new TypeError('tokenguard: "introspection.cacheStore" must have get(key) and set(key, value, ttlMs) methods')
+    fail('introspection.cacheStore', '"introspection.cacheStore" must have get(key) and set(key, value, ttlMs) methods')
   }
   return store as IntrospectionCacheStore
 }
 
-// http is accepted as for every other URL option until `allowInsecureHttp` lands; then https only without it.
-function endpointUrl(value: unknown): string {
-  if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
-    throw new TypeError('tokenguard: "introspection.endpoint" must be an absolute http(s) URL')
-  }
-  return value
-}
-
 function flag(value: unknown, fallback: boolean, name: string): boolean {
   if (value === undefined) return fallback
-  if (typeof value !== 'boolean') throw new TypeError(`tokenguard: "${name}" must be true or false`)
+  if (typeof value !== 'boolean') fail(name, `"${name}" must be true or false`)
   return value
 }
 
-function atMost(value: number, limit: number, name: string): number {
-  if (value > limit) throw new TypeError(`tokenguard: "${name}" must be at most ${limit} ms`)
-  return value
+function fail(option: string, message: string): never {
+  throw new ConfigurationError(option, message)
 }

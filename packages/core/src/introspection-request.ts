@@ -33,6 +33,7 @@ export interface IntrospectionRequestSettings {
   maxResponseSize: number
   /** Extra request headers (`fetchHeaders`). */
   headers?: Record<string, string> | undefined
+  allowInsecureHttp: boolean
   authenticate: ClientAuthentication
 }
 
@@ -51,7 +52,7 @@ export async function requestIntrospection(token: string, settings: Introspectio
   }
   let posted: PostedForm
   try {
-    posted = await postForm(settings.endpoint, form, { timeoutDuration: settings.timeoutDuration, maxResponseSize: settings.maxResponseSize, headers })
+    posted = await postForm(settings.endpoint, form, { timeoutDuration: settings.timeoutDuration, maxResponseSize: settings.maxResponseSize, headers, allowInsecureHttp: settings.allowInsecureHttp })
   } catch (error) {
     throw new IntrospectionFault(error instanceof Error ? error.message : String(error), false, { cause: error })
   }

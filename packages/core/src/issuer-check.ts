@@ -1,6 +1,6 @@
 /**
- * The token check for one issuer: the token must name this issuer (checked before any key is looked up, so a
- * foreign token never makes us fetch), its signature must verify with this issuer's keys only (RFC 8725
+ * The token check for one issuer: the token must name this issuer (checked before its `kid` is looked up, so
+ * a foreign token never makes us refetch), its signature must verify with this issuer's keys only (RFC 8725
  * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims, explicit type
  * (§3.11), and no unverified sender binding. It knows nothing of requests, route requirements or caching.
  * With `introspection`, the tokens `tokenFormat` assigns to it are introspected instead
@@ -21,6 +21,7 @@ import { settleIntrospection } from './introspection-options.js'
 import { refusalFor } from './jose-refusal.js'
 import { LocalKeySource, type KeySource } from './key-source.js'
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
+import { assertProfileClaims } from './profile-claims.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
 import { factsOf, readUnverified } from './token-facts.js'
@@ -59,6 +60,9 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
     if (introspection !== undefined && isIntrospected(token, tokenFormat)) return introspection.check(token)
     try {
       assertCanonicalJws(token, settings)
+      // Keys first (a cold fetch, single flight): a misconfigured or unreachable issuer answers 503 for every
+      // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
+      await keySource.usable()
       assertNamesIssuer(token, settings)
       const { payload, protectedHeader } = await jwtVerify(token, keySource.getKey, joseOptions)
       if (!isAcceptedType(protectedHeader, settings.profile)) {
@@ -66,6 +70,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       }
       const claims = payload as AccessTokenClaims
       assertFiniteTimes(claims, settings)
+      assertProfileClaims(claims, settings.profile, settings.challenge)
       assertAudienceClaim(claims, settings)
       assertClaimChecks(claims, settings.claimChecks, settings.challenge)
       assertNoUnverifiedBinding(claims, settings)
@@ -80,7 +85,8 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
 }
 
 function introspectionFor(options: VerifierOptions, settings: SettledOptions, limits: ReturnType<typeof settleKeySourceLimits>, keySource: KeySource): IntrospectionCheck | undefined {
-  const introspection = settleIntrospection(options.introspection)
+  const allowInsecureHttp = options.allowInsecureHttp === true
+  const introspection = settleIntrospection(options.introspection, { issuer: settings.issuer, allowInsecureHttp })
   if (introspection === undefined) return undefined
   return createIntrospectionCheck({
     introspection,
@@ -91,6 +97,7 @@ function introspectionFor(options: VerifierOptions, settings: SettledOptions, li
     keySource,
     limits,
     headers: options.fetchHeaders,
+    allowInsecureHttp,
     onEvent: options.onEvent,
   })
 }
@@ -187,6 +194,7 @@ function createKeySource(options: VerifierOptions, limits: ReturnType<typeof set
     issuer: options.jwksUri === undefined ? requireUrl(options.issuer, 'issuer') : options.issuer,
     jwksUri: options.jwksUri === undefined ? undefined : requireUrl(options.jwksUri, 'jwksUri'),
     headers: options.fetchHeaders,
+    allowInsecureHttp: options.allowInsecureHttp === true,
     snapshot: options.keySnapshot,
     onEvent: options.onEvent,
     onKeysRemoved,

@@ -6,38 +6,17 @@
  * single issuer's: the verifier puts the same cache and pipeline around either.
  */
 import { isCanonicalCompactJws } from './compact-syntax.js'
-import { InvalidTokenError } from './errors.js'
-import { combineIssuerOptions, type IssuerEntry, type IssuerResolver } from './issuer-entry.js'
+import { ConfigurationError, InvalidTokenError } from './errors.js'
+import { combineIssuerOptions } from './issuer-entry.js'
 import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer-check.js'
-import { resolvingPicker, type Picker } from './issuer-resolution.js'
+import { resolvingPicker, type Build, type Picker } from './issuer-resolution.js'
 import type { KeySource } from './key-source.js'
-import { settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
+import type { IssuerEntry, MultiIssuerOptions } from './multi-issuer-options.js'
+import { assertIssuerEntry, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
 import { readUnverified } from './token-facts.js'
 import { isJwtShaped } from './token-format.js'
 
-export type { IssuerEntry, IssuerResolver } from './issuer-entry.js'
-
-/** Options of a verifier that trusts several issuers. */
-export interface MultiIssuerOptions extends Partial<Omit<VerifierOptions, 'issuer' | 'jwksUri' | 'jwks' | 'secret' | 'keySnapshot' | 'introspection' | 'tokenFormat'>> {
-  issuer?: never
-  jwksUri?: never
-  jwks?: never
-  secret?: never
-  keySnapshot?: never
-  /** Introspection credentials belong to one authorization server: give them in that issuer's entry. */
-  introspection?: never
-  /** Per issuer entry: an opaque token names no issuer, so at most one listed entry may introspect opaque tokens. */
-  tokenFormat?: never
-  /**
-   * The trusted issuers: a list (each entry may add checks to the top-level options, never loosen them), or
-   * a resolver for open-ended sets such as multi-tenant providers (e.g. Entra ID `…/{tenantid}/v2.0` with a
-   * tenant allowlist). An opaque token names no issuer: it goes to the one listed entry whose `tokenFormat`
-   * is `'auto'` or `'opaque'` (two such entries are refused at startup); a resolver is never asked about one.
-   */
-  issuers: readonly IssuerEntry[] | IssuerResolver
-  /** With a resolver: most issuers kept (least recently used are dropped). Default is 100. */
-  maxIssuers?: number | undefined
-}
+export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './multi-issuer-options.js'
 
 /** The check of a multi-issuer verifier, with what it tells about itself. */
 export interface IssuerSelection {
@@ -49,13 +28,15 @@ export interface IssuerSelection {
 /** Builds the selection; `onKeysRemoved` lets the owner of the token cache drop cached results. */
 export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved: () => void): IssuerSelection {
   assertNoSharedKeys(options)
+  const { timeoutDuration, maxIssuers } = settleMultiIssuerOptions(options)
   const request = settleRequestOptions(options)
-  const { issuers, maxIssuers, tokenCache: _cache, ...defaults } = options
-  const build = (entry: IssuerEntry, keySnapshot?: unknown): IssuerCheck =>
-    createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...(keySnapshot === undefined ? {} : { keySnapshot }) }, onKeysRemoved)
+  const { issuers, maxIssuers: _maxIssuers, tokenCache: _cache, ...defaults } = options
+  const build: Build = (entry, where, path, keySnapshot) => {
+    assertIssuerEntry(entry, where, path)
+    return createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...(keySnapshot === undefined ? {} : { keySnapshot }) }, onKeysRemoved)
+  }
 
-  const timeoutDuration = options.timeoutDuration ?? 5_000
-  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers ?? 100, timeoutDuration }) : listPicker(issuers, build)
+  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers, timeoutDuration }) : listPicker(issuers, build)
   const known = typeof issuers === 'function' ? [] : pick.known()
   const opaqueIssuer = introspectingIssuer(known)
   const settings: VerifierSettings = {
@@ -89,7 +70,7 @@ const PER_ISSUER_ONLY = ['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot', '
 function introspectingIssuer(known: IssuerCheck[]): IssuerCheck | undefined {
   const introspecting = known.filter((issuer) => issuer.tokenFormat !== 'jwt')
   if (introspecting.length > 1) {
-    throw new TypeError(`tokenguard: issuers ${introspecting.map((issuer) => issuer.settings.issuer).join(' and ')} both take opaque tokens, which name no issuer: give "introspection" to one issuer entry only`)
+    throw new ConfigurationError('issuers', `issuers ${introspecting.map((issuer) => issuer.settings.issuer).join(' and ')} both take opaque tokens, which name no issuer: give "introspection" to one issuer entry only`)
   }
   return introspecting[0]
 }
@@ -99,11 +80,11 @@ function assertNoSharedKeys(options: MultiIssuerOptions): void {
   if (misplaced.length > 0) throw new TypeError(`tokenguard: with "issuers", ${misplaced.join(', ')} belong in each issuer's entry, not at the top level`)
 }
 
-function listPicker(entries: readonly IssuerEntry[], build: (entry: IssuerEntry) => IssuerCheck): Picker {
+function listPicker(entries: readonly IssuerEntry[], build: Build): Picker {
   if (!Array.isArray(entries) || entries.length === 0) throw new TypeError('tokenguard: "issuers" must be a non-empty array or a function')
   const known = new Map<string, IssuerCheck>()
-  for (const entry of entries) {
-    const verifier = build(entry)
+  for (const [index, entry] of entries.entries()) {
+    const verifier = build(entry, `issuers[${index}]`, `issuers[${index}]`)
     if (known.has(verifier.settings.issuer)) throw new TypeError(`tokenguard: issuer ${verifier.settings.issuer} is listed twice`)
     known.set(verifier.settings.issuer, verifier)
   }
@@ -125,6 +106,7 @@ function compositeKeySource(sources: () => IssuerCheck[]): KeySource {
       throw new TypeError('tokenguard: a multi-issuer verifier has one key source per issuer')
     },
     ready: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.ready()))),
+    usable: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.usable()))),
     refresh: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.refresh()))),
     maintain: () => sources().forEach((issuer) => issuer.keySource.maintain()),
     export: () => undefined,

@@ -15,17 +15,19 @@
  */
 export type TokenFormat = 'jwt' | 'opaque' | 'auto'
 
+import { ConfigurationError } from './errors.js'
+
 const FORMATS: readonly TokenFormat[] = ['jwt', 'opaque', 'auto']
 
 /** Validates `tokenFormat` against whether introspection is configured. */
 export function settleTokenFormat(value: unknown, hasIntrospection: boolean): TokenFormat {
   if (value === undefined) return hasIntrospection ? 'auto' : 'jwt'
-  if (!FORMATS.includes(value as TokenFormat)) throw new TypeError(`tokenguard: "tokenFormat" must be one of ${FORMATS.map((format) => `"${format}"`).join(', ')}`)
+  if (!FORMATS.includes(value as TokenFormat)) throw new ConfigurationError('tokenFormat', `"tokenFormat" must be one of ${FORMATS.map((format) => `"${format}"`).join(', ')}`)
   if (value !== 'jwt' && !hasIntrospection) {
-    throw new TypeError(`tokenguard: "tokenFormat" "${value}" needs the "introspection" option (the endpoint and credentials to ask about opaque tokens)`)
+    throw new ConfigurationError('tokenFormat', `"tokenFormat" "${value}" needs the "introspection" option (the endpoint and credentials to ask about opaque tokens)`)
   }
   if (value === 'jwt' && hasIntrospection) {
-    throw new TypeError('tokenguard: "tokenFormat" "jwt" never introspects: remove "introspection", or choose "auto" (opaque tokens only) or "opaque" (every token)')
+    throw new ConfigurationError('tokenFormat', '"tokenFormat" "jwt" never introspects: remove "introspection", or choose "auto" (opaque tokens only) or "opaque" (every token)')
   }
   return value as TokenFormat
 }
