@@ -103,8 +103,8 @@ describe('what an answer must say', () => {
     ['scope that is not a string', { scope: ['read:data'] }, 'claim_invalid'],
     ['a "claims" check that fails', { client_id: 'someone-else' }, 'claim_invalid', { claims: { client_id: 'client-1' } }],
     ['a required claim that is missing', { sub: undefined }, 'claim_missing', { requiredClaims: ['sub'] }],
-    ['maxTokenAge without iat', { iat: undefined }, 'claim_missing', { maxTokenAge: 600 }],
-    ['maxTokenAge exceeded', { iat: now() - 3600 }, 'token_too_old', { maxTokenAge: 600 }],
+    ['maxTokenAge without iat', { iat: undefined }, 'claim_missing', { maxTokenAge: '10m' }],
+    ['maxTokenAge exceeded', { iat: now() - 3600 }, 'token_too_old', { maxTokenAge: '10m' }],
     ['audienceClaim client_id naming another client', { client_id: 'other' }, 'audience_mismatch', { audienceClaim: 'client_id', audience: 'client-1' }],
   ]
   for (const [name, members, reason, options, introspection] of refusals) {
