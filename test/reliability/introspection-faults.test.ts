@@ -111,12 +111,12 @@ describe('outages are 503 with Retry-After, never 401', () => {
     assert.equal((await verifier.verify(token)).claims.active, true)
   })
 
-  test('discovery that names no introspection_endpoint is a 503 naming the option to set', async () => {
+  test('discovery that names no introspection_endpoint is a misconfiguration (503) naming the option to set', async () => {
     as.discovery = { introspection_endpoint: undefined }
     try {
       const verifier = createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, introspection: { clientId: as.clientId, clientSecret: as.clientSecret } })
-      const error = await expectRefusal(verifier.verify(opaqueToken()), 'introspection_unavailable', 503)
-      assert.match(error.detail ?? '', /introspection_endpoint/)
+      const error = await expectRefusal(verifier.verify(opaqueToken()), 'introspection_misconfigured', 503)
+      assert.match(error.detail ?? '', /introspection_endpoint.*set introspection.endpoint/)
     } finally {
       as.discovery = {}
     }

@@ -10,7 +10,7 @@
  */
 import type { CheckedToken } from './checked-token.js'
 import { deepFreeze } from './deep-freeze.js'
-import { InvalidTokenError, isTokenGuardError, KeysUnavailableError, type TokenGuardError } from './errors.js'
+import { InvalidTokenError, isConfigurationError, isTokenGuardError, KeysUnavailableError, type TokenGuardError } from './errors.js'
 import { emit, type KeySourceEventListener } from './events.js'
 import { isB64Token } from './extract.js'
 import { evaluateIntrospection, type IntrospectionRules } from './introspection-claims.js'
@@ -139,7 +139,8 @@ export function createIntrospectionCheck(init: IntrospectionCheckInit): Introspe
 
   function outage(error: unknown, url: string, durationMs: number): TokenGuardError {
     if (isTokenGuardError(error)) return error // the issuer's keys for a signed answer: already a 503
-    const configuration = error instanceof IntrospectionFault && error.configuration
+    // Discovery says so too: metadata without an introspection_endpoint, another issuer's document, nothing there.
+    const configuration = error instanceof IntrospectionFault ? error.configuration : isConfigurationError(error)
     const message = messageOf(error)
     emit(init.onEvent, { type: 'introspection_failure', endpoint: url, durationMs, error: message, configuration })
     const detail = configuration ? `introspection at ${url} is misconfigured: ${message}` : `introspection at ${url} failed: ${message}`
