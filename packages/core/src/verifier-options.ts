@@ -15,7 +15,7 @@ import type { TokenCacheOptions } from './token-cache.js'
 import type { TokenFormat } from './token-format.js'
 
 /**
- * Options of `createVerifier()`. Every duration is a {@link Duration}: a number of milliseconds, or a
+ * Options of `createVerifier()`. Every duration is a `Duration`: a number of milliseconds, or a
  * string with its unit (`'5s'`, `'10m'`); each has bounds, checked at startup. Unknown keys are refused.
  */
 export interface VerifierOptions extends ExtractOptions, ChallengeContext, RequestUrlOptions {
