@@ -147,7 +147,14 @@ export async function rig(start: TargetFactory, overrides: Partial<VerifierOptio
   const key = await generateSigningKey('ES256')
   const server = await startKeyServer({ keys: [key] })
   const log = new EventLog()
-  const target = await start({ issuer: server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent, ...overrides })
+  let target: Target
+  try {
+    target = await start({ issuer: server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent, ...overrides })
+  } catch (error) {
+    // A refused configuration must fail the test, not leave a key server keeping the test file alive.
+    await server.close()
+    throw error
+  }
   return {
     server,
     target,

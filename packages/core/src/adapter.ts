@@ -1,7 +1,7 @@
 /**
  * `@tokenguard/core/adapter`: what a framework adapter needs beyond the public verifier — the request view
  * it builds, the decision it translates, guards' authorization, and the refusal log. An adapter for Koa,
- * Hapi or a company's own framework is written against this module alone (see `examples/node-http.ts`).
+ * Hapi or a company's own framework is written against this module alone (see `examples/node-http-adapter.ts`).
  */
 export type { AuthContext } from './auth-context.js'
 export type { Accepted, Anonymous, Decision, Refused } from './decision.js'
@@ -12,6 +12,7 @@ export { ANY_VALID_TOKEN, authorize, compileRequirement, isRouteRequirement, rou
 export type { RouteRequirement, RouteRequirementInit } from './requirement.js'
 export { logRefusal, refusalReporter, settleLogLevels } from './refusal-log.js'
 export { assertKnownKeys } from './option-keys.js'
+export { MULTI_ISSUER_OPTION_KEYS, VERIFIER_OPTION_KEYS } from './options.js'
 export type { Logger, LogLevel, RefusalLogLevels, RefusalReporter, RefusalReporting } from './refusal-log.js'
 export { AuthenticationMissingError, isTokenGuardError, MissingTokenError, TokenGuardError } from './errors.js'
 export type { Verifier } from './verifier.js'
