@@ -171,6 +171,7 @@ describe('the client secret stays secret', () => {
     const down = observed({}, secret)
     const error = await down.refusal()
     seen.push(error.describe(), inspect(error, { depth: Infinity, showHidden: true }), JSON.stringify(down.events))
+    seen.push(JSON.stringify(down.verifier.settings), inspect(down.verifier.settings, { depth: Infinity }), inspect(down.verifier, { depth: 4 }))
     const all = seen.join('\n')
     for (const needle of [secret, encoded, basic, ...tokens]) assert.ok(!all.includes(needle), `leaked: ${needle}`)
     assert.match(all, /introspection_misconfigured/, 'the misconfiguration itself is told')
