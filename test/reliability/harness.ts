@@ -90,10 +90,15 @@ function lowerCased(entries: Iterable<[string, string]>): Record<string, string>
   return headers
 }
 
-/** Core first, then Express 5, Express 4 and Fastify: the one table every HTTP-facing scenario runs over. */
+// The scenarios here are about the key source and wait for time to pass, side by side: each adapter added
+// is more timed work competing for two cores. Hono, NestJS and the fetch handler translate the same decision,
+// and meet the key source's caching and outages in the contract table (test/adapters/contract-table.ts).
+const KEY_SOURCE_ADAPTERS = new Set(['express5', 'express4', 'fastify', 'node-http'])
+
+/** Core first, then Express 5, Express 4, Fastify and the node:http example: the one table every HTTP-facing scenario runs over. */
 export const TARGETS: ReadonlyArray<{ name: string; start: TargetFactory }> = [
   { name: 'core', start: startCore },
-  ...ADAPTERS.map((adapter) => ({ name: adapter.name, start: overHttp(adapter.name, adapter.start) })),
+  ...ADAPTERS.filter((adapter) => KEY_SOURCE_ADAPTERS.has(adapter.name)).map((adapter) => ({ name: adapter.name, start: overHttp(adapter.name, adapter.start) })),
 ]
 
 /**
