@@ -43,6 +43,7 @@ export function publishTo(channel: ChannelLike | undefined, message: () => unkno
   try {
     channel.publish(message())
   } catch {
-    // a subscriber that throws is the subscriber's bug, not a reason to refuse tokens
+    // Node reports a throwing subscriber as an uncaught exception on its own; where a runtime throws here
+    // instead, the subscriber's bug must still not change the answer
   }
 }
