@@ -1,7 +1,7 @@
 /**
  * Node's `diagnostics_channel`, the convention undici and Fastify publish through, so that an APM subscribes
  * by name without configuring anything. Core stays runtime-neutral: the module is looked up once, through
- * `process.getBuiltinModule` where the runtime has it (Node 20.16+, Bun, Deno, Workers with `nodejs_compat`),
+ * `getBuiltinModule` of the global `process` where the runtime has one (Node 20.16+, Bun, Deno, Workers with `nodejs_compat`),
  * never imported. Elsewhere there are no channels and nothing is published.
  */
 
