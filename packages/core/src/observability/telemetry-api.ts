@@ -39,6 +39,7 @@ export interface MeterLike {
   createCounter(name: string, options?: InstrumentOptions): CounterLike
   createHistogram(name: string, options?: InstrumentOptions): HistogramLike
   createObservableGauge(name: string, options?: InstrumentOptions): ObservableLike
+  createObservableCounter(name: string, options?: InstrumentOptions): ObservableLike
 }
 
 /** A span (OpenTelemetry `Span`). */
