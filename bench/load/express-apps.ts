@@ -32,6 +32,7 @@ export function expressApp(variant: string, config: IssuerConfig): express.Expre
       break
     }
     case 'express-tokenguard':
+    case 'express-tokenguard-again':
     case 'express-tokenguard-otel':
     case 'express-tokenguard-otel-sdk':
     case 'express-tokenguard-observed':

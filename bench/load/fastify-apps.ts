@@ -22,6 +22,7 @@ export async function fastifyApp(variant: string, config: IssuerConfig): Promise
       app.get(ROUTE, { onRequest: (_request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => done() }, handler)
       break
     case 'fastify-tokenguard':
+    case 'fastify-tokenguard-again':
     case 'fastify-tokenguard-otel':
     case 'fastify-tokenguard-otel-sdk':
     case 'fastify-tokenguard-observed':

@@ -33,13 +33,15 @@ export const VARIANTS: readonly VariantInfo[] = [
 ]
 
 /**
- * Instrumented tokenguard, per framework: `-otel` passes `telemetry: { api }` with no SDK registered (what a
+ * Instrumented tokenguard, per framework, with an A/A control (`-again`, the uninstrumented server twice): `-otel` passes `telemetry: { api }` with no SDK registered (what a
  * library user without OpenTelemetry pays), `-otel-sdk` registers the metrics and tracing SDKs first (what
  * recording costs), `-observed` adds an audit sink and a `tokenguard:decision` subscriber to that.
  */
 export const INSTRUMENTED_VARIANTS: readonly VariantInfo[] = (['express', 'fastify'] as const).flatMap((framework) => {
   const name = framework === 'express' ? 'Express 5' : 'Fastify 5'
   return [
+    // The uninstrumented server again, in its own process: the spread between the two is the run's noise floor.
+    { name: `${framework}-tokenguard-again`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, uninstrumented again (A/A control)` },
     { name: `${framework}-tokenguard-otel`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, telemetry: { api }, no SDK` },
     { name: `${framework}-tokenguard-otel-sdk`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, metrics + tracing SDK registered` },
     { name: `${framework}-tokenguard-observed`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, SDK + audit sink + channel subscriber` },

@@ -113,4 +113,21 @@ describe('diagnostics channels', () => {
       performance.now = clock
     }
   })
+
+  test('telemetry with no SDK registered: the same path as without it — no clock read, nothing built', async () => {
+    const api = await import('@opentelemetry/api')
+    const verifier = createVerifier({ issuer: server.issuer, audience: TEST_AUDIENCE, allowInsecureHttp: true, telemetry: { api } })
+    const token = await server.mint()
+    await verifier.decide(view(token))
+    const clock = performance.now
+    let reads = 0
+    performance.now = () => (reads++, clock.call(performance))
+    try {
+      for (let i = 0; i < 100; i++) assert.equal((verifier.decide(view(token)) as { outcome: string }).outcome, 'accepted')
+      verifier.decide(view(undefined))
+    } finally {
+      performance.now = clock
+    }
+    assert.equal(reads, 0)
+  })
 })

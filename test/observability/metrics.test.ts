@@ -124,4 +124,19 @@ describe('OpenTelemetry metrics', () => {
     const points = await telemetry.collect()
     assert.equal(total(points, 'tokenguard.verifications', { outcome: 'refused', reason: 'insufficient_scope' }), before + 1)
   })
+
+  test('several issuers: each key source reports its own fetches and age, and refusals name only trusted issuers', async () => {
+    const second = await startKeyServer()
+    try {
+      const multi = createVerifier({ audience: TEST_AUDIENCE, allowInsecureHttp: true, issuers: [{ issuer: server.issuer }, { issuer: second.issuer }], telemetry: { api: telemetry.api } })
+      assert.equal((await multi.decide(view(await second.mint(), '/multi'))).outcome, 'accepted')
+      await multi.ready()
+      const points = await telemetry.collect()
+      assert.equal(total(points, 'tokenguard.jwks.fetches', { issuer: second.issuer, outcome: 'success', cause: 'cold' }), 1)
+      assert.equal(pointsOf(points, 'tokenguard.jwks.age', { issuer: second.issuer }).length, 1)
+      assert.equal(total(points, 'tokenguard.verifications', { route: '/multi', issuer: second.issuer, outcome: 'accepted' }), 1)
+    } finally {
+      await second.close()
+    }
+  })
 })
