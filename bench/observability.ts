@@ -76,7 +76,12 @@ const header: Row = ['framework', 'workload', 'variant', 'req/s', '÷ uninstrume
 const dash = (c: Comparison, value: string) => (c.variant.endsWith('-tokenguard') ? '—' : value)
 const rows: Row[] = comparisons.map((c) => [c.framework, c.workload, c.label, fmt(c.rps), dash(c, ratio(c.rpsRatio)), dash(c, ratio(c.medianRoundRatio)), fmt(c.cpuPerRequest, 1), dash(c, ratio(c.cpuRatio))])
 const goal = comparisons.filter((c) => c.variant.endsWith('-otel'))
-const verdicts = goal.map((c) => `${c.framework} ${c.workload}: telemetry, no SDK ÷ uninstrumented = ${ratio(c.rpsRatio)} req/s (median of rounds ${ratio(c.medianRoundRatio)}), ${ratio(c.cpuRatio)} by CPU/req — ${c.rpsRatio >= GOAL ? 'met' : 'NOT MET'} (goal: req/s ratio ≥ ${GOAL})`)
+const control = (c: Comparison) => comparisons.find((other) => other.framework === c.framework && other.workload === c.workload && other.variant.endsWith('-again'))
+const verdicts = goal.map((c) => {
+  const aa = control(c)
+  const noise = aa === undefined ? '' : `; A/A control (the same server twice) ${ratio(aa.rpsRatio)} req/s, ${ratio(aa.cpuRatio)} by CPU/req`
+  return `${c.framework} ${c.workload}: telemetry, no SDK ÷ uninstrumented = ${ratio(c.rpsRatio)} req/s (median of rounds ${ratio(c.medianRoundRatio)}), ${ratio(c.cpuRatio)} by CPU/req${noise} — ${c.rpsRatio >= GOAL ? 'met' : 'NOT MET'} (goal: req/s ratio ≥ ${GOAL})`
+})
 const saved = await saveResult('observability', { kind: 'observability', startedAt, machine, settings: { duration: settings.duration, rounds: settings.rounds, warmup: settings.warmup, connections: settings.connections }, workloads: workloads.map(({ name, description, tokens }) => ({ name, description, tokens: tokens.length })), runs, comparisons })
 console.log(`\n${textTable(header, rows)}\n`)
 for (const verdict of verdicts) console.log(verdict)

@@ -33,7 +33,11 @@ export function decisionObserver(metrics: VerifierMetrics | undefined, sinks: re
     now: () => performance.now(),
     record(view, requirement, decision, auth, check, started) {
       const durationMs = performance.now() - started
-      metrics?.decision(decision, auth, check, view?.route, durationMs)
+      try {
+        metrics?.decision(decision, auth, check, view?.route, durationMs)
+      } catch {
+        // an SDK that throws must not turn an answer into an error: observability never changes a decision
+      }
       const publish = channel?.hasSubscribers === true
       if (sinks.length === 0 && !publish) return
       const event = decisionEvent(view, requirement, decision, auth, check, durationMs)
