@@ -21,6 +21,7 @@ import { settleIntrospection } from './introspection-options.js'
 import { refusalFor } from './jose-refusal.js'
 import { LocalKeySource, type KeySource } from './key-source.js'
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
+import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-observation.js'
 import { assertProfileClaims } from './profile-claims.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
@@ -40,11 +41,15 @@ export interface IssuerCheck {
   check(token: string): Promise<CheckedToken>
 }
 
-/** Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results. */
-export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void): IssuerCheck {
+/**
+ * Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results, and
+ * `observation` is the verifier's metrics, channel and tracing for this issuer's key source.
+ */
+export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void, observation: KeyObservation = NO_KEY_OBSERVATION): IssuerCheck {
   const settings = settleOptions(options)
   const limits = settleKeySourceLimits(options) // validated even when unused, so a typo never hides
-  const keySource = createKeySource(options, limits, onKeysRemoved)
+  const keySource = createKeySource(options, limits, onKeysRemoved, observation)
+  observation.watch(settings.issuer, keySource)
   const introspection = introspectionFor(options, settings, limits, keySource)
   const tokenFormat = settleTokenFormat(options.tokenFormat, introspection !== undefined)
   const joseOptions: JWTVerifyOptions = {
@@ -184,7 +189,7 @@ function validityWindow(claims: JWTPayload, settings: SettledOptions): { validFr
   return { validFrom, validUntil }
 }
 
-function createKeySource(options: VerifierOptions, limits: ReturnType<typeof settleKeySourceLimits>, onKeysRemoved: () => void): KeySource {
+function createKeySource(options: VerifierOptions, limits: ReturnType<typeof settleKeySourceLimits>, onKeysRemoved: () => void, observation: KeyObservation): KeySource {
   const given = [options.jwks, options.secret, options.jwksUri].filter((value) => value !== undefined).length
   if (given > 1) throw new TypeError('tokenguard: give at most one of "jwksUri", "jwks" and "secret"')
   if (options.secret !== undefined) return LocalKeySource.fromSecret(settleSecret(options.secret))
@@ -196,7 +201,8 @@ function createKeySource(options: VerifierOptions, limits: ReturnType<typeof set
     headers: options.fetchHeaders,
     allowInsecureHttp: options.allowInsecureHttp === true,
     snapshot: options.keySnapshot,
-    onEvent: options.onEvent,
+    onEvent: observation.listener(options.issuer, options.onEvent),
     onKeysRemoved,
+    trace: observation.trace,
   })
 }

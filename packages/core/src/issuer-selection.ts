@@ -11,6 +11,7 @@ import { combineIssuerOptions } from './issuer-entry.js'
 import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer-check.js'
 import { resolvingPicker, type Build, type Picker } from './issuer-resolution.js'
 import type { KeySource } from './key-source.js'
+import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-observation.js'
 import type { IssuerEntry, MultiIssuerOptions } from './multi-issuer-options.js'
 import { assertIssuerEntry, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
 import { readUnverified } from './token-facts.js'
@@ -26,14 +27,14 @@ export interface IssuerSelection {
 }
 
 /** Builds the selection; `onKeysRemoved` lets the owner of the token cache drop cached results. */
-export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved: () => void): IssuerSelection {
+export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved: () => void, observation: KeyObservation = NO_KEY_OBSERVATION): IssuerSelection {
   assertNoSharedKeys(options)
   const { timeoutDuration, maxIssuers } = settleMultiIssuerOptions(options)
   const request = settleRequestOptions(options)
-  const { issuers, maxIssuers: _maxIssuers, tokenCache: _cache, ...defaults } = options
+  const { issuers, maxIssuers: _maxIssuers, tokenCache: _cache, telemetry: _telemetry, audit: _audit, ...defaults } = options
   const build: Build = (entry, where, path, keySnapshot) => {
     assertIssuerEntry(entry, where, path)
-    return createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...(keySnapshot === undefined ? {} : { keySnapshot }) }, onKeysRemoved)
+    return createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...(keySnapshot === undefined ? {} : { keySnapshot }) }, onKeysRemoved, observation)
   }
 
   const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers, timeoutDuration }) : listPicker(issuers, build)

@@ -14,10 +14,11 @@ import { assertClaimChecks, createIssuerCheck, type CheckedToken } from './issue
 import { createIssuerSelection, type MultiIssuerOptions } from './issuer-selection.js'
 import type { KeySource } from './key-source.js'
 import type { VerifierOptions, VerifierSettings } from './options.js'
-import { decide, type TokenVerification } from './pipeline.js'
+import { settleObservability } from './observability/observability-options.js'
+import { decide, verifyToken, type TokenVerification } from './pipeline.js'
 import type { RequestView } from './request.js'
 import { settleRequestUrl } from './request-url.js'
-import { ANY_VALID_TOKEN, authorize, compileRequirement, isRouteRequirement, type RouteRequirement, type RouteRequirementInit } from './requirement.js'
+import { ANY_VALID_TOKEN, compileRequirement, isRouteRequirement, type RouteRequirement, type RouteRequirementInit } from './requirement.js'
 import { tokenCacheFrom, type TokenCache } from './token-cache.js'
 
 /** A configured verifier. Create one at startup and reuse it. */
@@ -62,27 +63,35 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
   if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: options must be an object')
   const cache = tokenCacheFrom<CheckedToken>(options.tokenCache)
   const dropCached = () => cache?.clear()
+  const observability = settleObservability(options, trustedIssuers(options), cache)
   const { settings, keySource, check } =
-    'issuers' in options && options.issuers !== undefined ? createIssuerSelection(options as MultiIssuerOptions, dropCached) : createIssuerCheck(options as VerifierOptions, dropCached)
+    'issuers' in options && options.issuers !== undefined
+      ? createIssuerSelection(options as MultiIssuerOptions, dropCached, observability.keys)
+      : createIssuerCheck(options as VerifierOptions, dropCached, observability.keys)
   const requestUrl = settleRequestUrl(options)
   // Frozen: jose reads the same algorithm and audience lists, so a caller must not be able to widen them.
   const frozen = deepFreeze(Object.assign(settings, { requestUrl }))
   const tokens = cachedVerification(frozen, cache, check)
+  const observer = observability.decisions
 
   return {
     async verify<TClaims extends object>(token: string, requirement?: RouteRequirement | RouteRequirementInit) {
       // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
       const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
-      const context = tokens.cached(token) ?? (await tokens.verify(token))
-      if (compiled !== undefined) authorize(context, compiled, frozen.challenge)
-      return context as AuthContext<TClaims>
+      return (await verifyToken(token, compiled, frozen, tokens, observer)) as AuthContext<TClaims>
     },
-    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, frozen, tokens),
+    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, frozen, tokens, observer),
     requirement: compileRequirement,
     ready: () => keySource.ready(),
     keySource,
     settings: frozen,
   }
+}
+
+// Issuers whose name may label a refusal in metrics before any token of theirs was verified.
+function trustedIssuers(options: VerifierOptions | MultiIssuerOptions): string[] {
+  if ('issuers' in options && Array.isArray(options.issuers)) return options.issuers.map((entry) => entry.issuer).filter((issuer) => typeof issuer === 'string')
+  return typeof (options as VerifierOptions).issuer === 'string' ? [(options as VerifierOptions).issuer] : []
 }
 
 /** Size limit → cache → full check, the same for one issuer or several. */
