@@ -9,6 +9,7 @@
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
 import type { AccessTokenClaims, AuthContext } from './auth-context.js'
 import type { ChallengeContext } from './challenge.js'
+import { runSeconds, type CheckRun, type CheckTrace } from './check-trace.js'
 import { firstFailedClaim, type ClaimCheck } from './claims.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
@@ -35,8 +36,8 @@ export interface CheckedToken {
 export interface IssuerCheck {
   readonly settings: SettledOptions
   readonly keySource: KeySource
-  /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. */
-  check(token: string): Promise<CheckedToken>
+  /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. `run` explains it (`explain.ts`). */
+  check(token: string, run?: CheckRun): Promise<CheckedToken>
 }
 
 /** Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results. */
@@ -53,22 +54,32 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
     ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
   }
 
-  async function check(token: string): Promise<CheckedToken> {
+  async function check(token: string, run?: CheckRun): Promise<CheckedToken> {
+    const trace = run?.trace
     try {
+      trace?.issuer(settings)
       assertNamesIssuer(token, settings)
-      const { payload, protectedHeader } = await jwtVerify(token, keySource.getKey, joseOptions)
+      trace?.passed('issuer_precheck')
+      const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }
+      const { payload, protectedHeader } = await jwtVerify(token, trace === undefined ? keySource.getKey : tracedGetKey(keySource.getKey, trace), explained ?? joseOptions)
+      trace?.passed('jwt')
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })
       }
+      trace?.passed('typ')
       const claims = payload as AccessTokenClaims
       assertFiniteTimes(claims, settings)
+      trace?.passed('finite_times')
       assertAudienceClaim(claims, settings)
+      trace?.passed('audience_claim')
       assertClaimChecks(claims, settings.claimChecks, settings.challenge)
+      trace?.passed('claims_option')
       assertNoUnverifiedBinding(claims, settings)
+      trace?.passed('cnf')
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
       return { context, keySource, claimChecks: settings.claimChecks, ...validityWindow(claims, settings) }
     } catch (error) {
-      throw refusalFor(error, settings.challenge, factsOf(token))
+      throw refusalFor(error, settings.challenge, factsOf(token, runSeconds(run)))
     }
   }
 
@@ -80,6 +91,16 @@ export function assertClaimChecks(claims: Record<string, unknown>, checks: Reado
   const failed = firstFailedClaim(claims, checks)
   if (failed !== undefined) {
     throw new InvalidTokenError({ ...challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
+  }
+}
+
+/** jose asks for a key only once `alg` passed the allowlist: the call and its answer are both steps. */
+function tracedGetKey(getKey: KeySource['getKey'], trace: CheckTrace): KeySource['getKey'] {
+  return async (header, token) => {
+    trace.passed('algorithm')
+    const key = await getKey(header, token)
+    trace.passed('key')
+    return key
   }
 }
 

@@ -7,6 +7,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc8725#section-3
  */
 import type { AuthContext } from './auth-context.js'
+import type { CheckRun } from './check-trace.js'
 import { isCanonicalCompactJws } from './compact-syntax.js'
 import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
@@ -70,24 +71,44 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
   const frozen = deepFreeze(Object.assign(settings, { requestUrl }))
   const tokens = cachedVerification(frozen, cache, check)
 
-  return {
-    async verify<TClaims extends object>(token: string, requirement?: RouteRequirement | RouteRequirementInit) {
-      // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
-      const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
-      const context = tokens.cached(token) ?? (await tokens.verify(token))
-      if (compiled !== undefined) authorize(context, compiled, frozen.challenge)
-      return context as AuthContext<TClaims>
-    },
+  async function verify(token: string, requirement?: RouteRequirement | RouteRequirementInit, run?: CheckRun): Promise<AuthContext<object>> {
+    // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
+    const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
+    const context = run === undefined ? (tokens.cached(token) ?? (await tokens.verify(token))) : await tokens.verify(token, run)
+    if (compiled !== undefined) authorize(context, compiled, frozen.challenge, run?.trace)
+    return context
+  }
+
+  const verifier: Verifier = {
+    verify: <TClaims extends object>(token: string, requirement?: RouteRequirement | RouteRequirementInit) => verify(token, requirement) as Promise<AuthContext<TClaims>>,
     decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, frozen, tokens),
     requirement: compileRequirement,
     ready: () => keySource.ready(),
     keySource,
     settings: frozen,
   }
+  explainable.set(verifier, verify)
+  return verifier
+}
+
+/** `verify()` itself, with a run that traces its steps and sets its clock (and so skips the cache). */
+export type ExplainedVerify = (token: string, requirement: RouteRequirement | RouteRequirementInit | undefined, run: CheckRun) => Promise<AuthContext<object>>
+
+// Keyed by the verifier object: an explained run reaches verify()'s own code without a public parameter.
+const explainable = new WeakMap<Verifier, ExplainedVerify>()
+
+/** The explained form of `verifier.verify`, for `explainToken`; `undefined` for an object not made by `createVerifier`. */
+export function explainedVerify(verifier: Verifier): ExplainedVerify | undefined {
+  return explainable.get(verifier)
+}
+
+/** The pipeline's view of the verifier's token check, which an explained run also takes. */
+interface ExplainableVerification extends TokenVerification {
+  verify(token: string, run?: CheckRun): Promise<AuthContext<object>>
 }
 
 /** Size limit → cache → full check, the same for one issuer or several. */
-function cachedVerification(settings: VerifierSettings, cache: TokenCache<CheckedToken> | undefined, check: (token: string) => Promise<CheckedToken>): TokenVerification {
+function cachedVerification(settings: VerifierSettings, cache: TokenCache<CheckedToken> | undefined, check: (token: string, run?: CheckRun) => Promise<CheckedToken>): ExplainableVerification {
   return {
     cached(token) {
       assertPlausibleToken(token, settings)
@@ -97,13 +118,16 @@ function cachedVerification(settings: VerifierSettings, cache: TokenCache<Checke
       assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
       return hit.context
     },
-    async verify(token) {
+    async verify(token, run) {
+      if (run !== undefined) assertPlausibleToken(token, settings) // `cached` checks the size on the usual path
       if (!isCanonicalCompactJws(token)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
       }
+      run?.trace.passed('token_syntax')
       const generation = cache?.generation ?? 0
-      const checked = await check(token)
-      cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
+      const checked = await check(token, run)
+      // An explained run's clock need not be the wall clock: what it found is not the cache's to keep.
+      if (run === undefined) cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
       return checked.context
     },
   }
