@@ -44,9 +44,9 @@ describe('tokenguard explain: verdicts', () => {
     assert.deepEqual(report.disagreements, [])
     assert.deepEqual(report.checks.map((check) => check.id), [
       'token_syntax', 'issuer_precheck', 'jws_header', 'algorithm', 'key', 'signature', 'claims_set', 'required_claims', 'iss', 'aud', 'nbf', 'exp', 'iat', 'typ',
-      'finite_times', 'claims_option', 'cnf', 'scopes',
+      'finite_times', 'profile_claims', 'claims_option', 'cnf', 'scopes',
     ])
-    assert.deepEqual(report.steps, ['token_syntax', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims'])
+    assert.deepEqual(report.steps, ['token_syntax', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims'])
     assert.equal(report.against.keys.source, 'discovery')
     assert.equal(report.against.keys.jwksUri, server.jwksUri)
     assert.equal(report.against.keys.keyCount, 1)
@@ -68,6 +68,7 @@ describe('tokenguard explain: verdicts', () => {
     { name: 'cnf-bound', line: 'cnf', reason: 'token_binding_unverified', mint: () => server.mint({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }) },
     { name: 'algorithm not allowed', line: 'algorithm', reason: 'algorithm_not_allowed', mint: () => server.mint(), args: ['--algorithms', 'ES256,EdDSA'] },
     { name: 'required claim missing (rfc9068)', line: 'required_claims', reason: 'claim_missing', mint: () => server.mint({}, { omit: ['jti'] }), args: ['--profile', 'rfc9068'] },
+    { name: 'RFC 9068 claim type', line: 'profile_claims', reason: 'claim_invalid', mint: () => server.mint({ sub: 1 as unknown as string }), args: ['--profile', 'rfc9068'] },
     { name: 'claims option', line: 'claims_option', reason: 'claim_invalid', mint: () => server.mint({ tenant: 'globex' }), args: ['--claim', 'tenant=acme'] },
     { name: 'exp not a number', line: 'exp', reason: 'claim_invalid', mint: () => server.mint({ exp: 'tomorrow' as unknown as number }) },
     { name: 'audience claim', line: 'audience_claim', reason: 'audience_mismatch', mint: () => server.mint({ client_id: 'someone-else' }), args: ['--audience-claim', 'client_id'] },
@@ -197,6 +198,15 @@ describe('tokenguard explain: keys', () => {
     }
   })
 
+  test('discovery that names another issuer: exit 2, keys_misconfigured (503) on the key line, with the fix', async () => {
+    const issuer = `${server.issuer}/` // the metadata says it without the slash
+    const { run, report } = await explainJson(await server.mint({ iss: issuer }), ['--issuer', issuer, '--audience', TEST_AUDIENCE, '--allow-insecure-http'])
+    assert.equal(run.code, 2, run.stdout)
+    assert.equal(report.refusal?.reason, 'keys_misconfigured')
+    assert.equal(failingLine(report).id, 'key')
+    assert.match(report.refusal?.hint ?? '', /ConfigurationError/)
+  })
+
   test('an unreadable JWKS file is a usage error (exit 2)', async () => {
     const run = await runCli(['explain', await server.mint(), ...against(), '--jwks', join(dir, 'missing.json')])
     assert.equal(run.code, 2)
@@ -267,6 +277,9 @@ describe('tokenguard explain: input and output', () => {
     const badScope = await runCli(['explain', token, ...against(), '--scopes', 'read"data'])
     assert.equal(badScope.code, 2)
     assert.match(badScope.stderr, /is not a valid scope name/)
+    const insecure = await runCli(['explain', token, '--issuer', server.issuer, '--audience', TEST_AUDIENCE])
+    assert.equal(insecure.code, 2)
+    assert.match(insecure.stderr, /"issuer" must use https .* \[--issuer\] \(on the command line: --allow-insecure-http\)/)
     const command = await runCli(['verify', token])
     assert.equal(command.code, 2)
     assert.match(command.stderr, /unknown command "verify"/)

@@ -52,11 +52,15 @@ const claimLine = (id: 'required_claims' | 'iss' | 'aud' | 'nbf' | 'exp' | 'iat'
 
 const kid = (input: LineInput) => show(input.decoded.header?.kid)
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
+
+const typeOf = (value: unknown) => (value === undefined ? 'absent' : Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value)
+
 /** Every line, in execution order. */
 export const LINES: readonly LineSpec[] = [
   {
     id: 'token_syntax', label: 'token syntax', step: 'token_syntax', by: 'verifier', reasons: ['token_too_large', 'token_malformed'],
-    compared: ({ decoded, verifierSettings }) => `${decoded.length} characters (limit ${verifierSettings.maxTokenLength}), ${decoded.segments} segments, canonical base64url wanted`,
+    compared: ({ decoded, verifierSettings }) => `${plural(decoded.length, 'character')} (limit ${verifierSettings.maxTokenLength}), ${plural(decoded.segments, 'segment')} (a compact JWS: 3, canonical base64url)`,
   },
   {
     id: 'issuer_precheck', label: 'issuer pre-check', step: 'issuer_precheck', by: 'verifier', reasons: ['issuer_mismatch', 'claim_missing', 'issuer_not_trusted', 'token_malformed'],
@@ -65,7 +69,7 @@ export const LINES: readonly LineSpec[] = [
   { id: 'jws_header', label: 'JWS header', step: 'algorithm', by: 'jose', reasons: ['token_malformed', 'token_unsupported'], derive: deriveHeader, compared: derived(deriveHeader) },
   { id: 'algorithm', label: 'algorithm allowed', step: 'algorithm', by: 'jose', reasons: ['algorithm_not_allowed'], derive: deriveAlgorithm, compared: derived(deriveAlgorithm) },
   {
-    id: 'key', label: 'key found', step: 'key', by: 'verifier', reasons: ['key_not_found', 'keys_unavailable', 'token_unsupported', 'verification_failed'],
+    id: 'key', label: 'key found', step: 'key', by: 'verifier', reasons: ['key_not_found', 'keys_unavailable', 'keys_misconfigured', 'token_unsupported', 'verification_failed'],
     compared: (input) => `kid ${kid(input)} among ${describeKeys(input.keys)}`,
   },
   {
@@ -86,6 +90,13 @@ export const LINES: readonly LineSpec[] = [
   {
     id: 'finite_times', label: 'finite times', step: 'finite_times', by: 'verifier', reasons: ['claim_invalid'],
     compared: ({ decoded }) => ['exp', 'nbf', 'iat'].map((name) => `${name} ${typeof decoded.claims?.[name] === 'number' ? formatTime(decoded.claims[name] as number) : show(decoded.claims?.[name])}`).join(', '),
+  },
+  {
+    id: 'profile_claims', label: 'RFC 9068 types', step: 'profile_claims', by: 'verifier', reasons: ['claim_invalid'],
+    compared: ({ decoded, settings }) => {
+      if (settings?.profile !== 'rfc9068') return 'not checked (profile lenient)'
+      return ['sub', 'client_id', 'jti', 'iat', 'aud', 'scope'].map((name) => `${name} ${typeOf(decoded.claims?.[name])}`).join(', ')
+    },
   },
   {
     id: 'audience_claim', label: 'audience claim', step: 'audience_claim', by: 'verifier', reasons: ['audience_mismatch'],
@@ -120,7 +131,7 @@ export const LINES: readonly LineSpec[] = [
 ]
 
 /** The order of the verifier's steps; the first one that did not pass is where a refusal happened. */
-export const STEP_ORDER: readonly TracedCheck[] = ['token_syntax', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims']
+export const STEP_ORDER: readonly TracedCheck[] = ['token_syntax', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims']
 
 /** The key source in a few words; `withFailure` adds why the last fetch failed. */
 export function describeKeys(keys: KeysReport, withFailure = false): string {

@@ -3,7 +3,7 @@
  * through `explainToken` (which reports each step and takes `--at` as its clock), and turn the outcome into
  * a report. The verdict, and so the exit code, is `verify()`'s: 0 accepted, 1 refused, 2 keys unavailable.
  */
-import { createVerifier, type RefusalReason, type SettledOptions, type Verifier, type VerifierOptions, type VerifierSettings } from '@tokenguard/core'
+import { createVerifier, isConfigurationError, type RefusalReason, type SettledOptions, type Verifier, type VerifierOptions, type VerifierSettings } from '@tokenguard/core'
 import { explainToken, type Explanation, type TracedCheck } from '@tokenguard/core/explain'
 import type { ExplainArgs } from './args.js'
 import { bounded, decodeUnverified, type DecodedToken } from './decode.js'
@@ -72,10 +72,10 @@ export async function explain(args: ExplainArgs, stdin: AsyncIterable<Uint8Array
 }
 
 function verifierOptions(args: ExplainArgs, keys: KeySetup): VerifierOptions {
-  // TODO(allowInsecureHttp): pass `allowInsecureHttp: args.allowInsecureHttp` once core's options accept it.
   return {
     issuer: args.issuer,
     audience: args.audience,
+    ...(args.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
     ...keys.options,
     onEvent: keys.onEvent,
     tokenCache: false,
@@ -87,12 +87,21 @@ function verifierOptions(args: ExplainArgs, keys: KeySetup): VerifierOptions {
   }
 }
 
+// Core names its options; on the command line they are flags.
+const FLAG_OF: Readonly<Record<string, string>> = {
+  issuer: '--issuer', audience: '--audience', jwksUri: '--jwks-uri', jwks: '--jwks', algorithms: '--algorithms', profile: '--profile',
+  scopeClaims: '--scope-claims', audienceClaim: '--audience-claim', claims: '--claim', allowInsecureHttp: '--allow-insecure-http',
+}
+
 function configured<T>(build: () => T): T {
   try {
     return build()
   } catch (error) {
-    if (error instanceof TypeError) throw new ConfigurationProblem(error.message.replace(/^tokenguard: /, ''))
-    throw error
+    if (!(error instanceof TypeError)) throw error
+    const message = error.message.replace(/^tokenguard: /, '')
+    const flag = isConfigurationError(error) ? FLAG_OF[error.option.split(/[.[]/)[0]!] : undefined
+    const insecure = /allowInsecureHttp/.test(message) && flag !== '--allow-insecure-http' ? ' (on the command line: --allow-insecure-http)' : ''
+    throw new ConfigurationProblem(`${message}${flag === undefined ? '' : ` [${flag}]`}${insecure}`)
   }
 }
 

@@ -18,12 +18,13 @@ export function formatText(report: ExplainReport): string {
 function headline({ verdict, refusal }: ExplainReport): string[] {
   if (verdict === 'accepted' || refusal === null) return ['tokenguard explain: ACCEPTED']
   const what = `${refusal.status} ${refusal.code} (${refusal.reason})`
-  const title = verdict === 'unavailable' ? `KEYS UNAVAILABLE: ${what}; the token itself was not judged` : `REFUSED: ${what}`
+  const keys = refusal.reason === 'keys_misconfigured' ? 'KEYS MISCONFIGURED' : 'KEYS UNAVAILABLE'
+  const title = verdict === 'unavailable' ? `${keys}: ${what}; the token itself was not judged` : `REFUSED: ${what}`
   return [`tokenguard explain: ${title}`, ...(refusal.detail === undefined ? [] : [`  ${refusal.detail}`]), `  fix: ${refusal.hint}`]
 }
 
 function tokenSection({ token, against }: ExplainReport): string[] {
-  const lines = [`token (decoded without verification: nothing below is trusted; the signature is never shown)`, `  ${pad('length')}${token.length} characters, ${token.segments} segments${token.strippedBearerPrefix ? ' (a "Bearer " prefix was taken off)' : ''}`]
+  const lines = [`token (decoded without verification: nothing below is trusted; the signature is never shown)`, `  ${pad('length')}${token.length} characters, ${token.segments} segment${token.segments === 1 ? '' : 's'}${token.strippedBearerPrefix ? ' (a "Bearer " prefix was taken off)' : ''}`]
   lines.push(`  ${pad('header')}${token.header === null ? 'does not decode' : show(token.header)}`)
   if (token.claims === null) return [...lines, `  ${pad('claims')}do not decode`]
   for (const [name, value] of Object.entries(token.claims as Record<string, unknown>)) {

@@ -25,6 +25,8 @@ export const FIX_HINTS: Readonly<Partial<Record<RefusalReason, string>>> = Objec
     'present the proof the binding needs (DPoP proof, client certificate) to an API that verifies it, or have the provider issue bearer (unbound) tokens to this client',
   issuer_not_trusted: 'add the issuer, or it is not meant for you',
   keys_unavailable: 'check `issuer`/`jwksUri` reachability from the server; see the key source events',
+  keys_misconfigured:
+    "read the `ConfigurationError` from `ready()` (or the refusal's `cause`): it names the option and the fix, e.g. the exact issuer string to set",
   token_too_large: "raise the limit if your provider's tokens are that large",
   token_malformed:
     'the classic case is Auth0 without `audience` in the token request, which returns an opaque or JWE token; request a JWT access token for your API',

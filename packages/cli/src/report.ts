@@ -58,7 +58,9 @@ export function checkLines(explanation: Explanation, input: LineInput): CheckLin
     else {
       if (reached && failing === undefined) lines.push(unexplained(reason, outcome.error.detail))
       reached = false
-      lines.push({ ...base(spec, input, 'skip'), note: result?.ok === false ? `not reached; would fail: ${result.compared}` : 'not reached' })
+      // Before an issuer was chosen its settings are unknown: what a later line would compare is not known either.
+      const skipped = { ...base(spec, input, 'skip'), ...(input.settings === undefined ? { compared: '' } : {}) }
+      lines.push({ ...skipped, note: result?.ok === false ? `not reached; would fail: ${result.compared}` : 'not reached' })
     }
   }
   if (reached) lines.push(unexplained(reason, outcome.error.detail))

@@ -5,8 +5,7 @@ export type { RetryOptions } from './retry.js'
 export type { TokenClientLogger, FetchLike } from './http.js'
 export type { ClientAuthMethod, ClientAssertionAlg, PrivateKeyInput } from './client-auth.js'
 export { TokenRequestError, hintFor, type TokenErrorCode } from './errors.js'
-export { createMemoryStore, type CachedToken, type TokenStore } from './store.js'
-export { createRedisStore, type RedisLike, type RedisStoreOptions } from './redis-store.js'
+export { createMemoryStore, isCachedToken, type CachedToken, type TokenStore } from './store.js'
 export { isInvalidTokenChallenge } from './authorized-fetch.js'
 // Also at '@tokenguard/client/presets' (as in @tokenguard/core); kept here so existing imports keep working.
 export {

@@ -19,6 +19,7 @@ export type TracedCheck =
   | 'jwt'
   | 'typ'
   | 'finite_times'
+  | 'profile_claims'
   | 'audience_claim'
   | 'claims_option'
   | 'cnf'

@@ -58,6 +58,8 @@ export type RefusalReason =
   | 'authentication_missing'
   // key source
   | 'keys_unavailable'
+  /** The keys cannot be had because of the configuration (see {@link ConfigurationError}); still a 503. */
+  | 'keys_misconfigured'
 
 /** What every refusal is built from. */
 export interface RefusalInit extends ChallengeContext {
@@ -209,4 +211,32 @@ export type AnyTokenGuardError = InvalidRequestError | MissingTokenError | Inval
 /** Narrowing helper that also works across duplicated installs of this package. */
 export function isTokenGuardError(value: unknown): value is TokenGuardError {
   return value instanceof TokenGuardError || (value instanceof Error && typeof (value as { reason?: unknown }).reason === 'string' && typeof (value as { status?: unknown }).status === 'number' && 'wwwAuthenticate' in value)
+}
+
+/** The `code` of every {@link ConfigurationError}. */
+export const CONFIGURATION_ERROR_CODE = 'ERR_TOKENGUARD_CONFIG'
+
+/**
+ * A configuration mistake: an unknown option, a value of the wrong type or out of range, an insecure URL,
+ * or a configuration the authorization server contradicts (its metadata names another issuer, nothing is
+ * published where the configuration points). Thrown when the verifier is created or by `ready()`, so that
+ * startup fails with a message that names the option and the fix. A `TypeError`, as jose's are.
+ */
+export class ConfigurationError extends TypeError {
+  /** Always {@link CONFIGURATION_ERROR_CODE}, for `switch` statements and across duplicated installs. */
+  readonly code = CONFIGURATION_ERROR_CODE
+  /** The option at fault, as a path: `clockTolerance`, `issuers[1].jwksUri`, `tokenCache.max`. */
+  readonly option: string
+
+  /** `message` is prefixed with `tokenguard: `. */
+  constructor(option: string, message: string, options?: { cause?: unknown }) {
+    super(`tokenguard: ${message}`, options)
+    this.name = 'ConfigurationError'
+    this.option = option
+  }
+}
+
+/** Narrowing helper that also works across duplicated installs of this package. */
+export function isConfigurationError(value: unknown): value is ConfigurationError {
+  return value instanceof ConfigurationError || (value instanceof TypeError && (value as { code?: unknown }).code === CONFIGURATION_ERROR_CODE)
 }

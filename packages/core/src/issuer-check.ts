@@ -16,6 +16,7 @@ import { InvalidTokenError } from './errors.js'
 import { refusalFor } from './jose-refusal.js'
 import { LocalKeySource, type KeySource } from './key-source.js'
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
+import { assertProfileClaims } from './profile-claims.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
 import { factsOf, readUnverified } from './token-facts.js'
@@ -70,6 +71,8 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       const claims = payload as AccessTokenClaims
       assertFiniteTimes(claims, settings)
       trace?.passed('finite_times')
+      assertProfileClaims(claims, settings.profile, settings.challenge)
+      trace?.passed('profile_claims')
       assertAudienceClaim(claims, settings)
       trace?.passed('audience_claim')
       assertClaimChecks(claims, settings.claimChecks, settings.challenge)
@@ -178,6 +181,7 @@ function createKeySource(options: VerifierOptions, limits: ReturnType<typeof set
     issuer: options.jwksUri === undefined ? requireUrl(options.issuer, 'issuer') : options.issuer,
     jwksUri: options.jwksUri === undefined ? undefined : requireUrl(options.jwksUri, 'jwksUri'),
     headers: options.fetchHeaders,
+    allowInsecureHttp: options.allowInsecureHttp === true,
     snapshot: options.keySnapshot,
     onEvent: options.onEvent,
     onKeysRemoved,

@@ -9,6 +9,18 @@ import type { VerifierOptions } from './options.js'
 
 type Options = Partial<VerifierOptions>
 
+/** One trusted issuer: its own options, which may add checks to the top-level ones but never loosen them. */
+export type IssuerEntry = Omit<VerifierOptions, 'audience'> & { audience?: VerifierOptions['audience'] }
+
+/**
+ * Decides, from an untrusted `iss`, whether that issuer is trusted and with which options; `undefined`
+ * refuses it (401 `issuer_not_trusted`, and it is asked again next time). A trusted answer is kept (at most
+ * `maxIssuers`, least recently used dropped), so it is asked once per trusted issuer; concurrent requests
+ * share one call. It may be async; a call that throws or takes longer than `timeoutDuration` is answered
+ * 503 (`keys_unavailable`). The returned options' `issuer` must equal the `iss` it was asked about.
+ */
+export type IssuerResolver = (issuer: string) => IssuerEntry | undefined | Promise<IssuerEntry | undefined>
+
 /** The options one issuer is checked with: the top level, tightened by its entry. */
 export function combineIssuerOptions(defaults: Options, entry: Options): VerifierOptions {
   const combined: Record<string, unknown> = { ...definedOnly(defaults), ...definedOnly(entry) }
