@@ -43,10 +43,10 @@ describe('tokenguard explain: verdicts', () => {
     assert.deepEqual(report.checks.filter((check) => check.status !== 'pass'), [])
     assert.deepEqual(report.disagreements, [])
     assert.deepEqual(report.checks.map((check) => check.id), [
-      'token_syntax', 'issuer_precheck', 'jws_header', 'algorithm', 'key', 'signature', 'claims_set', 'required_claims', 'iss', 'aud', 'nbf', 'exp', 'iat', 'typ',
+      'token_syntax', 'keys', 'issuer_precheck', 'jws_header', 'algorithm', 'key', 'signature', 'claims_set', 'required_claims', 'iss', 'aud', 'nbf', 'exp', 'iat', 'typ',
       'finite_times', 'profile_claims', 'claims_option', 'cnf', 'scopes',
     ])
-    assert.deepEqual(report.steps, ['token_syntax', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims'])
+    assert.deepEqual(report.steps, ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims'])
     assert.equal(report.against.keys.source, 'discovery')
     assert.equal(report.against.keys.jwksUri, server.jwksUri)
     assert.equal(report.against.keys.keyCount, 1)
@@ -93,13 +93,15 @@ describe('tokenguard explain: verdicts', () => {
     })
   }
 
-  test('a foreign issuer is refused before any key lookup: nothing is fetched', async () => {
+  test('a foreign issuer is refused before its kid is looked up: no refetch for an unknown kid', async () => {
     const fresh = await startKeyServer()
     try {
-      const { report } = await explainJson(await fresh.mint({ iss: 'https://evil.example' }), ['--issuer', fresh.issuer, '--audience', TEST_AUDIENCE, '--allow-insecure-http'])
+      const token = await fresh.mint({ iss: 'https://evil.example' }, { header: { kid: 'kid-of-evil' } })
+      const { report } = await explainJson(token, ['--issuer', fresh.issuer, '--audience', TEST_AUDIENCE, '--allow-insecure-http'])
       assert.equal(failingLine(report).id, 'issuer_precheck')
-      assert.deepEqual(fresh.counts, { discovery: 0, rfc8414: 0, jwks: 0, other: 0, moved: 0 })
-      assert.equal(report.against.keys.fetched, false)
+      assert.equal(line(report, 'keys').status, 'pass')
+      // The cold fetch only: an unknown kid in a token this issuer did not sign triggers no refetch.
+      assert.deepEqual({ discovery: fresh.counts.discovery, jwks: fresh.counts.jwks }, { discovery: 1, jwks: 1 })
     } finally {
       await fresh.close()
     }
@@ -178,7 +180,7 @@ describe('tokenguard explain: keys', () => {
     }
   })
 
-  test('a key server that is down: exit 2, the key line fails with keys_unavailable (503), not a refusal of the token', async () => {
+  test('a key server that is down: exit 2, the keys line fails with keys_unavailable (503), not a refusal of the token', async () => {
     const down = await startKeyServer()
     const token = await down.mint()
     await down.stop()
@@ -187,7 +189,7 @@ describe('tokenguard explain: keys', () => {
       assert.equal(run.code, 2)
       assert.equal(report.verdict, 'unavailable')
       assert.equal(report.refusal?.status, 503)
-      assert.equal(failingLine(report).id, 'key')
+      assert.equal(failingLine(report).id, 'keys')
       assert.equal(report.against.keys.fetched, true)
       assert.ok((report.against.keys.failure ?? '').length > 0, 'the fetch failure is reported')
       const text = await runCli(['explain', token, '--issuer', down.issuer, '--audience', TEST_AUDIENCE, '--allow-insecure-http'])
@@ -198,12 +200,12 @@ describe('tokenguard explain: keys', () => {
     }
   })
 
-  test('discovery that names another issuer: exit 2, keys_misconfigured (503) on the key line, with the fix', async () => {
+  test('discovery that names another issuer: exit 2, keys_misconfigured (503) on the keys line, with the fix', async () => {
     const issuer = `${server.issuer}/` // the metadata says it without the slash
     const { run, report } = await explainJson(await server.mint({ iss: issuer }), ['--issuer', issuer, '--audience', TEST_AUDIENCE, '--allow-insecure-http'])
     assert.equal(run.code, 2, run.stdout)
     assert.equal(report.refusal?.reason, 'keys_misconfigured')
-    assert.equal(failingLine(report).id, 'key')
+    assert.equal(failingLine(report).id, 'keys')
     assert.match(report.refusal?.hint ?? '', /ConfigurationError/)
   })
 

@@ -40,7 +40,7 @@ const refusal = (reason: 'token_expired' | 'verification_failed') => ({ accepted
 describe('lines that disagree with verify()', () => {
   test('verify() refused with token_expired while the derived exp line holds: the exp line fails and says it disagrees', async () => {
     const { explanation, input } = await explained()
-    const lines = checkLines({ ...explanation, passed: explanation.passed.slice(0, 4), outcome: refusal('token_expired') }, input)
+    const lines = checkLines({ ...explanation, passed: explanation.passed.slice(0, 5), outcome: refusal('token_expired') }, input)
     const exp = lines.find((line) => line.id === 'exp')!
     assert.equal(exp.status, 'fail')
     assert.equal(exp.disagrees, true)
@@ -58,7 +58,7 @@ describe('lines that disagree with verify()', () => {
 
   test('a refusal no line can hold is said as it is, not pinned on a wrong line', async () => {
     const { explanation, input } = await explained()
-    const lines = checkLines({ ...explanation, passed: explanation.passed.slice(0, 6), outcome: refusal('verification_failed') }, input) // stopped at finite_times
+    const lines = checkLines({ ...explanation, passed: explanation.passed.slice(0, 7), outcome: refusal('verification_failed') }, input) // stopped at finite_times
     const failing = lines.filter((line) => line.status === 'fail')
     assert.deepEqual(failing.map((line) => line.id), ['other'])
     assert.equal(failing[0]!.reason, 'verification_failed')

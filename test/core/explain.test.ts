@@ -13,7 +13,7 @@ import { LOCAL_ISSUER, nowSeconds, signToken } from '../support/local-tokens.js'
 let key: SigningKey
 let verifier: () => Verifier
 
-const ALL_STEPS = ['token_syntax', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims']
+const ALL_STEPS = ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims']
 
 before(async () => {
   key = await generateSigningKey('ES256')
@@ -36,7 +36,7 @@ describe('explainToken', () => {
     const token = await signToken(key, { aud: 'https://other.example' })
     const v = verifier()
     const explanation = await explainToken(v, token)
-    assert.deepEqual(explanation.passed, ['token_syntax', 'issuer_precheck', 'algorithm', 'key'])
+    assert.deepEqual(explanation.passed, ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key'])
     assert.ok(!explanation.outcome.accepted)
     assert.equal(explanation.outcome.error.reason, 'audience_mismatch')
     await assert.rejects(v.verify(token), { reason: 'audience_mismatch' })
@@ -50,7 +50,7 @@ describe('explainToken', () => {
     for (let i = 0; i < tokens.length; i++) {
       const [later, present, plain] = results.slice(i * 3, i * 3 + 3) as [Awaited<ReturnType<typeof explainToken>>, Awaited<ReturnType<typeof explainToken>>, unknown]
       assert.ok(!later.outcome.accepted && later.outcome.error.reason === 'token_expired', 'expired at the future clock')
-      assert.deepEqual(later.passed, ['token_syntax', 'issuer_precheck', 'algorithm', 'key'])
+      assert.deepEqual(later.passed, ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key'])
       assert.ok(present.outcome.accepted, 'valid now')
       assert.deepEqual(present.passed, ALL_STEPS.filter((step) => step !== 'scopes' && step !== 'route_claims'))
       assert.ok(typeof plain === 'object' && plain !== null && 'claims' in plain)

@@ -63,13 +63,17 @@ export const LINES: readonly LineSpec[] = [
     compared: ({ decoded, verifierSettings }) => `${plural(decoded.length, 'character')} (limit ${verifierSettings.maxTokenLength}), ${plural(decoded.segments, 'segment')} (a compact JWS: 3, canonical base64url)`,
   },
   {
+    id: 'keys', label: 'keys usable', step: 'keys_usable', by: 'verifier', reasons: ['keys_unavailable', 'keys_misconfigured'],
+    compared: ({ keys }) => describeKeys(keys),
+  },
+  {
     id: 'issuer_precheck', label: 'issuer pre-check', step: 'issuer_precheck', by: 'verifier', reasons: ['issuer_mismatch', 'claim_missing', 'issuer_not_trusted', 'token_malformed'],
-    compared: ({ decoded, settings, verifierSettings }) => `token iss ${show(decoded.claims?.iss)}, trusted ${settings === undefined ? show(verifierSettings.issuers) : show(settings.issuer)} (before any key lookup)`,
+    compared: ({ decoded, settings, verifierSettings }) => `token iss ${show(decoded.claims?.iss)}, trusted ${settings === undefined ? show(verifierSettings.issuers) : show(settings.issuer)} (before its kid is looked up)`,
   },
   { id: 'jws_header', label: 'JWS header', step: 'algorithm', by: 'jose', reasons: ['token_malformed', 'token_unsupported'], derive: deriveHeader, compared: derived(deriveHeader) },
   { id: 'algorithm', label: 'algorithm allowed', step: 'algorithm', by: 'jose', reasons: ['algorithm_not_allowed'], derive: deriveAlgorithm, compared: derived(deriveAlgorithm) },
   {
-    id: 'key', label: 'key found', step: 'key', by: 'verifier', reasons: ['key_not_found', 'keys_unavailable', 'keys_misconfigured', 'token_unsupported', 'verification_failed'],
+    id: 'key', label: 'key found', step: 'key', by: 'verifier', reasons: ['key_not_found', 'keys_unavailable', 'token_unsupported', 'verification_failed'],
     compared: (input) => `kid ${kid(input)} among ${describeKeys(input.keys)}`,
   },
   {
@@ -131,7 +135,7 @@ export const LINES: readonly LineSpec[] = [
 ]
 
 /** The order of the verifier's steps; the first one that did not pass is where a refusal happened. */
-export const STEP_ORDER: readonly TracedCheck[] = ['token_syntax', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims']
+export const STEP_ORDER: readonly TracedCheck[] = ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims']
 
 /** The key source in a few words; `withFailure` adds why the last fetch failed. */
 export function describeKeys(keys: KeysReport, withFailure = false): string {

@@ -13,6 +13,7 @@ import type { SettledOptions } from './options.js'
  */
 export type TracedCheck =
   | 'token_syntax'
+  | 'keys_usable'
   | 'issuer_precheck'
   | 'algorithm'
   | 'key'

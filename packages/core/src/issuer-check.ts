@@ -1,6 +1,6 @@
 /**
- * The token check for one issuer: the token must name this issuer (checked before any key is looked up, so a
- * foreign token never makes us fetch), its signature must verify with this issuer's keys only (RFC 8725
+ * The token check for one issuer: the token must name this issuer (checked before its `kid` is looked up, so
+ * a foreign token never makes us refetch), its signature must verify with this issuer's keys only (RFC 8725
  * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims, explicit type
  * (§3.11), and no unverified sender binding. It knows nothing of requests, route requirements or caching.
  *
@@ -59,6 +59,10 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
     const trace = run?.trace
     try {
       trace?.issuer(settings)
+      // Keys first (a cold fetch, single flight): a misconfigured or unreachable issuer answers 503 for every
+      // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
+      await keySource.usable()
+      trace?.passed('keys_usable')
       assertNamesIssuer(token, settings)
       trace?.passed('issuer_precheck')
       const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }

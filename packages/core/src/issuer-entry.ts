@@ -5,21 +5,10 @@
  * cannot be read one way only is refused at startup.
  */
 import type { ClaimCheck } from './claims.js'
-import type { VerifierOptions } from './options.js'
+import { parseDuration } from './duration.js'
+import { DURATION_BOUNDS, type VerifierOptions } from './options.js'
 
 type Options = Partial<VerifierOptions>
-
-/** One trusted issuer: its own options, which may add checks to the top-level ones but never loosen them. */
-export type IssuerEntry = Omit<VerifierOptions, 'audience'> & { audience?: VerifierOptions['audience'] }
-
-/**
- * Decides, from an untrusted `iss`, whether that issuer is trusted and with which options; `undefined`
- * refuses it (401 `issuer_not_trusted`, and it is asked again next time). A trusted answer is kept (at most
- * `maxIssuers`, least recently used dropped), so it is asked once per trusted issuer; concurrent requests
- * share one call. It may be async; a call that throws or takes longer than `timeoutDuration` is answered
- * 503 (`keys_unavailable`). The returned options' `issuer` must equal the `iss` it was asked about.
- */
-export type IssuerResolver = (issuer: string) => IssuerEntry | undefined | Promise<IssuerEntry | undefined>
 
 /** The options one issuer is checked with: the top level, tightened by its entry. */
 export function combineIssuerOptions(defaults: Options, entry: Options): VerifierOptions {
@@ -27,8 +16,8 @@ export function combineIssuerOptions(defaults: Options, entry: Options): Verifie
   const where = `issuer ${JSON.stringify(entry.issuer)}`
   combined.claims = combineClaims(defaults.claims, entry.claims, where)
   combined.profile = defaults.profile === 'rfc9068' || entry.profile === 'rfc9068' ? 'rfc9068' : (entry.profile ?? defaults.profile)
-  combined.maxTokenAge = smaller(defaults.maxTokenAge, entry.maxTokenAge)
-  combined.clockTolerance = smaller(defaults.clockTolerance, entry.clockTolerance)
+  combined.maxTokenAge = smaller('maxTokenAge', defaults.maxTokenAge, entry.maxTokenAge)
+  combined.clockTolerance = smaller('clockTolerance', defaults.clockTolerance, entry.clockTolerance)
   combined.requiredClaims = union(defaults.requiredClaims, entry.requiredClaims)
   combined.algorithms = intersect(defaults.algorithms, entry.algorithms, where)
   return definedOnly(combined) as unknown as VerifierOptions
@@ -52,13 +41,11 @@ function combineClaims(
   return { ...top, ...entry }
 }
 
-function smaller<T extends number | string>(a: T | undefined, b: T | undefined): T | undefined {
-  if (a === undefined || b === undefined) return a ?? b
-  if (typeof a !== 'number' || typeof b !== 'number') {
-    if (a === b) return a
-    throw new TypeError('tokenguard: give "maxTokenAge" and "clockTolerance" either at the top level or in issuer entries, in the same form, so that the stricter one can be chosen')
-  }
-  return (a < b ? a : b) as T
+/** The stricter (smaller) of two durations, compared in milliseconds whatever form each was written in. */
+function smaller(option: 'maxTokenAge' | 'clockTolerance', a: VerifierOptions[typeof option], b: VerifierOptions[typeof option]): number | undefined {
+  if (a === undefined && b === undefined) return undefined
+  const [ms1, ms2] = [a, b].map((value) => (value === undefined ? Number.POSITIVE_INFINITY : parseDuration(value, option, DURATION_BOUNDS[option])))
+  return Math.min(ms1!, ms2!)
 }
 
 function union(a: readonly string[] | undefined, b: readonly string[] | undefined): string[] | undefined {

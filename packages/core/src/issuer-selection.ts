@@ -7,31 +7,15 @@
  */
 import type { CheckRun } from './check-trace.js'
 import { InvalidTokenError } from './errors.js'
-import { combineIssuerOptions, type IssuerEntry, type IssuerResolver } from './issuer-entry.js'
+import { combineIssuerOptions } from './issuer-entry.js'
 import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer-check.js'
 import { resolvingPicker, type Build, type Picker } from './issuer-resolution.js'
 import type { KeySource } from './key-source.js'
+import type { IssuerEntry, MultiIssuerOptions } from './multi-issuer-options.js'
 import { assertIssuerEntry, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
 import { readUnverified } from './token-facts.js'
 
-export type { IssuerEntry, IssuerResolver } from './issuer-entry.js'
-
-/** Options of a verifier that trusts several issuers. */
-export interface MultiIssuerOptions extends Partial<Omit<VerifierOptions, 'issuer' | 'jwksUri' | 'jwks' | 'secret' | 'keySnapshot'>> {
-  issuer?: never
-  jwksUri?: never
-  jwks?: never
-  secret?: never
-  keySnapshot?: never
-  /**
-   * The trusted issuers: a list (each entry may add checks to the top-level options, never loosen them), or
-   * a resolver for open-ended sets such as multi-tenant providers (e.g. Entra ID `…/{tenantid}/v2.0` with a
-   * tenant allowlist).
-   */
-  issuers: readonly IssuerEntry[] | IssuerResolver
-  /** With a resolver: most issuers kept (least recently used are dropped). Default is 100. */
-  maxIssuers?: number | undefined
-}
+export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './multi-issuer-options.js'
 
 /** The check of a multi-issuer verifier, with what it tells about itself. */
 export interface IssuerSelection {
@@ -106,6 +90,7 @@ function compositeKeySource(sources: () => IssuerCheck[]): KeySource {
       throw new TypeError('tokenguard: a multi-issuer verifier has one key source per issuer')
     },
     ready: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.ready()))),
+    usable: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.usable()))),
     refresh: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.refresh()))),
     maintain: () => sources().forEach((issuer) => issuer.keySource.maintain()),
     export: () => undefined,
