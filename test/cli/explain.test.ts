@@ -231,7 +231,7 @@ describe('tokenguard explain: input and output', () => {
     assert.deepEqual(Object.keys(report), ['verdict', 'exitCode', 'refusal', 'token', 'against', 'checks', 'steps', 'disagreements'])
     assert.equal(report.exitCode, 1)
     assert.deepEqual(Object.keys(report.refusal ?? {}), ['status', 'code', 'reason', 'detail', 'hint'])
-    assert.equal(report.refusal?.hint, 'the client must refresh before expiry; check clock skew')
+    assert.equal(report.refusal?.hint, 'the client must refresh before expiry; check clock skew (`exp` and `now` are in the line)')
     assert.deepEqual(report.token.header, { alg: 'RS256', kid: server.published[0]!.kid, typ: 'at+jwt' })
     assert.equal(report.token.claims?.iss, server.issuer)
     assert.equal(report.against.issuer, server.issuer)

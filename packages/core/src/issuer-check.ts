@@ -61,12 +61,12 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       trace?.issuer(settings)
       // Keys first (a cold fetch, single flight): a misconfigured or unreachable issuer answers 503 for every
       // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
-      await keySource.usable()
+      const getKey = await keySource.usable()
       trace?.passed('keys_usable')
       assertNamesIssuer(token, settings)
       trace?.passed('issuer_precheck')
       const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }
-      const { payload, protectedHeader } = await jwtVerify(token, trace === undefined ? keySource.getKey : tracedGetKey(keySource.getKey, trace), explained ?? joseOptions)
+      const { payload, protectedHeader } = await jwtVerify(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
       trace?.passed('jwt')
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })
