@@ -33,7 +33,8 @@ export interface Explanation {
 /**
  * Verifies `token` with `verifier.verify()`'s own code and reports each step. The verified-token cache is
  * neither read nor written (a cache hit would skip the checks to explain, and `at` may not be now); keys
- * are fetched as `verify()` fetches them. Anything thrown that is not a refusal (a `TypeError` for a bad
+ * are fetched as `verify()` fetches them. An introspected (opaque) token is not traced: `passed` stays empty
+ * and the outcome is still `verify()`'s. Anything thrown that is not a refusal (a `TypeError` for a bad
  * requirement) propagates.
  *
  * @example
@@ -51,7 +52,8 @@ export async function explainToken(verifier: Verifier, token: string, requiremen
   let settings: SettledOptions | undefined
   const trace: CheckTrace = {
     issuer: (issuerSettings) => void (settings = issuerSettings),
-    passed: (check) => void passed.push(check),
+    // Several issuers: the selection and then the chosen issuer both check the syntax; one step is reported.
+    passed: (check) => void (passed.at(-1) === check || passed.push(check)),
   }
   try {
     const auth = (await verify(token, requirement, { trace, at })) as AuthContext<Record<string, unknown>>

@@ -8,7 +8,6 @@
  */
 import type { AuthContext } from './auth-context.js'
 import type { CheckRun } from './check-trace.js'
-import { isCanonicalCompactJws } from './compact-syntax.js'
 import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
@@ -120,10 +119,7 @@ function cachedVerification(settings: VerifierSettings, cache: TokenCache<Checke
     },
     async verify(token, run) {
       if (run !== undefined) assertPlausibleToken(token, settings) // `cached` checks the size on the usual path
-      if (!isCanonicalCompactJws(token)) {
-        throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
-      }
-      run?.trace.passed('token_syntax')
+      // The check decides the token's format: a JWT in canonical form, or an opaque token to introspect.
       const generation = cache?.generation ?? 0
       const checked = await check(token, run)
       // An explained run's clock need not be the wall clock: what it found is not the cache's to keep.
