@@ -33,7 +33,8 @@ async function runExample(args: string[]): Promise<string> {
 }
 
 test('node:test runs the node-test example (compiled by tsc -b) and it passes', async () => {
-  const output = await runExample(['--test', 'build/examples/testing/node-test/orders-api.test.js'])
+  // Node 20 picks TAP for a pipe and Node 23+ the spec reporter; the assertions read TAP on every Node CI runs.
+  const output = await runExample(['--test', '--test-reporter=tap', 'build/examples/testing/node-test/orders-api.test.js'])
   assert.match(output, new RegExp(`^# pass ${EXAMPLE_TESTS}$`, 'm'))
   assert.match(output, /^# fail 0$/m)
 })
