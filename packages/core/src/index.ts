@@ -14,16 +14,23 @@ export type { ExtractOptions } from './extract.js'
 export {
   AuthenticationMissingError,
   InsufficientScopeError,
+  InvalidDPoPProofError,
   InvalidRequestError,
   InvalidTokenError,
   isTokenGuardError,
   KeysUnavailableError,
   MissingTokenError,
+  ReplayCheckUnavailableError,
   TokenGuardError,
+  UseDPoPNonceError,
 } from './errors.js'
+export { memoryReplayStore, ReplayStoreUnavailableError } from './replay-store.js'
+export type { MemoryReplayStoreOptions, ReplayStore } from './replay-store.js'
+export { DPOP_ALGORITHMS } from './binding-options.js'
+export type { BindingMode, BindingSettings, DPoPOptions, DPoPSettings, MtlsOptions, NonceOptions } from './binding-options.js'
 export type { AnyTokenGuardError, ErrorCode, RefusalInit, RefusalReason } from './errors.js'
 export type { TokenFacts } from './token-facts.js'
-export { formatBearerChallenge, sanitizeAttribute } from './challenge.js'
+export { formatBearerChallenge, formatChallenges, formatDPoPChallenge, sanitizeAttribute } from './challenge.js'
 export type { ChallengeContext, ChallengeParams } from './challenge.js'
 export { assertScopes, hasScopes, readScopes, scopeRequirement } from './scopes.js'
 export type { ScopeClaim, ScopeRequirement } from './scopes.js'

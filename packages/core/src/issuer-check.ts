@@ -1,13 +1,15 @@
 /**
  * The token check for one issuer: the token must name this issuer (checked before any key is looked up, so a
  * foreign token never makes us fetch), its signature must verify with this issuer's keys only (RFC 8725
- * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims, explicit type
- * (§3.11), and no unverified sender binding. It knows nothing of requests, route requirements or caching.
+ * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims and explicit type
+ * (§3.11). It knows nothing of requests, route requirements or caching; a sender binding (`cnf`) is checked
+ * per request, against the issuer's `binding` rules the result carries (`binding.ts`).
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
 import type { AccessTokenClaims, AuthContext } from './auth-context.js'
+import type { VerifiedToken } from './binding.js'
 import type { ChallengeContext } from './challenge.js'
 import { firstFailedClaim, type ClaimCheck } from './claims.js'
 import { deepFreeze } from './deep-freeze.js'
@@ -21,7 +23,7 @@ import { factsOf, readUnverified } from './token-facts.js'
 import { isAcceptedType } from './token-type.js'
 
 /** A verified token with the clock window (epoch seconds) in which the result stays valid. */
-export interface CheckedToken {
+export interface CheckedToken extends VerifiedToken {
   context: AuthContext<object>
   /** The key source that verified it, kept current on cache hits. */
   keySource: KeySource
@@ -64,9 +66,8 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       assertFiniteTimes(claims, settings)
       assertAudienceClaim(claims, settings)
       assertClaimChecks(claims, settings.claimChecks, settings.challenge)
-      assertNoUnverifiedBinding(claims, settings)
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
-      return { context, keySource, claimChecks: settings.claimChecks, ...validityWindow(claims, settings) }
+      return { context, keySource, claimChecks: settings.claimChecks, binding: settings.binding, clockTolerance: settings.clockTolerance, challenge: settings.challenge, ...validityWindow(claims, settings) }
     } catch (error) {
       throw refusalFor(error, settings.challenge, factsOf(token))
     }
@@ -95,17 +96,6 @@ function assertNamesIssuer(token: string, settings: SettledOptions): void {
     reason: iss === undefined ? 'claim_missing' : 'issuer_mismatch',
     detail: iss === undefined ? 'the token has no "iss" claim' : `token "iss" ${JSON.stringify(iss)} is not the configured issuer ${JSON.stringify(settings.issuer)}`,
   })
-}
-
-/**
- * A token bound to a key (`cnf.jkt`, DPoP) or a certificate (`cnf["x5t#S256"]`, mTLS) is worthless to a
- * thief only if the binding is proven; a bearer request proves none, so such a token is refused (RFC 9449
- * §7.2, RFC 8705 §3) until the proof is verified.
- */
-function assertNoUnverifiedBinding(claims: Record<string, unknown>, settings: SettledOptions): void {
-  if (claims.cnf === undefined) return
-  const methods = typeof claims.cnf === 'object' && claims.cnf !== null ? Object.keys(claims.cnf).join(', ') : typeof claims.cnf
-  throw new InvalidTokenError({ ...settings.challenge, reason: 'token_binding_unverified', detail: `the token is sender-constrained (cnf: ${methods}) and this request does not prove the binding` })
 }
 
 /** `exp: 1e999` parses to `Infinity` — a token that never expires; jose itself never signs one. */

@@ -3,10 +3,11 @@
  * verifier is created (wrong options are a `TypeError` at startup, never a surprise at request time).
  */
 import type { JSONWebKeySet } from 'jose'
+import { settleBinding, type BindingMode, type BindingSettings, type DPoPOptions, type MtlsOptions } from './binding-options.js'
 import { compileClaimChecks, type ClaimCheck } from './claims.js'
 import type { ChallengeContext } from './challenge.js'
 import type { KeySourceEventListener } from './events.js'
-import type { ExtractOptions } from './extract.js'
+import type { ExtractOptions, ExtractSettings } from './extract.js'
 import type { RequestUrlOptions, RequestUrlSettings } from './request-url.js'
 import type { ScopeClaim } from './scopes.js'
 import type { TokenCacheOptions } from './token-cache.js'
@@ -110,6 +111,19 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   onEvent?: KeySourceEventListener | undefined
   /** Extra headers for discovery and key set requests, e.g. a `User-Agent`. */
   fetchHeaders?: Record<string, string> | undefined
+  /**
+   * DPoP-bound tokens (RFC 9449): `'allowed'` accepts `Authorization: DPoP` with a valid proof for tokens
+   * bound to a key (`cnf.jkt`) and unbound tokens as Bearer; `'required'` accepts DPoP-bound tokens only;
+   * `'off'` refuses DPoP-bound tokens. Needs `origin` or `trustProxy` (each proof names the request's URL).
+   * Default is `'allowed'` when `origin` or `trustProxy` is set, else `'off'`. See {@link DPoPOptions}.
+   */
+  dpop?: BindingMode | DPoPOptions | undefined
+  /**
+   * Certificate-bound tokens (RFC 8705): a token bound to a client certificate (`cnf["x5t#S256"]`) must come
+   * over a TLS connection with that certificate (or from a trusted proxy's certificate header). Default is
+   * `'allowed'`. See {@link MtlsOptions}.
+   */
+  mtls?: BindingMode | MtlsOptions | undefined
 }
 
 /** What every verifier (one issuer or several) tells adapters and metadata publishers about itself. */
@@ -123,23 +137,32 @@ export interface VerifierSettings {
   /** `realm` and `resource_metadata` of every challenge. */
   challenge: ChallengeContext
   /** Where tokens may be taken from. */
-  extract: ExtractOptions
+  extract: ExtractSettings
   /** Longest token accepted, in characters. */
   maxTokenLength: number
   /** Where a request's absolute URL comes from (set by the verifier; absent in an issuer's own settings). */
   requestUrl?: RequestUrlSettings | undefined
+  /** Which sender-constrained tokens are accepted (DPoP, mTLS), e.g. for resource metadata. */
+  binding: BindingSettings
 }
 
 /** The request-level options that stay with the top level even when several issuers are configured. */
-export type RequestOptions = Pick<VerifierOptions, 'realm' | 'resourceMetadata' | 'allowBodyToken' | 'allowQueryToken' | 'maxTokenLength'>
+export type RequestOptions = Pick<VerifierOptions, 'realm' | 'resourceMetadata' | 'allowBodyToken' | 'allowQueryToken' | 'maxTokenLength' | 'dpop' | 'mtls' | 'origin' | 'trustProxy'>
 
 /** Validates the request-level options. */
-export function settleRequestOptions(options: RequestOptions): Pick<VerifierSettings, 'challenge' | 'extract' | 'maxTokenLength'> {
-  const challenge: ChallengeContext = { realm: optionalString(options.realm, 'realm'), resourceMetadata: optionalString(options.resourceMetadata, 'resourceMetadata') }
+export function settleRequestOptions(options: RequestOptions): Pick<VerifierSettings, 'challenge' | 'extract' | 'maxTokenLength' | 'binding'> {
+  const binding = settleBinding(options)
+  const dpop = binding.dpop.mode !== 'off'
+  const challenge: ChallengeContext = {
+    realm: optionalString(options.realm, 'realm'),
+    resourceMetadata: optionalString(options.resourceMetadata, 'resourceMetadata'),
+    ...(dpop ? { dpopAlgorithms: binding.dpop.algorithms, bearer: binding.dpop.mode !== 'required' } : {}),
+  }
   return {
     challenge,
-    extract: { ...challenge, allowBodyToken: options.allowBodyToken === true, allowQueryToken: options.allowQueryToken === true },
+    extract: { ...challenge, allowBodyToken: options.allowBodyToken === true, allowQueryToken: options.allowQueryToken === true, ...(dpop ? { dpopScheme: true } : {}) },
     maxTokenLength: positive(options.maxTokenLength, 8192, 'maxTokenLength'),
+    binding,
   }
 }
 

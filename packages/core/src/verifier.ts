@@ -7,6 +7,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc8725#section-3
  */
 import type { AuthContext } from './auth-context.js'
+import { settleProofServices } from './binding-options.js'
+import { confirmBinding } from './binding.js'
 import { isCanonicalCompactJws } from './compact-syntax.js'
 import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
@@ -69,16 +71,20 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
   // Frozen: jose reads the same algorithm and audience lists, so a caller must not be able to widen them.
   const frozen = deepFreeze(Object.assign(settings, { requestUrl }))
   const tokens = cachedVerification(frozen, cache, check)
+  // Outside the frozen settings: a shared store holds a live client (a Redis connection) that must stay mutable.
+  const pipeline = { challenge: frozen.challenge, extract: frozen.extract, requestUrl, services: settleProofServices(options) }
 
   return {
     async verify<TClaims extends object>(token: string, requirement?: RouteRequirement | RouteRequirementInit) {
       // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
       const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
-      const context = tokens.cached(token) ?? (await tokens.verify(token))
-      if (compiled !== undefined) authorize(context, compiled, frozen.challenge)
-      return context as AuthContext<TClaims>
+      const verified = tokens.cached(token) ?? (await tokens.verify(token))
+      // No request, so nothing proves a binding: a bound token is refused here (decide() checks its proof).
+      await confirmBinding(verified, { view: undefined, scheme: 'bearer', services: pipeline.services, requestUrl })
+      if (compiled !== undefined) authorize(verified.context, compiled, frozen.challenge)
+      return verified.context as AuthContext<TClaims>
     },
-    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, frozen, tokens),
+    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, pipeline, tokens),
     requirement: compileRequirement,
     ready: () => keySource.ready(),
     keySource,
@@ -95,7 +101,7 @@ function cachedVerification(settings: VerifierSettings, cache: TokenCache<Checke
       if (hit === undefined) return undefined
       hit.keySource.maintain() // a hit skips key lookup: keep the key set's lifecycle going all the same
       assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
-      return hit.context
+      return hit
     },
     async verify(token) {
       if (!isCanonicalCompactJws(token)) {
@@ -104,7 +110,7 @@ function cachedVerification(settings: VerifierSettings, cache: TokenCache<Checke
       const generation = cache?.generation ?? 0
       const checked = await check(token)
       cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
-      return checked.context
+      return checked
     },
   }
 }

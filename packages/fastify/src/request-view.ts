@@ -1,5 +1,5 @@
 /** The one place the Fastify adapter reads a request: the view core decides on. */
-import type { RequestView } from '@tokenguard/core/adapter'
+import { peerCertificateOf, type RequestView } from '@tokenguard/core/adapter'
 import type { FastifyRequest } from 'fastify'
 
 export function viewOf(request: FastifyRequest): RequestView {
@@ -10,5 +10,9 @@ export function viewOf(request: FastifyRequest): RequestView {
     body: request.body,
     encrypted: (request.raw.socket as { encrypted?: boolean }).encrypted === true,
     remoteAddress: request.raw.socket.remoteAddress,
+    // Read only for certificate-bound tokens: building the certificate object costs on every other request.
+    get peerCertificate() {
+      return peerCertificateOf(request.raw.socket)
+    },
   }
 }
