@@ -38,7 +38,8 @@ export type ProofHeaders = Readonly<Record<string, string>> | undefined
 // An RSA-4096 jwk and every claim fit in ~2 KiB; a longer header is refused before any parsing.
 const MAX_PROOF_LENGTH = 8192
 const MAX_JTI_LENGTH = 256
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+// An empty signature passes this syntax check so that `alg: none` is refused by name, below.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 // RFC 7517 private members (EC/OKP `d`, RSA CRT members, `oth`) and the symmetric `k`.
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 const KEY_TYPES = new Set(['EC', 'RSA', 'OKP'])
