@@ -3,6 +3,7 @@
  * names end in `Duration`.
  */
 import type { ClientAssertionAlg, ClientAuthMethod, PrivateKeyInput } from './client-auth.js'
+import type { DPoPKey } from './dpop-key.js'
 import type { FetchLike, TokenClientLogger } from './http.js'
 import type { RetryOptions } from './retry.js'
 import type { TokenStore } from './store.js'
@@ -99,6 +100,13 @@ export interface TokenClientOptions {
   fetch?: FetchLike
   /** Logger for debug/warn events; never receives secrets. Default: none. */
   logger?: TokenClientLogger
+  /**
+   * DPoP (RFC 9449): token requests carry a proof by this key, so that the server binds the tokens to it, and
+   * `client.fetch` sends them as `Authorization: DPoP` with a proof per request; a `DPoP-Nonce` request is
+   * retried once with the nonce. A key from `generateDPoPKey()` / `importDPoPKey()` (persist it to keep using
+   * cached tokens across restarts), or `true` for a key generated once for this client. Default: none.
+   */
+  dpop?: DPoPKey | true
 }
 
 /** Per-call overrides of what token to get. */

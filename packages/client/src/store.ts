@@ -34,6 +34,8 @@ export interface CacheKeyParts {
   scope: string | undefined
   audience: string | undefined
   resource: readonly string[] | undefined
+  /** The key tokens are bound to (DPoP), if any: tokens bound to another key are useless to this client. */
+  binding?: string | undefined
 }
 
 /** Normalises a scope value: de-duplicated, sorted, space separated. */
@@ -55,6 +57,7 @@ export function cacheKey(parts: CacheKeyParts): string {
     normalizeScope(parts.scope) ?? null,
     parts.audience ?? null,
     parts.resource ? [...parts.resource].sort() : null,
+    ...(parts.binding === undefined ? [] : [parts.binding]),
   ])
   return createHash('sha256').update(material).digest('base64url')
 }

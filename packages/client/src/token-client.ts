@@ -5,6 +5,9 @@
 import { resolveSigningKey, formEncode, type ClientAuthConfig } from './client-auth.js'
 import { TokenRequestError } from './errors.js'
 import { authorizedFetch } from './authorized-fetch.js'
+import { dpopAuthorizedFetch } from './dpop-fetch.js'
+import { generateDPoPKey } from './dpop-key.js'
+import { DPoPSession } from './dpop-session.js'
 import { discover } from './discovery.js'
 import type { TransportSettings } from './http.js'
 import type { TokenClientOptions, TokenRequestOverrides } from './options.js'
@@ -54,6 +57,7 @@ class TokenClientImpl implements TokenClient {
   readonly #policy: RefreshPolicy
   readonly #secrets: string[]
   readonly #inflight = new Map<string, Promise<CachedToken>>()
+  readonly #dpop: DPoPSession | undefined
   #endpoint: Promise<string> | undefined
 
   constructor(options: TokenClientOptions) {
@@ -81,6 +85,8 @@ class TokenClientImpl implements TokenClient {
       jitterFactor: Math.random(),
     }
     if (options.tokenEndpoint !== undefined) this.#endpoint = Promise.resolve(options.tokenEndpoint)
+    // A key made here lives in this process only: its tokens must not be shared through a store.
+    this.#dpop = options.dpop === undefined ? undefined : options.dpop === true ? new DPoPSession(generateDPoPKey(), `process:${crypto.randomUUID()}`) : new DPoPSession(options.dpop, options.dpop.thumbprint)
   }
 
   async getToken(overrides?: TokenRequestOverrides): Promise<string> {
@@ -109,6 +115,7 @@ class TokenClientImpl implements TokenClient {
   }
 
   fetch(input: string | URL | Request, init?: RequestInit, overrides?: TokenRequestOverrides): Promise<Response> {
+    if (this.#dpop !== undefined) return dpopAuthorizedFetch(this, this.#dpop, this.#transport.fetch, input, init, overrides)
     return authorizedFetch(this, this.#transport.fetch, input, init, overrides)
   }
 
@@ -139,6 +146,7 @@ class TokenClientImpl implements TokenClient {
       scope,
       audience,
       resource,
+      binding: this.#dpop?.cacheId,
     })
     return { key, scope, audience, resource }
   }
@@ -211,6 +219,7 @@ class TokenClientImpl implements TokenClient {
       bodyFormat: options.bodyFormat ?? 'form',
       fallbackLifetimeDuration: options.fallbackLifetimeDuration ?? 60_000,
       secrets: this.#secrets,
+      dpop: this.#dpop,
     }
   }
 

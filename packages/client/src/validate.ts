@@ -3,6 +3,7 @@
  * include secret values.
  */
 import type { ClientAuthMethod } from './client-auth.js'
+import { isDPoPKey } from './dpop-key.js'
 import type { TokenClientOptions } from './options.js'
 import { checkEndpointUrl } from './url.js'
 
@@ -88,5 +89,6 @@ export function validateOptions(options: TokenClientOptions): ClientAuthMethod {
   checkDuration('fallbackLifetimeDuration', options.fallbackLifetimeDuration, false)
   checkDuration('assertionLifetimeDuration', options.assertionLifetimeDuration, false)
   normalizeResource(options.resource)
+  if (options.dpop !== undefined && options.dpop !== true && !isDPoPKey(options.dpop)) throw new TypeError('dpop must be true or a key from generateDPoPKey() / importDPoPKey()')
   return auth
 }
