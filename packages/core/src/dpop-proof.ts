@@ -8,7 +8,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
  */
-import { base64url, calculateJwkThumbprint, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import { calculateJwkThumbprint, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 import { LRUCache } from 'lru-cache'
 import type { DPoPSettings, ProofServices } from './binding-options.js'
 import type { ChallengeContext } from './challenge.js'
@@ -37,7 +37,8 @@ export type ProofHeaders = Readonly<Record<string, string>> | undefined
 
 // An RSA-4096 jwk and every claim fit in ~2 KiB; a longer header is refused before any parsing.
 const MAX_PROOF_LENGTH = 8192
-const MAX_JTI_LENGTH = 256
+// RFC 9449 §11.1: oversized jti values are refused, so that a store entry stays small.
+const MAX_JTI_LENGTH = 128
 // An empty signature passes this syntax check so that `alg: none` is refused by name, below.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 // RFC 7517 private members (EC/OKP `d`, RSA CRT members, `oth`) and the symmetric `k`.
@@ -58,12 +59,12 @@ export async function verifyProof(context: ProofContext): Promise<ProofHeaders> 
   const { alg, jwk } = checkedHeader(proof, context)
   const { key, thumbprint } = await importProofKey(jwk, alg, context)
   const payload = await verifiedPayload(proof, key, alg, context)
-  const htu = assertRequestMatches(payload, context)
+  assertRequestMatches(payload, context)
   assertFresh(payload.iat as number, context)
   const headers = await checkNonce(payload.nonce, context)
   if (payload.ath !== context.accessTokenHash) fail(context, 'dpop_token_mismatch', 'the proof\'s "ath" is not the hash of this access token')
   if (thumbprint !== context.jkt) fail(context, 'dpop_key_mismatch', 'the proof\'s key is not the one the token is bound to (cnf.jkt)')
-  await rememberOnce(thumbprint, htu, payload as { jti: string; iat: number }, context)
+  await rememberOnce(thumbprint, payload as { jti: string; iat: number }, context)
   return headers
 }
 
@@ -127,15 +128,14 @@ async function verifiedPayload(proof: string, key: CryptoKey, alg: string, conte
   return payload
 }
 
-/** `htm` is the request's method and `htu` its URL (normalised, without query and fragment); answers the normal `htu`. */
-function assertRequestMatches(payload: JWTPayload, context: ProofContext): string {
+/** `htm` is the request's method and `htu` its URL (normalised, without query and fragment). */
+function assertRequestMatches(payload: JWTPayload, context: ProofContext): void {
   if (payload.htm !== context.view.method) fail(context, 'dpop_method_mismatch', `the proof's "htm" ${JSON.stringify(payload.htm)} is not the request's method ${JSON.stringify(context.view.method)}`)
   const url = absoluteUrl(context.view, context.requestUrl)
   const expected = url === undefined ? undefined : normalizedHtu(url)
   if (expected === undefined) fail(context, 'dpop_url_unknown', 'the request\'s absolute URL cannot be known (no usable Host header); configure "origin"')
   const htu = normalizedHtu(payload.htu as string)
   if (htu !== expected) fail(context, 'dpop_url_mismatch', `the proof's "htu" ${JSON.stringify(String(payload.htu).slice(0, 200))} is not this request's URL ${JSON.stringify(expected)}`)
-  return htu
 }
 
 function assertFresh(iat: number, context: ProofContext): void {
@@ -153,10 +153,13 @@ async function checkNonce(nonce: unknown, context: ProofContext): Promise<ProofH
   return verdict === 'previous' ? { 'DPoP-Nonce': await nonces.current() } : undefined
 }
 
-/** RFC 9449 §11.1: a `jti` is accepted once per key and URL within the window; only a hash is stored. */
-async function rememberOnce(thumbprint: string, htu: string, payload: { jti: string; iat: number }, context: ProofContext): Promise<void> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${thumbprint} ${htu} ${payload.jti}`))
-  const key = `dpop:${base64url.encode(new Uint8Array(digest))}`
+/**
+ * RFC 9449 §11.1: a `jti` is accepted once per key within the window. The key's thumbprint and the bounded
+ * `jti` make the store key as they are: hashing them would cost a crypto round trip on every request, and
+ * a proof for another URL never gets here (its `htu` was refused first), so the URL need not be part of it.
+ */
+async function rememberOnce(thumbprint: string, payload: { jti: string; iat: number }, context: ProofContext): Promise<void> {
+  const key = `dpop:${thumbprint}:${payload.jti}`
   const ttlMs = (payload.iat + context.settings.maxProofAge / 1000 + context.clockTolerance) * 1000 - Date.now()
   let first: boolean
   try {

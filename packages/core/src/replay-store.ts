@@ -20,7 +20,11 @@ export interface ReplayStore {
 /** The replay store cannot answer right now: the request is answered 503, not accepted. */
 export class ReplayStoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
+    // Thrown once per request while a store is full or down: no stack to capture (cheap under a flood).
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(message, options)
+    Error.stackTraceLimit = stackTraceLimit
     this.name = 'ReplayStoreUnavailableError'
   }
 }
