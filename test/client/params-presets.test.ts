@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { decodeJwt } from 'jose'
-import { auth0, createTokenClient, entraId, okta, type TokenClientOptions } from '@tokenguard/client'
+import { auth0, createTokenClient, entraId, keycloak, okta, type TokenClientOptions } from '@tokenguard/client'
+import * as presets from '@tokenguard/client/presets'
 import { startAuthServer, type AuthServer } from '../support/auth-server.js'
 import { forward, sendJson, startServer, type TestServer } from '../support/http-server.js'
 
@@ -124,47 +125,80 @@ describe('request parameters: scope, resource, audience, extraParams, body forma
 })
 
 describe('provider presets', () => {
+  const TENANT = '00000000-0000-4000-8000-000000000001'
+
   it('auth0: /oauth/token on the domain, audience, JSON, client_secret_post', () => {
-    const o = auth0({ domain: 'https://tenant.eu.auth0.example/', clientId: 'id', clientSecret: 'sec', audience: 'https://api' })
+    const o = auth0({ domain: 'Tenant.eu.auth0.example', clientId: 'id', clientSecret: 'sec', audience: 'https://api' })
     assert.equal(o.tokenEndpoint, 'https://tenant.eu.auth0.example/oauth/token')
     assert.equal(o.audience, 'https://api')
     assert.equal(o.bodyFormat, 'json')
     assert.equal(o.auth, 'client_secret_post')
     assert.equal(o.scope, undefined)
     assert.equal(auth0({ domain: 'd.example', clientId: 'i', clientSecret: 's', audience: 'a', bodyFormat: 'form' }).bodyFormat, 'form')
-    assert.throws(() => auth0({ domain: 'd.example/path', clientId: 'i', clientSecret: 's', audience: 'a' }), TypeError)
+    assert.equal(auth0({ domain: 'd.example', clientId: 'i', clientSecret: 's', audience: 'a', baseUrl: 'http://127.0.0.1:9/' }).tokenEndpoint, 'http://127.0.0.1:9/oauth/token')
   })
 
-  it('entraId: v2 token endpoint by tenant, scope must be <resource>/.default', () => {
-    const o = entraId({
-      tenantId: '00000000-0000-0000-0000-000000000001',
-      clientId: 'app',
-      clientSecret: 's',
-      scope: 'api://orders/.default',
-    })
-    assert.equal(o.tokenEndpoint, 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/oauth2/v2.0/token')
+  it('auth0: a scheme or path in "domain" is refused with core\'s message, not stripped', () => {
+    const hostOnly = /tokenguard: auth0\(\) "domain" must be a host name such as "example.com", without scheme or path/
+    assert.throws(() => auth0({ domain: 'https://tenant.eu.auth0.example/', clientId: 'i', clientSecret: 's', audience: 'a' }), hostOnly)
+    assert.throws(() => auth0({ domain: 'd.example/path', clientId: 'i', clientSecret: 's', audience: 'a' }), hostOnly)
+    assert.throws(() => auth0({ domain: 'd.example', clientId: 'i', clientSecret: 's', audience: '' }), /auth0\(\) needs "audience"/)
+  })
+
+  it('entraId: v2 token endpoint by tenant GUID, scope must be <resource>/.default, loginBaseUrl as in core', () => {
+    const o = entraId({ tenantId: TENANT, clientId: 'app', clientSecret: 's', scope: 'api://orders/.default' })
+    assert.equal(o.tokenEndpoint, `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`)
     assert.equal(o.scope, 'api://orders/.default')
     assert.equal(o.auth, 'client_secret_post')
-    assert.throws(() => entraId({ tenantId: 't', clientId: 'a', clientSecret: 's', scope: 'api://orders/read' }), /\.default/)
-    assert.throws(() => entraId({ tenantId: 't/../x', clientId: 'a', clientSecret: 's', scope: 'x/.default' }), TypeError)
-    const gov = entraId({
-      tenantId: 'contoso.example',
-      clientId: 'a',
-      clientSecret: 's',
-      scope: 'x/.default',
-      authorityHost: 'https://login.microsoftonline.us/',
-    })
-    assert.equal(gov.tokenEndpoint, 'https://login.microsoftonline.us/contoso.example/oauth2/v2.0/token')
+    assert.throws(() => entraId({ tenantId: TENANT, clientId: 'a', clientSecret: 's', scope: 'api://orders/read' }), /\.default/)
+    for (const tenantId of ['common', 'contoso.example', 't/../x']) {
+      assert.throws(() => entraId({ tenantId, clientId: 'a', clientSecret: 's', scope: 'x/.default' }), /"tenantId" must be the directory \(tenant\) id, a GUID/)
+    }
+    const gov = entraId({ tenantId: TENANT, clientId: 'a', clientSecret: 's', scope: 'x/.default', loginBaseUrl: 'https://login.microsoftonline.us/' })
+    assert.equal(gov.tokenEndpoint, `https://login.microsoftonline.us/${TENANT}/oauth2/v2.0/token`)
+    assert.throws(() => entraId({ tenantId: TENANT, clientId: 'a', clientSecret: 's', scope: 'x/.default', loginBaseUrl: 'login.microsoftonline.us' }), /"loginBaseUrl" must be an absolute http\(s\) URL/)
     assert.doesNotThrow(() => createTokenClient(o))
   })
 
-  it('okta: <issuer>/v1/token, client_secret_basic, custom scopes', () => {
-    const o = okta({ issuer: 'https://example.okta.example/oauth2/default/', clientId: 'svc', clientSecret: 's', scope: 'orders:read' })
+  it('entraId: the former option name authorityHost is refused and points at loginBaseUrl', () => {
+    const legacy = { tenantId: TENANT, clientId: 'a', clientSecret: 's', scope: 'x/.default', authorityHost: 'https://login.microsoftonline.us' }
+    assert.throws(() => entraId(legacy as never), { message: 'tokenguard: unknown option "authorityHost" in entraId() (did you mean "loginBaseUrl"?)' })
+  })
+
+  it('okta: <issuer>/v1/token, client_secret_basic, custom scopes; core\'s issuer rule', () => {
+    const o = okta({ issuer: 'https://example.okta.example/oauth2/default', clientId: 'svc', clientSecret: 's', scope: 'orders:read' })
     assert.equal(o.issuer, 'https://example.okta.example/oauth2/default')
     assert.equal(o.tokenEndpoint, 'https://example.okta.example/oauth2/default/v1/token')
     assert.equal(o.auth, 'client_secret_basic')
     assert.equal(o.scope, 'orders:read')
     assert.doesNotThrow(() => createTokenClient(o))
+    for (const issuer of ['https://example.okta.example/oauth2/default/', 'https://example.okta.example']) {
+      assert.throws(() => okta({ issuer, clientId: 'svc', clientSecret: 's' }), /okta\(\) "issuer" must be a custom authorization server issuer/)
+    }
+  })
+
+  it('keycloak: realm issuer and its openid-connect token endpoint', () => {
+    const o = keycloak({ baseUrl: 'https://sso.example/', realm: 'acme', clientId: 'svc', clientSecret: 's', scope: ['orders'] })
+    assert.equal(o.issuer, 'https://sso.example/realms/acme')
+    assert.equal(o.tokenEndpoint, 'https://sso.example/realms/acme/protocol/openid-connect/token')
+    assert.equal(o.auth, 'client_secret_basic')
+    assert.deepEqual(o.scope, ['orders'])
+    assert.throws(() => keycloak({ baseUrl: 'https://sso.example', realm: '', clientId: 'svc', clientSecret: 's' }), /keycloak\(\) needs "realm"/)
+  })
+
+  it('presets refuse unknown options with a suggestion, and pass client options through', () => {
+    assert.throws(() => okta({ issuer: 'https://e.okta.example/oauth2/default', clientId: 'c', clientSecret: 's', scpoe: 'x' } as never), {
+      message: 'tokenguard: unknown option "scpoe" in okta() (did you mean "scope"?)',
+    })
+    assert.throws(() => auth0({ domain: 'd.example', clientId: 'c', clientSecret: 's', audience: 'a', tokenEndpoint: 'https://x' } as never), /unknown option "tokenEndpoint" in auth0\(\)/)
+    assert.equal(auth0({ domain: 'd.example', clientId: 'c', clientSecret: 's', audience: 'a', timeoutDuration: '5s' }).timeoutDuration, '5s')
+  })
+
+  it('the same functions are exported at @tokenguard/client/presets', () => {
+    assert.equal(presets.auth0, auth0)
+    assert.equal(presets.entraId, entraId)
+    assert.equal(presets.okta, okta)
+    assert.equal(presets.keycloak, keycloak)
   })
 })
 

@@ -114,9 +114,11 @@ describe('assertScopes', () => {
 
   test('the operator detail names only what is missing', () => {
     const allMissing = captureRefusal(() => assertScopes(new Set(['a']), scopeRequirement(['a', 'b'])))
-    assert.equal(allMissing.detail, 'missing scope(s): b')
+    assert.equal(allMissing.detail, 'missing scope(s): b (granted: a)')
     const anyMissing = captureRefusal(() => assertScopes(new Set(['a']), scopeRequirement(['a'], ['c', 'd'])))
-    assert.equal(anyMissing.detail, 'missing scope(s): c d')
+    assert.equal(anyMissing.detail, 'needs one of: c, d (granted: a)', 'issue 11 case 12: an any-of refusal does not read as "both"')
+    const both = captureRefusal(() => assertScopes(new Set(), scopeRequirement(['b'], ['c', 'd'])))
+    assert.equal(both.detail, 'missing scope(s): b; needs one of: c, d (granted: none)')
   })
 })
 

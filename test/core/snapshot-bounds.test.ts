@@ -2,24 +2,24 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { createVerifier } from '@tokenguard/core'
-import { startKeyServer, TEST_AUDIENCE, type KeyServer } from '../support/key-server.js'
+import { createTestIssuer, type TestIssuer } from '@tokenguard/testing'
 
-let issuer: KeyServer
+let issuer: TestIssuer
 before(async () => {
-  issuer = await startKeyServer()
+  issuer = await createTestIssuer()
 })
-after(() => issuer.close())
+after(() => issuer.stop())
 
 function snapshot(fetchedAt: number, freshUntil: number) {
-  return { version: 1, issuer: issuer.issuer, jwksUri: issuer.jwksUri, jwks: { keys: issuer.published.map((key) => key.publicJwk) }, fetchedAt, freshUntil }
+  return { version: 1, issuer: issuer.issuer, jwksUri: issuer.jwksUri, jwks: issuer.jwks(), fetchedAt, freshUntil }
 }
 
 test('a plausible snapshot is taken and verifies without fetching', async () => {
   const now = Date.now()
-  const verifier = createVerifier({ issuer: issuer.issuer, audience: TEST_AUDIENCE, jwksUri: issuer.jwksUri, keySnapshot: snapshot(now, now + 600_000) })
-  const fetchesBefore = issuer.counts.jwks
-  await verifier.verify(await issuer.mint())
-  assert.equal(issuer.counts.jwks, fetchesBefore)
+  const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, keySnapshot: snapshot(now, now + 600_000) })
+  const fetchesBefore = issuer.requests.jwks
+  await verifier.verify(await issuer.sign())
+  assert.equal(issuer.requests.jwks, fetchesBefore)
 })
 
 for (const [name, make] of [
@@ -28,7 +28,7 @@ for (const [name, make] of [
   ['fresh until before it was fetched', (now: number) => snapshot(now, now - 1)],
 ] as const) {
   test(`a snapshot ${name} is refused`, () => {
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: TEST_AUDIENCE, jwksUri: issuer.jwksUri })
+    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri })
     assert.equal(verifier.keySource.import(make(Date.now())), false)
     assert.equal(verifier.keySource.export(), undefined)
   })

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createVerifier, type VerifierOptions } from '@tokenguard/core'
-import { generateSigningKey, startKeyServer, TEST_AUDIENCE, type KeyServer } from '../support/key-server.js'
+import { createTestIssuer, type TestIssuer } from '@tokenguard/testing'
+import { startKeyServer, TEST_AUDIENCE, type KeyServer } from '../support/key-server.js'
 import { expectRefusal } from '../support/refusal.js'
 
 let server: KeyServer
@@ -113,36 +114,35 @@ describe('verified-token cache', () => {
 })
 
 describe('the cache never outlives a removed key', () => {
-  let rotating: KeyServer
+  let rotating: TestIssuer
 
   before(async () => {
-    rotating = await startKeyServer()
+    rotating = await createTestIssuer()
   })
-  after(() => rotating.close())
+  after(() => rotating.stop())
 
   test('after the key leaves the key set, its cached tokens are refused', async () => {
-    const verifier = createVerifier({ issuer: rotating.issuer, audience: TEST_AUDIENCE })
-    const old = rotating.published[0]!
-    const token = await rotating.mint()
+    const verifier = createVerifier({ issuer: rotating.issuer, audience: rotating.audience })
+    const old = rotating.keys[0]!
+    const token = await rotating.sign()
     await verifier.verify(token)
     await verifier.verify(token)
-    const next = await generateSigningKey()
-    rotating.published = [next]
+    const next = await rotating.rotate({ drop: true })
     await verifier.keySource.refresh()
     await expectRefusal(verifier.verify(token), 'key_not_found', 401)
-    assert.equal((await verifier.verify(await rotating.mint({}, { key: next }))).claims.sub, 'client-1')
+    assert.equal((await verifier.verify(await rotating.sign())).claims.sub, rotating.clientId)
     assert.notEqual(old.kid, next.kid)
   })
 
   test('adding a key keeps cached tokens (only removals drop the cache)', async () => {
-    const verifier = createVerifier({ issuer: rotating.issuer, audience: TEST_AUDIENCE, maxStaleDuration: 1 })
-    const token = await rotating.mint()
+    const verifier = createVerifier({ issuer: rotating.issuer, audience: rotating.audience, maxStaleDuration: 1 })
+    const token = await rotating.sign()
     await verifier.verify(token)
-    rotating.published = [...rotating.published, await generateSigningKey()]
+    await rotating.rotate()
     await verifier.keySource.refresh()
-    const before = rotating.counts.jwks
+    const before = rotating.requests.jwks
     await sleep(3)
     await verifier.verify(token)
-    assert.equal(rotating.counts.jwks, before, 'a cache hit: the stale key set was not consulted')
+    assert.equal(rotating.requests.jwks, before, 'a cache hit: the stale key set was not consulted')
   })
 })

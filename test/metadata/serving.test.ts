@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { resourceMetadataUrl } from '@tokenguard/core'
+import { createTestIssuer, type TestIssuer } from '@tokenguard/testing'
 import { assertRefusal } from '../support/challenge.js'
-import { startKeyServer, type KeyServer } from '../support/key-server.js'
 import { METADATA_APPS, REALM, RESOURCE, SCOPES, type MetadataApp } from './apps.js'
 
 const METADATA_URL = resourceMetadataUrl(RESOURCE)
@@ -15,17 +15,17 @@ const METADATA_PATH = new URL(METADATA_URL).pathname
 
 for (const adapter of METADATA_APPS) {
   describe(`protected resource metadata (${adapter.name})`, () => {
-    let issuer: KeyServer
+    let issuer: TestIssuer
     let app: MetadataApp
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
     before(async () => {
-      issuer = await startKeyServer({ audience: RESOURCE })
+      issuer = await createTestIssuer({ audience: RESOURCE })
       app = await adapter.start(issuer.issuer)
     })
     after(async () => {
       await app.close()
-      await issuer.close()
+      await issuer.stop()
     })
 
     test('serves the document at the path-aware location, without a token', async () => {
@@ -69,12 +69,12 @@ for (const adapter of METADATA_APPS) {
     })
 
     test('401 invalid_token carries resource_metadata', async () => {
-      const challenge = assertRefusal(await fetch(`${app.url}/v1/data`, { headers: bearer(await issuer.mint({ aud: 'https://other.example' })) }), 401, 'invalid_token', 'wrong audience')
+      const challenge = assertRefusal(await fetch(`${app.url}/v1/data`, { headers: bearer(await issuer.sign({}, { audience: 'https://other.example' })) }), 401, 'invalid_token', 'wrong audience')
       assert.equal(challenge?.params.resource_metadata, METADATA_URL)
     })
 
     test('403 insufficient_scope carries scope and resource_metadata', async () => {
-      const response = await fetch(`${app.url}/v1/data`, { method: 'POST', headers: bearer(await issuer.mint({ scope: 'read:data' })) })
+      const response = await fetch(`${app.url}/v1/data`, { method: 'POST', headers: bearer(await issuer.sign({}, { scope: 'read:data' })) })
       const challenge = assertRefusal(response, 403, 'insufficient_scope', 'missing write:data')
       assert.equal(challenge?.params.scope, 'write:data')
       assert.equal(challenge?.params.resource_metadata, METADATA_URL)
@@ -86,7 +86,7 @@ for (const adapter of METADATA_APPS) {
     })
 
     test('a valid token with the scope passes, and the challenge URL leads back to this resource', async () => {
-      const ok = await fetch(`${app.url}/v1/data`, { headers: bearer(await issuer.mint({ scope: 'read:data' })) })
+      const ok = await fetch(`${app.url}/v1/data`, { headers: bearer(await issuer.sign({}, { scope: 'read:data' })) })
       assert.equal(ok.status, 200)
       await ok.arrayBuffer()
       const challenge = assertRefusal(await fetch(`${app.url}/v1/data`), 401, null)

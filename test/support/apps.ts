@@ -7,7 +7,7 @@
  * tokens, when enabled) · GET /whoami (any valid token).
  */
 import { once } from 'node:events'
-import type { Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import formbody from '@fastify/formbody'
 import { createVerifier, type TokenGuardError, type Verifier, type VerifierOptions } from '@tokenguard/core'
@@ -16,6 +16,7 @@ import tokenguard from '@tokenguard/fastify'
 import express from 'express'
 import express4 from 'express4'
 import Fastify from 'fastify'
+import { protect } from '../../examples/node-http-adapter.js'
 
 export interface RunningApp {
   name: string
@@ -77,6 +78,39 @@ async function fastifyApp(options: VerifierOptions): Promise<RunningApp> {
   return running('fastify', app.server, verifier, refusals, () => app.close())
 }
 
+/** The documented third-party adapter (examples/node-http-adapter.ts) behind a router of a few lines. */
+async function nodeHttpApp(options: VerifierOptions): Promise<RunningApp> {
+  const verifier = createVerifier(options)
+  const refusals: RunningApp['refusals'] = []
+  const onRefusal = (error: TokenGuardError) => void refusals.push({ reason: error.reason, status: error.status })
+  const json = (res: ServerResponse, value: unknown) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value))
+  const route = (init?: Parameters<Verifier['requirement']>[0]) =>
+    protect(verifier, init === undefined ? undefined : verifier.requirement(init), (_req, res, auth) => json(res, payload(auth)), { onRefusal })
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+    'GET /public': (_req, res) => json(res, { public: true }),
+    'GET /data': route({ scopes: ['read:data'] }),
+    'POST /data': route({ scopes: ['write:data'] }),
+    'GET /any': route({ anyScopes: ['read:data', 'admin'] }),
+    'GET /maybe': route({ optional: true }),
+    'GET /client': route({ claims: { client_id: 'read-write-client' } }),
+    'POST /form': route(),
+    'GET /whoami': route(),
+  }
+  const server = createServer(async (req, res) => {
+    const handler = routes[`${req.method} ${(req.url ?? '/').split('?')[0]}`]
+    if (handler === undefined) return void res.writeHead(404).end()
+    if (req.headers['content-type'] === 'application/x-www-form-urlencoded') {
+      let text = ''
+      for await (const chunk of req) text += chunk
+      ;(req as { body?: unknown }).body = Object.fromEntries(new URLSearchParams(text))
+    }
+    handler(req, res)
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return running('node-http', server, verifier, refusals)
+}
+
 function running(name: string, server: Server, verifier: Verifier, refusals: RunningApp['refusals'], close?: () => Promise<unknown>): RunningApp {
   const { port } = server.address() as AddressInfo
   return {
@@ -92,9 +126,10 @@ function running(name: string, server: Server, verifier: Verifier, refusals: Run
   }
 }
 
-/** Every adapter, by name: Express 5, Express 4 and Fastify 5. */
+/** Every adapter, by name: Express 5, Express 4, Fastify 5, and the node:http example adapter. */
 export const ADAPTERS: ReadonlyArray<{ name: string; start: AppFactory }> = [
   { name: 'express5', start: expressFactory('express5', () => express()) },
   { name: 'express4', start: expressFactory('express4', () => express4() as unknown as express.Express) },
   { name: 'fastify', start: fastifyApp },
+  { name: 'node-http', start: nodeHttpApp },
 ]

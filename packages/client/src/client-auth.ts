@@ -27,9 +27,9 @@ export function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2)
 }
 
-/** `Basic` credentials: id and secret are form-urlencoded before base64 (RFC 6749 §2.3.1). */
-export function basicAuthorization(clientId: string, clientSecret: string): string {
-  return `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`, 'utf8').toString('base64')}`
+/** The base64 part of `Basic` credentials: id and secret are form-urlencoded before base64 (RFC 6749 §2.3.1). */
+export function basicCredentials(clientId: string, clientSecret: string): string {
+  return Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`, 'utf8').toString('base64')
 }
 
 function isCryptoKey(value: unknown): value is webcrypto.CryptoKey {
@@ -118,7 +118,7 @@ export async function applyClientAuth(
 ): Promise<void> {
   switch (config.method) {
     case 'client_secret_basic':
-      headers.authorization = basicAuthorization(config.clientId, config.clientSecret!)
+      headers.authorization = `Basic ${basicCredentials(config.clientId, config.clientSecret!)}`
       return
     case 'client_secret_post':
       params.client_id = config.clientId

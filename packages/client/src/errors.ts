@@ -1,7 +1,7 @@
 /**
  * Typed errors for token requests, with troubleshooting hints.
  * Error text never contains client secrets or client assertions: descriptions
- * coming from the server are sanitised and known secret values are redacted.
+ * coming from the server are sanitised (see redact.ts) before they get here.
  */
 
 /** OAuth error codes (RFC 6749 §5.2 and friends) plus codes for transport failures. */
@@ -26,7 +26,9 @@ export type TokenErrorCode =
   | 'discovery_error'
   | (string & {})
 
-const HINTS: Record<string, string> = {
+// A Map, not an object literal: a server's error code is looked up here, and "constructor" or "__proto__"
+// must not find Object.prototype's members.
+const HINTS: ReadonlyMap<string, string> = new Map(Object.entries({
   invalid_client:
     'Check the client credentials: client ID, client secret (or private key and key ID), and that `auth` matches the token_endpoint_auth_method registered for the client.',
   invalid_scope:
@@ -46,7 +48,9 @@ const HINTS: Record<string, string> = {
   network_error: 'Could not reach the token endpoint: check the token URL (or issuer), DNS, proxies and TLS.',
   invalid_response: 'The server did not return a usable token response: check the token URL (is it really the token endpoint?).',
   discovery_error: 'Issuer discovery failed: check the issuer URL; it must equal the "issuer" value in the server metadata exactly.',
-}
+}))
+
+const GENERIC_HINT = 'Check the token URL, audience/resource, scopes and client credentials.'
 
 const GRANT_HINT_PATTERN = /grant[ _-]?type/i
 
@@ -55,26 +59,9 @@ export function hintFor(code: string, description?: string): string {
   if (code === 'invalid_request' && description && GRANT_HINT_PATTERN.test(description)) {
     // Some servers (e.g. oidc-provider) answer invalid_request when the client
     // lacks the client_credentials grant.
-    return HINTS.unauthorized_client!
+    return HINTS.get('unauthorized_client')!
   }
-  return HINTS[code] ?? 'Check the token URL, audience/resource, scopes and client credentials.'
-}
-
-const MAX_DESCRIPTION_LENGTH = 300
-
-/**
- * Makes server-provided text safe to show: removes control characters,
- * redacts the given secret values and caps the length.
- */
-export function sanitize(text: string, secrets: readonly string[] = []): string {
-  let out = text
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('[REDACTED]')
-  }
-  // eslint-disable-next-line no-control-regex
-  out = out.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim()
-  if (out.length > MAX_DESCRIPTION_LENGTH) out = `${out.slice(0, MAX_DESCRIPTION_LENGTH)}…`
-  return out
+  return HINTS.get(code) ?? GENERIC_HINT
 }
 
 export interface TokenRequestErrorInit {

@@ -3,6 +3,7 @@
  * the request, and retries with backoff on transient failures.
  */
 import { TokenRequestError } from './errors.js'
+import { readBounded } from './read-body.js'
 import { backoffDelay, isRetryableStatus, retryAfterDelay, sleep, type ResolvedRetry } from './retry.js'
 
 /** Optional logger; messages and details never contain secrets. */
@@ -15,7 +16,10 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
 
 export interface TransportSettings {
   fetch: FetchLike
+  /** Time limit of one attempt, in ms. */
   timeoutDuration: number
+  /** Largest accepted response body, in bytes. */
+  maxResponseSize: number
   retry: ResolvedRetry
   logger: TokenClientLogger | undefined
 }
@@ -33,9 +37,10 @@ async function attempt(url: string, init: RequestInit, settings: TransportSettin
   try {
     // redirect: 'manual' — never replay credentials to another location.
     const response = await settings.fetch(url, { ...init, signal: controller.signal, redirect: 'manual' })
-    const body = await response.text()
+    const body = await readBounded(response, settings.maxResponseSize)
     return { status: response.status, headers: response.headers, body }
   } catch (error) {
+    if (error instanceof TokenRequestError) throw error
     if (controller.signal.aborted) {
       throw new TokenRequestError({
         code: 'timeout',
@@ -73,7 +78,7 @@ export async function send(url: string, buildInit: () => Promise<RequestInit>, s
     try {
       result = await attempt(url, await buildInit(), settings)
     } catch (error) {
-      if (!(error instanceof TokenRequestError) || retriesLeft <= 0) throw error
+      if (!(error instanceof TokenRequestError) || !error.retryable || retriesLeft <= 0) throw error
       const delay = backoffDelay(attemptIndex, retry)
       logger?.debug?.('token request failed, retrying', { code: error.code, attempt: attemptIndex + 1, delay })
       await sleep(delay)

@@ -1,5 +1,6 @@
 export { createTokenClient, type TokenClient } from './token-client.js'
 export type { TokenClientOptions, TokenRequestOverrides } from './options.js'
+export type { Duration, DurationString, DurationUnit } from './duration.js'
 export type { RetryOptions } from './retry.js'
 export type { TokenClientLogger, FetchLike } from './http.js'
 export type { ClientAuthMethod, ClientAssertionAlg, PrivateKeyInput } from './client-auth.js'
@@ -9,4 +10,14 @@ export { createRedisStore, type RedisLike, type RedisStoreOptions } from './redi
 export { isInvalidTokenChallenge } from './authorized-fetch.js'
 export { generateDPoPKey, importDPoPKey, type DPoPAlgorithm, type DPoPKey, type ExportedDPoPKey } from './dpop-key.js'
 export { mtlsFetch, type MtlsFetchOptions } from './mtls-fetch.js'
-export { auth0, entraId, okta, type Auth0PresetOptions, type EntraIdPresetOptions, type OktaPresetOptions } from './presets.js'
+// Also at '@tokenguard/client/presets' (as in @tokenguard/core); kept here so existing imports keep working.
+export {
+  auth0,
+  entraId,
+  keycloak,
+  okta,
+  type Auth0PresetOptions,
+  type EntraIdPresetOptions,
+  type KeycloakPresetOptions,
+  type OktaPresetOptions,
+} from './presets/index.js'

@@ -1,9 +1,11 @@
 /**
- * Options of `createTokenClient`. Durations are in milliseconds and their
- * names end in `Duration`.
+ * Options of `createTokenClient`. Durations have names ending in `Duration`; a number is milliseconds, a
+ * string carries its unit (`'30s'`, `'5m'`). Unknown keys and wrong types are refused when the client is
+ * created (see validate.ts).
  */
 import type { ClientAssertionAlg, ClientAuthMethod, PrivateKeyInput } from './client-auth.js'
 import type { DPoPKey } from './dpop-key.js'
+import type { Duration } from './duration.js'
 import type { FetchLike, TokenClientLogger } from './http.js'
 import type { RetryOptions } from './retry.js'
 import type { TokenStore } from './store.js'
@@ -45,8 +47,8 @@ export interface TokenClientOptions {
    * `issuer`). Default 'token_endpoint'.
    */
   assertionAudience?: 'token_endpoint' | 'issuer'
-  /** Lifetime of each client assertion. Default 60 000 ms (60 s). */
-  assertionLifetimeDuration?: number
+  /** Lifetime of each client assertion, 1 s to 1 h. Default 60 000 ms (60 s). */
+  assertionLifetimeDuration?: Duration
   /**
    * How the client authenticates. Default: 'private_key_jwt' when
    * `privateKey` is set, else 'client_secret_basic'.
@@ -69,31 +71,41 @@ export interface TokenClientOptions {
    * standard) or 'json' (accepted by Auth0). Default 'form'.
    */
   bodyFormat?: 'form' | 'json'
-  /** Where tokens are cached. Default: an in-memory store owned by this client. */
+  /**
+   * Where tokens are cached. Default: an in-memory store owned by this client. A shared store keeps one
+   * entry per client id, auth method, endpoint/issuer, scope, audience, resource and extraParams.
+   */
   store?: TokenStore
   /**
-   * Time limit of each HTTP attempt (headers and body); the request is
-   * aborted when it passes. Default 10 000 ms (10 s).
+   * Time limit of each token request attempt (headers and body), and the one
+   * budget of a whole discovery (both locations); the request is aborted when
+   * it passes. 100 ms to 5 min. Default 10 000 ms (10 s).
    */
-  timeoutDuration?: number
+  timeoutDuration?: Duration
+  /**
+   * Largest accepted response body (token or discovery), in bytes, checked
+   * while it streams in. 1 KiB to 64 MiB. Default 524 288 (512 KiB), as in
+   * @tokenguard/core.
+   */
+  maxResponseSize?: number
   /** Retry policy, or `false` for no retries. Default `{ retries: 2, baseDelayDuration: 200, maxDelayDuration: 5000 }`. */
   retry?: RetryOptions | false
   /**
-   * How long before expiry a cached token is refreshed. Default: 10 % of the
-   * token's lifetime, at most 60 000 ms (60 s).
+   * How long before expiry a cached token is refreshed: 0, or 1 s to 24 h.
+   * Default: 10 % of the token's lifetime, at most 60 000 ms (60 s).
    */
-  refreshAheadDuration?: number
+  refreshAheadDuration?: Duration
   /**
    * Extra random refresh-ahead time, so a fleet does not refresh in lockstep
-   * (each client instance picks its own share of it). Default: 5 % of the
-   * token's lifetime, at most 5 000 ms (5 s).
+   * (each client instance picks its own share of it): 0, or 1 s to 1 h.
+   * Default: 5 % of the token's lifetime, at most 5 000 ms (5 s).
    */
-  refreshJitterDuration?: number
+  refreshJitterDuration?: Duration
   /**
    * Token lifetime assumed when the response has no `expires_in` and the
-   * token is not a JWT with `exp`. Default 60 000 ms (60 s).
+   * token is not a JWT with `exp`, 1 s to 24 h. Default 60 000 ms (60 s).
    */
-  fallbackLifetimeDuration?: number
+  fallbackLifetimeDuration?: Duration
   /** Allow plain-http endpoints on non-loopback hosts (never do this in production). Default false. */
   allowInsecureHttp?: boolean
   /** fetch implementation used for token and discovery requests. Default: the global `fetch`. */

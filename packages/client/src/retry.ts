@@ -1,26 +1,28 @@
 /**
  * Retry policy: exponential backoff with jitter, Retry-After support.
  */
+import { refuseUnknownOptions } from './did-you-mean.js'
+import { toMilliseconds, type Duration } from './duration.js'
 
 /** Retry settings for token and discovery requests. */
 export interface RetryOptions {
   /**
    * How many times a failed request is retried (so `retries + 1` attempts at
    * most). Only network errors, timeouts, HTTP 5xx and HTTP 429 are retried;
-   * OAuth errors (4xx) never are. Default 2.
+   * OAuth errors (4xx) never are. An integer from 0 to 10. Default 2.
    */
   retries?: number
   /**
    * Base delay in milliseconds of the exponential backoff: the n-th retry
    * waits between half and all of `baseDelayDuration * 2^(n-1)`, at random.
-   * Default 200 ms.
+   * 0 to 1 min. Default 200 ms.
    */
-  baseDelayDuration?: number
+  baseDelayDuration?: Duration
   /**
    * Upper bound in milliseconds of any single wait, including waits asked for
-   * by a `Retry-After` header. Default 5000 ms (5 s).
+   * by a `Retry-After` header. 0 to 10 min. Default 5000 ms (5 s).
    */
-  maxDelayDuration?: number
+  maxDelayDuration?: Duration
 }
 
 export interface ResolvedRetry {
@@ -29,20 +31,24 @@ export interface ResolvedRetry {
   maxDelayDuration: number
 }
 
+const RETRY_OPTIONS = ['retries', 'baseDelayDuration', 'maxDelayDuration'] as const satisfies readonly (keyof RetryOptions)[]
+const LABEL = 'createTokenClient() "retry'
+
 export function resolveRetry(retry: RetryOptions | false | undefined): ResolvedRetry {
   if (retry === false) return { retries: 0, baseDelayDuration: 0, maxDelayDuration: 0 }
-  const resolved = {
-    retries: retry?.retries ?? 2,
-    baseDelayDuration: retry?.baseDelayDuration ?? 200,
-    maxDelayDuration: retry?.maxDelayDuration ?? 5000,
+  if (retry !== undefined && (retry === null || typeof retry !== 'object' || Array.isArray(retry))) {
+    throw new TypeError(`tokenguard: ${LABEL}" must be an object such as { retries: 2 } or false`)
   }
-  for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isFinite(value) || value < 0) {
-      throw new TypeError(`retry.${name} must be a non-negative number`)
-    }
+  refuseUnknownOptions(retry ?? {}, RETRY_OPTIONS, '"retry" of createTokenClient()')
+  const retries = retry?.retries ?? 2
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
+    throw new TypeError(`tokenguard: ${LABEL}.retries" must be an integer from 0 to 10; got ${String(retries)}`)
   }
-  resolved.retries = Math.floor(resolved.retries)
-  return resolved
+  return {
+    retries,
+    baseDelayDuration: toMilliseconds(retry?.baseDelayDuration ?? 200, `${LABEL}.baseDelayDuration"`, { min: 0, max: 60_000 }),
+    maxDelayDuration: toMilliseconds(retry?.maxDelayDuration ?? 5000, `${LABEL}.maxDelayDuration"`, { min: 0, max: 600_000 }),
+  }
 }
 
 /** Delay before retry number `retryIndex` (0-based), with jitter, capped. */

@@ -27,13 +27,20 @@ export interface TokenStore {
   delete(key: string): Promise<void>
 }
 
+/** Everything that changes which token the server issues; two requests that differ in any of it never share a token. */
 export interface CacheKeyParts {
   clientId: string
-  /** Token endpoint, or issuer when the endpoint is discovered. */
-  endpoint: string
+  /** Client authentication method. */
+  auth: string
+  /** Configured token endpoint, if any. */
+  tokenEndpoint: string | undefined
+  /** Configured issuer, if any (the endpoint is discovered from it when `tokenEndpoint` is absent). */
+  issuer: string | undefined
   scope: string | undefined
   audience: string | undefined
   resource: readonly string[] | undefined
+  /** Further token request parameters (e.g. an Auth0 `organization`). */
+  extraParams: Readonly<Record<string, string>>
   /** The key tokens are bound to (DPoP), if any: tokens bound to another key are useless to this client. */
   binding?: string | undefined
 }
@@ -47,16 +54,20 @@ export function normalizeScope(scope: string | readonly string[] | undefined): s
 }
 
 /**
- * A cache key that identifies (client, endpoint, scope, audience, resource)
- * without revealing any of it, and never derived from a secret.
+ * A cache key for the token these parts ask for, without revealing any of them, and never derived from a
+ * secret. Parameter order does not matter (scope, resource and extraParams are sorted).
  */
 export function cacheKey(parts: CacheKeyParts): string {
   const material = JSON.stringify([
+    'v2',
     parts.clientId,
-    parts.endpoint,
+    parts.auth,
+    parts.tokenEndpoint ?? null,
+    parts.issuer ?? null,
     normalizeScope(parts.scope) ?? null,
     parts.audience ?? null,
     parts.resource ? [...parts.resource].sort() : null,
+    Object.entries(parts.extraParams).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     ...(parts.binding === undefined ? [] : [parts.binding]),
   ])
   return createHash('sha256').update(material).digest('base64url')

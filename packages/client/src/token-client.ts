@@ -2,7 +2,7 @@
  * The token client: cached client-credentials tokens, refreshed ahead of
  * expiry, one request per cache key at a time (single flight).
  */
-import { resolveSigningKey, formEncode, type ClientAuthConfig } from './client-auth.js'
+import { basicCredentials, resolveSigningKey, type ClientAuthConfig } from './client-auth.js'
 import { TokenRequestError } from './errors.js'
 import { authorizedFetch } from './authorized-fetch.js'
 import { dpopAuthorizedFetch } from './dpop-fetch.js'
@@ -12,10 +12,9 @@ import { discover } from './discovery.js'
 import type { TransportSettings } from './http.js'
 import type { TokenClientOptions, TokenRequestOverrides } from './options.js'
 import { isUsable, shouldRefresh, type RefreshPolicy } from './refresh.js'
-import { resolveRetry } from './retry.js'
-import { cacheKey, createMemoryStore, normalizeScope, type CachedToken, type TokenStore } from './store.js'
+import { cacheKey, createMemoryStore, type CachedToken, type TokenStore } from './store.js'
 import { requestToken, type TokenRequestSpec } from './token-request.js'
-import { validateOptions, normalizeResource } from './validate.js'
+import { checkOverrides, checkScope, normalizeResource, overrideLabel, resolveOptions, type ResolvedOptions } from './validate.js'
 
 /** A client for the OAuth 2.0 Client Credentials grant. */
 export interface TokenClient {
@@ -50,7 +49,7 @@ interface Target {
 
 class TokenClientImpl implements TokenClient {
   readonly clientId: string
-  readonly #options: TokenClientOptions
+  readonly #options: ResolvedOptions
   readonly #auth: ClientAuthConfig
   readonly #transport: TransportSettings
   readonly #store: TokenStore
@@ -60,22 +59,23 @@ class TokenClientImpl implements TokenClient {
   readonly #dpop: DPoPSession | undefined
   #endpoint: Promise<string> | undefined
 
-  constructor(options: TokenClientOptions) {
-    const auth = validateOptions(options)
+  constructor(input: TokenClientOptions) {
+    const options = resolveOptions(input)
     this.clientId = options.clientId
-    this.#options = { ...options }
-    this.#secrets = options.clientSecret ? [options.clientSecret, formEncode(options.clientSecret)] : []
+    this.#options = options
+    this.#secrets = secretsOf(options)
     this.#auth = {
-      method: auth,
+      method: options.auth,
       clientId: options.clientId,
       clientSecret: options.clientSecret,
-      signingKey: auth === 'private_key_jwt' ? resolveSigningKey(options.privateKey!, options.alg, options.keyId) : undefined,
-      assertionLifetimeDuration: options.assertionLifetimeDuration ?? 60_000,
+      signingKey: options.auth === 'private_key_jwt' ? resolveSigningKey(options.privateKey!, options.alg, options.keyId) : undefined,
+      assertionLifetimeDuration: options.assertionLifetimeDuration,
     }
     this.#transport = {
-      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-      timeoutDuration: options.timeoutDuration ?? 10_000,
-      retry: resolveRetry(options.retry),
+      fetch: options.fetch ?? ((url, init) => globalThis.fetch(url, init)),
+      timeoutDuration: options.timeoutDuration,
+      maxResponseSize: options.maxResponseSize,
+      retry: options.retry,
       logger: options.logger,
     }
     this.#store = options.store ?? createMemoryStore()
@@ -93,7 +93,8 @@ class TokenClientImpl implements TokenClient {
     return (await this.getTokenResponse(overrides)).accessToken
   }
 
-  async getTokenResponse(overrides: TokenRequestOverrides = {}): Promise<CachedToken> {
+  async getTokenResponse(input?: TokenRequestOverrides): Promise<CachedToken> {
+    const overrides = checkOverrides(input)
     const target = this.#target(overrides)
     const force = overrides.forceRefresh === true
     if (!force) {
@@ -105,8 +106,8 @@ class TokenClientImpl implements TokenClient {
     return this.#singleFlight(target, force)
   }
 
-  async invalidate(overrides: TokenRequestOverrides = {}, accessToken?: string): Promise<void> {
-    const { key } = this.#target(overrides)
+  async invalidate(overrides?: TokenRequestOverrides, accessToken?: string): Promise<void> {
+    const { key } = this.#target(checkOverrides(overrides))
     if (accessToken !== undefined) {
       const cached = await this.#read(key)
       if (cached && cached.accessToken !== accessToken) return
@@ -137,17 +138,15 @@ class TokenClientImpl implements TokenClient {
   }
 
   #target(overrides: TokenRequestOverrides): Target {
-    const scope = normalizeScope(overrides.scope ?? this.#options.scope)
-    const audience = overrides.audience ?? this.#options.audience
-    const resource = normalizeResource(overrides.resource ?? this.#options.resource)
-    const key = cacheKey({
-      clientId: this.clientId,
-      endpoint: this.#options.tokenEndpoint ?? this.#options.issuer!,
-      scope,
-      audience,
-      resource,
-      binding: this.#dpop?.cacheId,
-    })
+    const options = this.#options
+    const scope = overrides.scope === undefined ? options.scope : checkScope(overrides.scope, overrideLabel('scope'))
+    const audience = overrides.audience ?? options.audience
+    if (audience !== undefined && (typeof audience !== 'string' || audience === '')) {
+      throw new TypeError(`tokenguard: ${overrideLabel('audience')} must be a non-empty string`)
+    }
+    const resource = overrides.resource === undefined ? options.resource : normalizeResource(overrides.resource, overrideLabel('resource'))
+    const { clientId, auth, tokenEndpoint, issuer, extraParams } = options
+    const key = cacheKey({ clientId, auth, tokenEndpoint, issuer, scope, audience, resource, extraParams, binding: this.#dpop?.cacheId })
     return { key, scope, audience, resource }
   }
 
@@ -215,9 +214,9 @@ class TokenClientImpl implements TokenClient {
       scope: target.scope,
       audience: target.audience,
       resource: target.resource,
-      extraParams: options.extraParams ?? {},
-      bodyFormat: options.bodyFormat ?? 'form',
-      fallbackLifetimeDuration: options.fallbackLifetimeDuration ?? 60_000,
+      extraParams: options.extraParams,
+      bodyFormat: options.bodyFormat,
+      fallbackLifetimeDuration: options.fallbackLifetimeDuration,
       secrets: this.#secrets,
       dpop: this.#dpop,
     }
@@ -225,7 +224,8 @@ class TokenClientImpl implements TokenClient {
 
   #tokenEndpoint(): Promise<string> {
     if (!this.#endpoint) {
-      const pending = discover(this.#options.issuer!, this.#transport, this.#options.allowInsecureHttp === true).then(
+      const { issuer, allowInsecureHttp, maxResponseSize, timeoutDuration } = this.#options
+      const pending = discover(issuer!, { fetch: this.#transport.fetch, timeoutDuration, maxResponseSize, allowInsecureHttp }).then(
         (metadata) => metadata.tokenEndpoint,
       )
       // Do not memoise failures: the next call tries again.
@@ -236,6 +236,13 @@ class TokenClientImpl implements TokenClient {
     }
     return this.#endpoint
   }
+}
+
+/** What to redact from server text: the secret, and the Basic credentials built from it (see redact.ts for the encodings). */
+function secretsOf(options: ResolvedOptions): string[] {
+  const secret = options.clientSecret
+  if (secret === undefined) return []
+  return [secret, basicCredentials(options.clientId, secret), Buffer.from(`${options.clientId}:${secret}`, 'utf8').toString('base64')]
 }
 
 /** Creates a Client Credentials token client. Throws TypeError on invalid options. */

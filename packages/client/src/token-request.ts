@@ -4,8 +4,9 @@
  */
 import { decodeJwt } from 'jose'
 import { applyClientAuth, type ClientAuthConfig } from './client-auth.js'
-import { TokenRequestError, sanitize } from './errors.js'
+import { TokenRequestError } from './errors.js'
 import { send, type TransportSettings } from './http.js'
+import { sanitize } from './redact.js'
 import type { DPoPSession } from './dpop-session.js'
 import type { CachedToken } from './store.js'
 
@@ -19,7 +20,7 @@ export interface TokenRequestSpec {
   extraParams: Readonly<Record<string, string>>
   bodyFormat: 'form' | 'json'
   fallbackLifetimeDuration: number
-  /** Values to redact from any server text (secret, etc.). */
+  /** Values to redact from any server text (the secret, its Basic credentials); client assertions are added per request. */
   secrets: readonly string[]
   /** DPoP proofs for the token request, when the client has a DPoP key. */
   dpop?: DPoPSession | undefined
@@ -108,6 +109,8 @@ export function parseTokenResponse(
 
 /** Requests a token with grant_type=client_credentials, retrying transient failures. */
 export async function requestToken(spec: TokenRequestSpec, transport: TransportSettings): Promise<CachedToken> {
+  // Every client assertion sent is a bearer credential until it expires: redact it like the secret.
+  const secrets = [...spec.secrets]
   const buildInit = async (): Promise<RequestInit> => {
     const headers: Record<string, string> = { accept: 'application/json' }
     const params: Record<string, string> = { ...spec.extraParams, grant_type: 'client_credentials' }
@@ -115,6 +118,7 @@ export async function requestToken(spec: TokenRequestSpec, transport: TransportS
     if (spec.audience !== undefined) params.audience = spec.audience
     // A fresh client assertion (new jti) for every attempt.
     await applyClientAuth(spec.auth, spec.assertionAudience, headers, params)
+    if (params.client_assertion !== undefined) secrets.push(params.client_assertion)
     const { contentType, body } = encodeBody(params, spec.resource, spec.bodyFormat)
     headers['content-type'] = contentType
     if (spec.dpop !== undefined) headers.dpop = await spec.dpop.proof(spec.tokenEndpoint, 'POST')
@@ -134,9 +138,9 @@ export async function requestToken(spec: TokenRequestSpec, transport: TransportS
     // Errors thrown while building the request (e.g. key problems): no secrets in them.
     throw new TokenRequestError({
       code: 'invalid_request',
-      description: sanitize(error instanceof Error ? error.message : String(error), spec.secrets),
+      description: sanitize(error instanceof Error ? error.message : String(error), secrets),
       cause: error,
     })
   }
-  return parseTokenResponse(result.status, result.body, spec)
+  return parseTokenResponse(result.status, result.body, { ...spec, secrets })
 }

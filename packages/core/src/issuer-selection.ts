@@ -5,10 +5,10 @@
  * scope claims, so keys are never pooled across issuers (RFC 8725 §3.8). The selection is a check like a
  * single issuer's: the verifier puts the same cache and pipeline around either.
  */
-import { LRUCache } from 'lru-cache'
-import { InvalidTokenError, KeysUnavailableError } from './errors.js'
+import { InvalidTokenError } from './errors.js'
 import { combineIssuerOptions } from './issuer-entry.js'
 import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer-check.js'
+import { resolvingPicker, type Picker } from './issuer-resolution.js'
 import type { KeySource } from './key-source.js'
 import { settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
 import { readUnverified } from './token-facts.js'
@@ -54,10 +54,11 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
   assertNoSharedKeys(options)
   const request = settleRequestOptions(options)
   const { issuers, maxIssuers, tokenCache: _cache, ...defaults } = options
-  const build = (entry: IssuerEntry): IssuerCheck => createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options) }, onKeysRemoved)
+  const build = (entry: IssuerEntry, keySnapshot?: unknown): IssuerCheck =>
+    createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...(keySnapshot === undefined ? {} : { keySnapshot }) }, onKeysRemoved)
 
   const timeoutDuration = options.timeoutDuration ?? 5_000
-  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, maxIssuers ?? 100, timeoutDuration) : listPicker(issuers, build)
+  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers ?? 100, timeoutDuration }) : listPicker(issuers, build)
   const known = typeof issuers === 'function' ? [] : pick.known()
   const settings: VerifierSettings = {
     ...request,
@@ -86,12 +87,6 @@ function assertNoSharedKeys(options: MultiIssuerOptions): void {
   if (misplaced.length > 0) throw new TypeError(`tokenguard: with "issuers", ${misplaced.join(', ')} belong in each issuer's entry, not at the top level`)
 }
 
-interface Picker {
-  /** The issuers known now (all listed ones, or those a resolver trusted and that are still kept). */
-  known(): IssuerCheck[]
-  find(issuer: string): Promise<IssuerCheck | undefined>
-}
-
 function listPicker(entries: readonly IssuerEntry[], build: (entry: IssuerEntry) => IssuerCheck): Picker {
   if (!Array.isArray(entries) || entries.length === 0) throw new TypeError('tokenguard: "issuers" must be a non-empty array or a function')
   const known = new Map<string, IssuerCheck>()
@@ -102,60 +97,6 @@ function listPicker(entries: readonly IssuerEntry[], build: (entry: IssuerEntry)
   }
   const all = [...known.values()]
   return { known: () => all, find: async (issuer) => known.get(issuer) }
-}
-
-/**
- * Issuers decided by a resolver. Only issuers the resolver trusted are kept (an LRU of `max`), so a flood
- * of invented `iss` values can neither evict them nor make them rebuild their key sources. Resolutions in
- * flight are shared per issuer and bounded in number and time; a resolver that fails or hangs is an outage
- * (503), not a verdict on the token.
- */
-function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEntry) => IssuerCheck, max: number, timeoutDuration: number): Picker {
-  const trusted = new LRUCache<string, IssuerCheck>({ max })
-  const inflight = new Map<string, Promise<IssuerCheck | undefined>>()
-
-  async function load(issuer: string): Promise<IssuerCheck | undefined> {
-    const entry = await withTimeout(Promise.resolve().then(() => resolve(issuer)), timeoutDuration)
-    // Options for another issuer would let any `iss` borrow that issuer's trust: not trusted.
-    if (entry === undefined || entry.issuer !== issuer) return undefined
-    const verifier = build(entry)
-    trusted.set(issuer, verifier)
-    return verifier
-  }
-
-  return {
-    known: () => [...trusted.values()],
-    async find(issuer) {
-      const known = trusted.get(issuer)
-      if (known !== undefined) return known
-      let pending = inflight.get(issuer)
-      if (pending === undefined) {
-        if (inflight.size >= MAX_RESOLUTIONS_IN_FLIGHT) throw resolverUnavailable('too many issuer resolutions in flight')
-        pending = load(issuer).finally(() => inflight.delete(issuer))
-        inflight.set(issuer, pending)
-      }
-      try {
-        return await pending
-      } catch (error) {
-        throw resolverUnavailable(error instanceof Error ? error.message : String(error), error)
-      }
-    },
-  }
-}
-
-// Bounds the memory a flood of invented issuers can hold while the resolver is slow.
-const MAX_RESOLUTIONS_IN_FLIGHT = 1_000
-
-function resolverUnavailable(detail: string, cause?: unknown): KeysUnavailableError {
-  return new KeysUnavailableError({ reason: 'keys_unavailable', detail: `issuer resolver: ${detail}`, cause }, 1)
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutDuration: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutDuration} ms`)), timeoutDuration)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 function unverifiedIssuer(token: string, settings: VerifierSettings): string {

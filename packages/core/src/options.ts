@@ -22,7 +22,7 @@ const KNOWN_ALGORITHMS = new Set([...DEFAULT_ALGORITHMS, ...HMAC_ALGORITHMS])
 /** Claims RFC 9068 §2.2 requires of a JWT access token. */
 export const RFC9068_REQUIRED_CLAIMS: readonly string[] = Object.freeze(['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'])
 
-/** Options of {@link createVerifier}. Durations ending in `Duration` or `Age` are milliseconds unless stated. */
+/** Options of `createVerifier()`. Durations ending in `Duration` or `Age` are milliseconds unless stated. */
 export interface VerifierOptions extends ExtractOptions, ChallengeContext, RequestUrlOptions {
   /**
    * The authorization server's issuer identifier. Tokens' `iss` must equal it exactly, and, unless

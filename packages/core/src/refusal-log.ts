@@ -49,3 +49,38 @@ export function logRefusal(logger: Logger, levels: Required<RefusalLogLevels>, e
     // a broken logger must not change the answer
   }
 }
+
+/** How an adapter reports refusals: the application's hook, else tokenguard's own line. */
+export interface RefusalReporting<TRequest> {
+  /** Called with every refusal; when given, tokenguard writes no line of its own. Its exceptions are ignored. */
+  onError?: ((error: TokenGuardError, request: TRequest) => void) | undefined
+  /** Where tokenguard's line goes, or `false` for none. */
+  logger?: Logger | false | undefined
+  logLevels?: RefusalLogLevels | undefined
+}
+
+/** A refusal reporter, validated once: `report(error, request, where)`. */
+export type RefusalReporter<TRequest> = (error: TokenGuardError, request: TRequest, where: string) => void
+
+/** Builds the reporter every adapter uses, so that `onError` and the log line mean the same everywhere. */
+export function refusalReporter<TRequest>(options: RefusalReporting<TRequest>, defaultLogger: Logger | undefined): RefusalReporter<TRequest> {
+  const { onError, logger = defaultLogger } = options
+  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('tokenguard: "onError" must be a function')
+  if (logger !== undefined && logger !== false && !isLogger(logger)) throw new TypeError('tokenguard: "logger" must have debug/info/warn/error methods, or be false')
+  const levels = settleLogLevels(options.logLevels)
+  return (error, request, where) => {
+    if (onError !== undefined) {
+      try {
+        onError(error, request)
+      } catch {
+        // the application's logging must never change the answer
+      }
+    } else if (logger !== undefined && logger !== false) {
+      logRefusal(logger, levels, error, where)
+    }
+  }
+}
+
+function isLogger(value: unknown): value is Logger {
+  return typeof value === 'object' && value !== null && ['debug', 'info', 'warn', 'error'].every((level) => typeof (value as Record<string, unknown>)[level] === 'function')
+}

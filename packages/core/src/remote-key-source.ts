@@ -105,6 +105,9 @@ export class RemoteKeySource implements KeySource {
     if (this.#current !== undefined && this.#current.fetchedAt >= snapshot.fetchedAt) return false
     this.#currentUri = snapshot.jwksUri // before #replace: a keys_changed listener may export()
     this.#replace(loadKeySet(snapshot.jwks, snapshot.fetchedAt, snapshot.freshUntil))
+    // The snapshot's fetch counts for the unknown-kid cooldown: a source rebuilt from remembered keys (a
+    // resolver's issuer back in its LRU slot) must not refetch at once for an invented kid.
+    this.#lastUnknownKidFetch = Math.max(this.#lastUnknownKidFetch, snapshot.fetchedAt)
     return true
   }
 

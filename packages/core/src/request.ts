@@ -12,7 +12,7 @@ export interface RequestView {
   method?: string | undefined
   /**
    * The request target as received: path and query (`/items?id=1`), or an absolute URL when the runtime
-   * gives one (Fetch API). Core builds the absolute URL, when a check needs it, with {@link absoluteUrl}.
+   * gives one (Fetch API). Core builds the absolute URL, when a check needs it, with `absoluteUrl()`.
    */
   url?: string | undefined
   /** Whether the connection to this server is TLS (for the scheme of the absolute URL). */

@@ -80,3 +80,23 @@ function asList(value: readonly string[] | undefined, name: string): readonly st
   if (!Array.isArray(value)) throw new TypeError(`tokenguard: "${name}" must be an array of scope names`)
   return value
 }
+
+/**
+ * A route's requirement from its configuration, as every adapter reads it: `false` makes it public, an object
+ * is compiled, nothing means `fallback` — except for `OPTIONS`-only routes (CORS preflights never carry
+ * credentials), which are public unless configured. `null` means public. `where` names the route in errors.
+ */
+export function routeRequirementFrom(
+  config: unknown,
+  route: { methods: readonly string[]; where: string },
+  fallback: RouteRequirement | null,
+): RouteRequirement | null {
+  if (config === false) return null
+  if (config === undefined) return route.methods.every((method) => method.toUpperCase() === 'OPTIONS') ? null : fallback
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new TypeError(`tokenguard: config.auth of ${route.where} must be false or an object`)
+  try {
+    return compileRequirement(config)
+  } catch (error) {
+    throw new TypeError(`tokenguard: config.auth of ${route.where}: ${(error as Error).message}`)
+  }
+}

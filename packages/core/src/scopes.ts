@@ -99,7 +99,9 @@ export function assertScopes(granted: ReadonlySet<string>, requirement: ScopeReq
   if (hasScopes(granted, requirement)) return
   const missingAll = requirement.all.filter((scope) => !granted.has(scope))
   const missingAny = hasAnyOf(granted, requirement.any) ? [] : requirement.any
-  const detail = `missing scope(s): ${[...missingAll, ...missingAny].join(' ')}`
+  // "one of" is said as such: a list of any-of scopes read as "missing a b" would suggest both are needed.
+  const parts = [missingAll.length > 0 ? `missing scope(s): ${missingAll.join(' ')}` : undefined, missingAny.length > 0 ? `needs one of: ${missingAny.join(', ')}` : undefined]
+  const detail = `${parts.filter((part) => part !== undefined).join('; ')} (granted: ${[...granted].join(' ') || 'none'})`
   // The challenge names everything the route asks for, so a client can request it in one go.
   throw new InsufficientScopeError({ ...context, reason: 'insufficient_scope', detail }, [...requirement.all, ...requirement.any])
 }

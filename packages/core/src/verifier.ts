@@ -36,7 +36,7 @@ export interface Verifier {
   /**
    * The request entry point: extracts the token from `request` (RFC 6750 §2), verifies it and applies a
    * requirement compiled by {@link Verifier.requirement} (default: any valid token). Answers with a
-   * {@link Decision} — synchronously when no I/O or crypto is needed (a cached token, no token, a malformed
+   * `Decision` — synchronously when no I/O or crypto is needed (a cached token, no token, a malformed
    * request), else a promise. Refusals are decisions, never exceptions.
    */
   decide<TClaims extends object = Record<string, unknown>>(request: RequestView, requirement?: RouteRequirement): Decision<TClaims> | Promise<Decision<TClaims>>

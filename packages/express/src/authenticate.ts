@@ -3,7 +3,7 @@
  * request view, asks core for a decision, and translates it: `req.auth` and `next()`, or a refusal.
  */
 import { createVerifier, type Verifier } from '@tokenguard/core'
-import { advertiseResourceMetadata, settleLogLevels, type Decision } from '@tokenguard/core/adapter'
+import { advertiseResourceMetadata, refusalReporter, type Decision } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { protectedResourceMetadata, type ProtectedResourceMetadataHandler } from './metadata.js'
 import { refuse, rememberState, type RequestState } from './respond.js'
@@ -34,10 +34,12 @@ export interface AuthenticateMiddleware extends RequestHandler {
  */
 export function authenticate(options: AuthenticateOptions): AuthenticateMiddleware {
   assertAdapterOptions(options)
-  const { scopes, anyScopes, optional, claims, onError, errorHandling = 'respond', logger = console, logLevels, protectedResourceMetadata: metadata, ...verifierOptions } = options
+  const { scopes, anyScopes, optional, claims, onError, errorHandling = 'respond', logger, logLevels, protectedResourceMetadata: metadata, ...verifierOptions } = options
   const verifier = 'verifier' in verifierOptions ? verifierOptions.verifier : createVerifier(advertiseResourceMetadata(verifierOptions, metadata))
   const requirement = verifier.requirement({ scopes, anyScopes, optional, claims })
-  const state: RequestState = Object.freeze({ challenge: verifier.settings.challenge, onError, errorHandling, logger: logger === false ? undefined : logger, logLevels: settleLogLevels(logLevels) })
+  // In 'next' mode the application's error handler logs; tokenguard's own line would be a second one.
+  const report = refusalReporter<Request>({ onError, logger: errorHandling === 'next' ? false : logger, logLevels }, console)
+  const state: RequestState = Object.freeze({ challenge: verifier.settings.challenge, errorHandling, report })
   const resourceMetadata = metadata === undefined ? undefined : protectedResourceMetadata({ ...metadata, verifier })
 
   const middleware = function tokenguardAuthenticate(req: Request, res: Response, next: NextFunction): void {

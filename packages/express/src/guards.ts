@@ -3,9 +3,9 @@
  * declared (bad scope names, an empty list, throw at startup) and does only set lookups per request.
  */
 import type { ClaimCheck } from '@tokenguard/core'
-import { AuthenticationMissingError, authorize, compileRequirement, MissingTokenError, type RouteRequirement } from '@tokenguard/core/adapter'
+import { AuthenticationMissingError, authorize, compileRequirement, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { refuse, stateOf, type RequestState } from './respond.js'
+import { refuse, routeOf, stateOf, type RequestState } from './respond.js'
 
 /** Requires every one of `scopes` (403 `insufficient_scope` naming them otherwise). */
 export function requireScopes(...scopes: string[]): RequestHandler {
@@ -26,13 +26,7 @@ export function requireClaim(name: string, check: ClaimCheck): RequestHandler {
 }
 
 // A guard on a route where authenticate() never ran has no state: it answers (and logs) with these.
-const WITHOUT_AUTHENTICATE: RequestState = Object.freeze({
-  challenge: {},
-  onError: undefined,
-  errorHandling: 'respond',
-  logger: console,
-  logLevels: Object.freeze({ refused: 'info', unavailable: 'warn' }),
-})
+const WITHOUT_AUTHENTICATE: RequestState = Object.freeze({ challenge: {}, errorHandling: 'respond', report: refusalReporter<Request>({}, console) })
 
 /** Guards reuse the challenge context, error handling and log of the `authenticate()` that ran before them. */
 function guard(requirement: RouteRequirement, name: string): RequestHandler {
@@ -52,6 +46,6 @@ function guard(requirement: RouteRequirement, name: string): RequestHandler {
 }
 
 function notAuthenticated(req: Request, name: string): AuthenticationMissingError {
-  const detail = `${name} ran on ${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''} without authenticate() before it: add authenticate() in front of the guard (app.use(auth) or as the route's first handler)`
+  const detail = `${name} ran on ${req.method} ${routeOf(req)} without authenticate() before it: add authenticate() in front of the guard (app.use(auth) or as the route's first handler)`
   return new AuthenticationMissingError({ reason: 'authentication_missing', detail })
 }

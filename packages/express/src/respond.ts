@@ -1,47 +1,31 @@
 /**
  * How a decision leaves the Express middleware and the guards. Refusals are answered here by default (status,
  * challenge headers, a JSON body, one log line), so that Express' final handler never prints them; with
- * `errorHandling: 'next'` they go to the application's error handlers instead, challenge headers already set.
+ * `errorHandling: 'next'` they go to the application's error handlers instead, challenge headers already set
+ * (and the application's handler does the logging).
  */
-import { isTokenGuardError, logRefusal, type Logger, type RefusalLogLevels, type TokenGuardError } from '@tokenguard/core/adapter'
 import type { ChallengeContext } from '@tokenguard/core'
+import { isTokenGuardError, type RefusalReporter } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, Response } from 'express'
 
 /** What `authenticate()` leaves beside the request for the guards that run after it. */
 export interface RequestState {
   readonly challenge: ChallengeContext
-  readonly onError: ((error: TokenGuardError, req: Request) => void) | undefined
   readonly errorHandling: 'respond' | 'next'
-  readonly logger: Logger | undefined
-  readonly logLevels: Required<RefusalLogLevels>
+  readonly report: RefusalReporter<Request>
 }
 
 /** Hands a refusal to the client (or to Express' error handlers); anything else is a bug and goes to `next`. */
 export function refuse(error: unknown, req: Request, res: Response, next: NextFunction, state: RequestState): void {
   if (!isTokenGuardError(error)) return next(error)
   if (!res.headersSent) for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value)
-  report(error, req, state)
+  state.report(error, req, `${req.method} ${routeOf(req)}`)
   if (state.errorHandling === 'next') return next(error)
-  if (res.headersSent) return undefined
-  res.status(error.status).json(error.body)
-  return undefined
-}
-
-/** `onError` when given (the application's own log), else tokenguard's one line; never both. */
-function report(error: TokenGuardError, req: Request, state: RequestState): void {
-  if (state.onError !== undefined) {
-    try {
-      state.onError(error, req)
-    } catch {
-      // logging must never change the answer
-    }
-    return
-  }
-  if (state.logger !== undefined && state.errorHandling === 'respond') logRefusal(state.logger, state.logLevels, error, `${req.method} ${routeOf(req)}`)
+  if (!res.headersSent) res.status(error.status).json(error.body)
 }
 
 /** The route's template when Express matched one (never the raw path, which may carry identifiers). */
-function routeOf(req: Request): string {
+export function routeOf(req: Request): string {
   const path = (req.route as { path?: unknown } | undefined)?.path
   return typeof path === 'string' ? `${req.baseUrl}${path}` : '(no route)'
 }

@@ -10,15 +10,10 @@ const ADAPTER_KEYS = ['scopes', 'anyScopes', 'optional', 'claims', 'onError', 'e
 export function assertAdapterOptions(options: object): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: authenticate() options must be an object')
   const given = options as Record<string, unknown>
-  if (given.onError !== undefined && typeof given.onError !== 'function') throw new TypeError('tokenguard: "onError" must be a function')
   if (given.errorHandling !== undefined && given.errorHandling !== 'respond' && given.errorHandling !== 'next') {
     throw new TypeError('tokenguard: "errorHandling" must be "respond" (answer refusals) or "next" (pass them to your error handlers)')
   }
-  if (given.logger !== undefined && given.logger !== false && !isLogger(given.logger)) throw new TypeError('tokenguard: "logger" must have debug/info/warn/error methods, or be false')
   // With a verifier, its options are fixed: anything else here is the adapter's or a mistake.
   if ('verifier' in given) assertKnownKeys(given, ['verifier', ...ADAPTER_KEYS], 'authenticate() options')
 }
 
-function isLogger(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && ['debug', 'info', 'warn', 'error'].every((level) => typeof (value as Record<string, unknown>)[level] === 'function')
-}

@@ -18,15 +18,7 @@ const tokenguard = fp<TokenguardPluginOptions>(tokenguardPlugin, { fastify: '5.x
 export default tokenguard
 export { tokenguard }
 export type { AuthClaims, PluginOptions, RouteAuthConfig, TokenguardPluginOptions } from './types.js'
-export {
-  InsufficientScopeError,
-  InvalidRequestError,
-  InvalidTokenError,
-  isTokenGuardError,
-  KeysUnavailableError,
-  MissingTokenError,
-  TokenGuardError,
-} from '@tokenguard/core'
+export { AuthenticationMissingError, InsufficientScopeError, InvalidRequestError, InvalidTokenError, isTokenGuardError, KeysUnavailableError, MissingTokenError, TokenGuardError } from '@tokenguard/core'
 export type { AuthContext, Verifier, VerifierOptions } from '@tokenguard/core'
 export type { FastifyResourceMetadataOptions, ResourceMetadataPluginOptions } from './metadata.js'
 export { resourceMetadataPath, resourceMetadataUrl } from '@tokenguard/core'

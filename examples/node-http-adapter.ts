@@ -1,0 +1,42 @@
+/**
+ * A complete tokenguard adapter for plain `node:http`, written against `@tokenguard/core/adapter` alone: build
+ * the request view, ask the verifier for a decision, translate it. Koa, Hapi or an in-house framework look
+ * the same. `protect(verifier, requirement, handler)` wraps one handler.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { TLSSocket } from 'node:tls'
+import type { AuthContext, Decision, RequestView, RouteRequirement, TokenGuardError, Verifier } from '@tokenguard/core/adapter'
+
+/** A handler that runs once the request is accepted; `auth` is `null` on an optional route without a token. */
+export type ProtectedHandler = (req: IncomingMessage, res: ServerResponse, auth: AuthContext | null) => void
+
+/** Options of {@link protect}: where each refusal is reported (default: nowhere). */
+export interface ProtectOptions {
+  onRefusal?: (error: TokenGuardError, req: IncomingMessage) => void
+}
+
+export function protect(verifier: Verifier, requirement: RouteRequirement | undefined, handler: ProtectedHandler, options: ProtectOptions = {}) {
+  return function tokenguardProtect(req: IncomingMessage, res: ServerResponse): void {
+    const decision = verifier.decide(viewOf(req), requirement)
+    if (!(decision instanceof Promise)) return answer(decision, req, res, handler, options)
+    decision.then((settled) => answer(settled, req, res, handler, options), () => res.writeHead(500).end())
+  }
+}
+
+function viewOf(req: IncomingMessage): RequestView {
+  return {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    body: (req as { body?: unknown }).body, // set by the application's body parser, when body tokens are on
+    encrypted: (req.socket as TLSSocket).encrypted === true,
+    remoteAddress: req.socket.remoteAddress,
+  }
+}
+
+function answer(decision: Decision, req: IncomingMessage, res: ServerResponse, handler: ProtectedHandler, options: ProtectOptions): void {
+  if (decision.outcome !== 'refused') return handler(req, res, decision.auth)
+  options.onRefusal?.(decision.error, req)
+  res.writeHead(decision.error.status, { ...decision.error.headers, 'content-type': 'application/json' })
+  res.end(JSON.stringify(decision.error.body))
+}

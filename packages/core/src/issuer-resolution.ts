@@ -1,0 +1,117 @@
+/**
+ * Issuers decided by a resolver, with budgets that an attacker cycling `iss` values cannot reset:
+ * - only issuers the resolver trusted are kept (an LRU of `max`), so invented `iss` values evict nothing;
+ * - when a trusted issuer leaves that LRU, its keys (a snapshot) stay in a larger bounded table, so coming
+ *   back costs no fetch and its fetch cooldown carries over (the snapshot's fetch time counts);
+ * - an issuer with no remembered keys takes a token from one outbound budget shared by all issuers before
+ *   it may fetch cold; without one it is answered 503, so the server's outbound fetches stay bounded;
+ * - refusals are remembered for a while, so a flood of junk `iss` values asks the resolver once each;
+ * - resolutions in flight are bounded in number and time, but issuers trusted before never wait for a slot.
+ * A resolver that fails or hangs is an outage (503), not a verdict on the token.
+ */
+import { LRUCache } from 'lru-cache'
+import { KeysUnavailableError } from './errors.js'
+import type { IssuerCheck } from './issuer-check.js'
+import type { IssuerEntry, IssuerResolver } from './issuer-selection.js'
+import type { KeySetSnapshot } from './key-set.js'
+
+/** How the selection finds the check of an issuer. */
+export interface Picker {
+  /** The issuers known now (all listed ones, or those a resolver trusted and that are still kept). */
+  known(): IssuerCheck[]
+  find(issuer: string): Promise<IssuerCheck | undefined>
+}
+
+/** Limits of a resolving picker. */
+export interface ResolutionLimits {
+  max: number
+  timeoutDuration: number
+}
+
+// Bounds the memory a flood of invented issuers can hold while the resolver is slow.
+const MAX_RESOLUTIONS_IN_FLIGHT = 1_000
+// Trusted issuers' keys remembered past their LRU slot: small (a few KB each), and what keeps rotation cheap.
+const REMEMBERED_PER_KEPT = 10
+// A refused `iss` is not asked about again for this long (the resolver may learn new tenants).
+const REFUSAL_MEMORY_MS = 60_000
+const MAX_REMEMBERED_REFUSALS = 10_000
+// Cold fetches for issuers with no remembered keys, across all of them: a burst, then a steady rate.
+const COLD_FETCH_BURST = 20
+const COLD_FETCHES_PER_SECOND = 2
+
+/** Builds the resolving picker; `build(entry, snapshot)` makes an issuer's check, from remembered keys when there are. */
+export function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEntry, snapshot: KeySetSnapshot | undefined) => IssuerCheck, limits: ResolutionLimits): Picker {
+  const remembered = new LRUCache<string, KeySetSnapshot>({ max: Math.max(1_000, limits.max * REMEMBERED_PER_KEPT) })
+  const trusted = new LRUCache<string, IssuerCheck>({
+    max: limits.max,
+    dispose: (check, issuer) => {
+      const snapshot = check.keySource.export()
+      if (snapshot !== undefined) remembered.set(issuer, snapshot)
+    },
+  })
+  const refused = new LRUCache<string, true>({ max: MAX_REMEMBERED_REFUSALS, ttl: REFUSAL_MEMORY_MS })
+  const inflight = new Map<string, Promise<IssuerCheck | undefined>>()
+  const coldFetches = tokenBucket(COLD_FETCH_BURST, COLD_FETCHES_PER_SECOND)
+
+  async function load(issuer: string): Promise<IssuerCheck | undefined> {
+    const entry = await withTimeout(Promise.resolve().then(() => resolve(issuer)), limits.timeoutDuration)
+    // Options for another issuer would let any `iss` borrow that issuer's trust: not trusted.
+    if (entry === undefined || entry.issuer !== issuer) {
+      refused.set(issuer, true)
+      return undefined
+    }
+    const snapshot = remembered.get(issuer)
+    if (snapshot === undefined && !coldFetches.take()) throw new Error('the outbound key-set fetch budget for new issuers is spent')
+    const check = build(entry, snapshot)
+    trusted.set(issuer, check)
+    return check
+  }
+
+  return {
+    known: () => [...trusted.values()],
+    async find(issuer) {
+      const known = trusted.get(issuer)
+      if (known !== undefined) return known
+      if (refused.has(issuer)) return undefined
+      let pending = inflight.get(issuer)
+      if (pending === undefined) {
+        // Junk resolutions may fill the slots; an issuer trusted before still gets one.
+        if (inflight.size >= MAX_RESOLUTIONS_IN_FLIGHT && !remembered.has(issuer)) throw resolverUnavailable('too many issuer resolutions in flight')
+        pending = load(issuer).finally(() => inflight.delete(issuer))
+        inflight.set(issuer, pending)
+      }
+      try {
+        return await pending
+      } catch (error) {
+        throw resolverUnavailable(error instanceof Error ? error.message : String(error), error)
+      }
+    },
+  }
+}
+
+function tokenBucket(burst: number, perSecond: number): { take(): boolean } {
+  let tokens = burst
+  let updatedAt = Date.now()
+  return {
+    take() {
+      const now = Date.now()
+      tokens = Math.min(burst, tokens + ((now - updatedAt) / 1000) * perSecond)
+      updatedAt = now
+      if (tokens < 1) return false
+      tokens -= 1
+      return true
+    },
+  }
+}
+
+function resolverUnavailable(detail: string, cause?: unknown): KeysUnavailableError {
+  return new KeysUnavailableError({ reason: 'keys_unavailable', detail: `issuer resolver: ${detail}`, cause }, 1)
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutDuration: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutDuration} ms`)), timeoutDuration)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}

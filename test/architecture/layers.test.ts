@@ -1,0 +1,66 @@
+/**
+ * The shape of the code base, checked on its sources: no import cycles (type-only imports included), core
+ * imports nothing from `node:`, source files stay under ~300 lines, framework adapters stay thin.
+ */
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+const packages = join(root, 'packages')
+
+function sourcesOf(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return sourcesOf(path)
+    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : []
+  })
+}
+
+const packageSources = readdirSync(packages).map((name) => ({ name, files: sourcesOf(join(packages, name, 'src')) }))
+const allSources = packageSources.flatMap((pkg) => pkg.files)
+
+/** Relative imports of a file (`import … from './x.js'`, `export … from`, type-only too), as absolute .ts paths. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  const specifiers = [...text.matchAll(/\bfrom\s+'(\.{1,2}\/[^']+)'/g)].map((match) => match[1]!)
+  return specifiers.map((specifier) => resolve(dirname(file), specifier).replace(/\.js$/, '.ts'))
+}
+
+test('no import cycles inside any package', () => {
+  const graph = new Map(allSources.map((file) => [file, importsOf(file)]))
+  const cycles: string[] = []
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (file: string, path: string[]): void => {
+    if (state.get(file) === 'done') return
+    if (state.get(file) === 'visiting') {
+      cycles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(packages, f)).join(' → '))
+      return
+    }
+    state.set(file, 'visiting')
+    for (const next of graph.get(file) ?? []) visit(next, [...path, file])
+    state.set(file, 'done')
+  }
+  for (const file of graph.keys()) visit(file, [])
+  assert.deepEqual(cycles, [])
+})
+
+test('core is runtime-neutral: no node: imports and no Node globals in its sources', () => {
+  const core = packageSources.find((pkg) => pkg.name === 'core')!.files
+  const offenders = core.filter((file) => /from\s+'node:|require\(|\bNodeJS\.|\bBuffer\.|\bprocess\./.test(readFileSync(file, 'utf8')))
+  assert.deepEqual(offenders.map((file) => relative(packages, file)), [])
+})
+
+test('source files stay under ~300 lines', () => {
+  const long = allSources.map((file) => [relative(packages, file), readFileSync(file, 'utf8').split('\n').length] as const).filter(([, lines]) => lines > 300)
+  assert.deepEqual(long, [])
+})
+
+test('framework adapters are thin: each src/ is at most ~200 lines of code', () => {
+  for (const pkg of packageSources.filter((p) => ['express', 'fastify', 'fetch', 'hono', 'nestjs'].includes(p.name))) {
+    const code = pkg.files.flatMap((file) => readFileSync(file, 'utf8').split('\n')).filter((line) => line.trim() !== '' && !/^\s*(\/\/|\/\*\*|\*)/.test(line))
+    assert.ok(code.length <= 200, `${pkg.name}/src has ${code.length} lines of code (comments and blank lines not counted)`)
+  }
+})
