@@ -32,7 +32,7 @@ describe('client DPoP key', () => {
     await assert.rejects(importDPoPKey({} as never), /importDPoPKey needs/)
     const exported = await (await generateDPoPKey()).export()
     await assert.rejects(importDPoPKey({ ...exported, privateJwk: exported.publicJwk }), /must be a private key/)
-    assert.throws(() => createTokenClient({ tokenEndpoint: 'https://as.example/token', clientId: 'c', clientSecret: 's', dpop: 'yes' as never }), /dpop must be true or a key/)
+    assert.throws(() => createTokenClient({ tokenEndpoint: 'https://as.example/token', clientId: 'c', clientSecret: 's', dpop: 'yes' as never }), /"dpop" must be true or a key/)
   })
 })
 

@@ -1,7 +1,7 @@
 /**
  * The small protected API of `apps.ts` over HTTPS with client certificates requested (`requestCert`, chain
  * not enforced by TLS: RFC 8705 binds a token to a certificate, whoever issued it), on Express 5, Express 4
- * and Fastify, and a request helper that presents a client certificate.
+ * Fastify and the node:http example adapter, and a request helper that presents a client certificate.
  *
  * Routes: GET /data (read:data) · GET /whoami (any valid token).
  */
@@ -14,6 +14,7 @@ import tokenguard from '@tokenguard/fastify'
 import express from 'express'
 import express4 from 'express4'
 import Fastify from 'fastify'
+import { protect } from '../../examples/node-http-adapter.js'
 import type { RunningApp } from './apps.js'
 import type { Identity, TlsMaterial } from './tls.js'
 
@@ -56,6 +57,24 @@ const fastifyFactory: TlsAppFactory = async (options, tls) => {
   return running('fastify', app.server as unknown as Server, verifier, refusals, () => app.close())
 }
 
+/** The documented node:http example adapter over HTTPS. */
+const nodeHttpFactory: TlsAppFactory = async (options, tls) => {
+  const verifier = createVerifier(options)
+  const refusals: RunningApp['refusals'] = []
+  const onRefusal = (error: TokenGuardError) => void refusals.push({ reason: error.reason, status: error.status })
+  const route = (init?: Parameters<typeof verifier.requirement>[0]) =>
+    protect(verifier, init === undefined ? undefined : verifier.requirement(init), (_req, res, auth) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(payload(auth))), { onRefusal })
+  const routes: Record<string, ReturnType<typeof route>> = { '/data': route({ scopes: ['read:data'] }), '/whoami': route() }
+  const server = createServer(serverOptions(tls), (req, res) => {
+    const handler = req.method === 'GET' ? routes[(req.url ?? '/').split('?')[0]!] : undefined
+    if (handler === undefined) return void res.writeHead(404).end()
+    handler(req, res)
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return running('node-http', server, verifier, refusals)
+}
+
 function running(name: string, server: Server, verifier: RunningApp['verifier'], refusals: RunningApp['refusals'], close?: () => Promise<unknown>): RunningApp {
   const { port } = server.address() as AddressInfo
   return {
@@ -76,6 +95,7 @@ export const TLS_ADAPTERS: ReadonlyArray<{ name: string; start: TlsAppFactory }>
   { name: 'express5', start: expressFactory('express5', () => express()) },
   { name: 'express4', start: expressFactory('express4', () => express4() as unknown as express.Express) },
   { name: 'fastify', start: fastifyFactory },
+  { name: 'node-http', start: nodeHttpFactory },
 ]
 
 export interface TlsResponse {
