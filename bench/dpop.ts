@@ -57,8 +57,12 @@ async function startServer(adapter: string): Promise<Server> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const next = () => new Promise<DPoPServerMessage>((resolve, reject) => {
-    child.once('message', (message) => resolve(message as DPoPServerMessage))
-    child.once('exit', (code) => reject(new Error(`bench: ${adapter} server exited with ${code}`)))
+    const onExit = (code: number | null) => reject(new Error(`bench: ${adapter} server exited with ${code}`))
+    child.once('message', (message) => {
+      child.off('exit', onExit)
+      resolve(message as DPoPServerMessage)
+    })
+    child.once('exit', onExit)
   })
   const { port } = await next()
   return {
