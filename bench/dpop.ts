@@ -146,6 +146,7 @@ for (const adapter of ADAPTERS) {
 }
 
 let kept: unknown
+const THUMBPRINT = await calculateJwkThumbprint(clientJwk)
 
 /** The default store (100000 entries) flooded with fresh proofs: it fills, then refuses; it never forgets a live one. */
 function floodDefaultStore(): string[][] {
@@ -158,7 +159,8 @@ function floodDefaultStore(): string[][] {
   const started = performance.now()
   for (let i = 0; i < 500_000; i++) {
     try {
-      if (store.remember(`dpop:${randomUUID()}`, 60_000) === true) accepted++
+      // A flat string, as the server's key is (the jti comes from JSON.parse); a randomUUID() string is not.
+      if (store.remember(Buffer.from(`dpop:${THUMBPRINT}:${randomUUID()}`).toString('latin1'), 60_000) === true) accepted++
     } catch (error) {
       if (!(error instanceof ReplayStoreUnavailableError)) throw error
       refused++
