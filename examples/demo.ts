@@ -31,11 +31,11 @@ const clients = {
   readWrite: tokenClient(authServer.clients.readWrite, 'client_secret_basic', 'read:data write:data'),
   readOnly: tokenClient(authServer.clients.readOnly, 'client_secret_post', 'read:data'),
 }
-const express = createExpressApi({ issuer: authServer.issuer, audience: RESOURCE })
+const express = createExpressApi({ issuer: authServer.issuer, audience: RESOURCE, allowInsecureHttp: true })
 await express.verifier.ready()
 const expressServer = express.app.listen(0, '127.0.0.1') as Server
 await once(expressServer, 'listening')
-const fastify = await createFastifyApi({ issuer: authServer.issuer, audience: RESOURCE })
+const fastify = await createFastifyApi({ issuer: authServer.issuer, audience: RESOURCE, allowInsecureHttp: true })
 await fastify.listen({ port: 0, host: '127.0.0.1' })
 
 const steps: Step[] = []

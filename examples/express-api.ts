@@ -10,13 +10,16 @@ import { pathToFileURL } from 'node:url'
 export interface ApiOptions {
   issuer: string
   audience: string
+  /** Plain-http issuer on 127.0.0.1 (the demo's); never in production. */
+  allowInsecureHttp?: boolean
 }
 
 /** Builds the API: GET /health is public, GET /data needs read:data, POST /data needs write:data. */
-export function createExpressApi({ issuer, audience }: ApiOptions) {
+export function createExpressApi({ issuer, audience, allowInsecureHttp }: ApiOptions) {
   const auth = authenticate({
     issuer,
     audience,
+    allowInsecureHttp,
     realm: 'example-api',
     // The precise reason of each refusal is for the operator's logs, never for the client.
     onError: (error, req) => console.error(`[express] ${req.method} ${req.path} refused: ${error.reason}${error.detail ? ` (${error.detail})` : ''}`),

@@ -10,15 +10,17 @@ import { pathToFileURL } from 'node:url'
 export interface ApiOptions {
   issuer: string
   audience: string
+  /** Plain-http issuer on 127.0.0.1 (the demo's); never in production. */
+  allowInsecureHttp?: boolean
   /** Fastify logger; refusals are logged with their precise reason at `info` level. */
   logger?: boolean
 }
 
 /** Builds the API: GET /health is public, GET /data needs read:data, POST /data needs write:data. */
-export async function createFastifyApi({ issuer, audience, logger = false }: ApiOptions) {
+export async function createFastifyApi({ issuer, audience, allowInsecureHttp, logger = false }: ApiOptions) {
   const app = Fastify({ logger })
   // Registration awaits discovery and the key set (warm-up); every route requires a token unless it opts out.
-  await app.register(tokenguard, { issuer, audience, realm: 'example-api' })
+  await app.register(tokenguard, { issuer, audience, allowInsecureHttp, realm: 'example-api' })
   app.get('/health', { config: { auth: false } }, async () => ({ ok: true }))
   app.get('/data', { config: { auth: { scopes: ['read:data'] } } }, async (request) => ({
     framework: 'fastify',

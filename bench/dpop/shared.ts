@@ -5,7 +5,7 @@ export const BENCH_DPOP = {
   audience: 'https://api.bench.tokenguard.test',
   origin: 'https://api.bench.tokenguard.test',
   /** Long enough for every pre-made proof of a run to stay fresh: freshness is not what is measured. */
-  maxProofAge: '10m',
+  maxProofAge: '10m' as const,
   replayStoreEntries: 2_000_000,
 }
 

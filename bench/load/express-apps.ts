@@ -31,7 +31,7 @@ export function expressApp(variant: string, config: IssuerConfig): express.Expre
       break
     }
     case 'express-tokenguard':
-      app.get(ROUTE, authenticate({ issuer: config.issuer, audience: config.audience }), requireScopes(REQUIRED_SCOPE), handler)
+      app.get(ROUTE, authenticate({ issuer: config.issuer, audience: config.audience, allowInsecureHttp: true }), requireScopes(REQUIRED_SCOPE), handler)
       break
     case 'express-oauth2-jwt-bearer':
       app.get(ROUTE, auth({ issuerBaseURL: config.issuer, audience: config.audience }), requiredScopes(REQUIRED_SCOPE), handler)

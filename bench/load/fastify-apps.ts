@@ -21,7 +21,7 @@ export async function fastifyApp(variant: string, config: IssuerConfig): Promise
       app.get(ROUTE, { onRequest: (_request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => done() }, handler)
       break
     case 'fastify-tokenguard':
-      await app.register(tokenguard, { issuer: config.issuer, audience: config.audience })
+      await app.register(tokenguard, { issuer: config.issuer, audience: config.audience, allowInsecureHttp: true })
       app.get(ROUTE, { config: { auth: { scopes: [REQUIRED_SCOPE] } } }, handler)
       break
     case 'fastify-auth0-verify': {

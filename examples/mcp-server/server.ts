@@ -26,11 +26,13 @@ export interface McpServerOptions {
   issuer: string
   /** This MCP server's canonical URL (its endpoint), e.g. `https://mcp.example.com/mcp`: the token audience. */
   resource: string
+  /** Plain-http issuer on 127.0.0.1 (tests); never in production. */
+  allowInsecureHttp?: boolean
 }
 
 /** Builds the Express app: metadata (public), then POST /mcp behind authentication and tool scopes. */
-export function createMcpApp({ issuer, resource }: McpServerOptions) {
-  const verifier = createVerifier({ issuer, audience: resource, resourceMetadata: resourceMetadataUrl(resource) })
+export function createMcpApp({ issuer, resource, allowInsecureHttp }: McpServerOptions) {
+  const verifier = createVerifier({ issuer, audience: resource, allowInsecureHttp, resourceMetadata: resourceMetadataUrl(resource) })
   const endpoint = new URL(resource).pathname
   const app = express()
   app.use(protectedResourceMetadata({ verifier, resource, scopesSupported: SCOPES_SUPPORTED, resourceName: 'tokenguard orders (MCP example)' }))

@@ -94,7 +94,7 @@ for (const adapter of ADAPTERS) {
 
     before(async () => {
       issuer = await startKeyServer()
-      app = await adapter.start({ issuer: issuer.issuer, audience: TEST_AUDIENCE, realm: REALM })
+      app = await adapter.start({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, realm: REALM })
       fixtures = { issuer, good: await issuer.mint(), bearer: (token) => ({ authorization: `Bearer ${token}` }) }
     })
     after(async () => {

@@ -106,9 +106,14 @@ describe('retries with backoff, Retry-After and timeouts', () => {
 
   it('timeoutDuration really aborts a hanging request (the server sees the connection close)', { timeout: 5000 }, async () => {
     const closedAfter: number[] = []
+    let seenClosed!: () => void
+    const closed = new Promise<void>((resolve) => void (seenClosed = resolve))
     const hanging = await startServer((req, _res, raw) => {
       // Never answer; note when the client gives up on the connection.
-      raw.socket.on('close', () => closedAfter.push(Date.now() - req.receivedAt))
+      raw.socket.on('close', () => {
+        closedAfter.push(Date.now() - req.receivedAt)
+        seenClosed()
+      })
     })
     try {
       const client = createTokenClient(options(`${hanging.url}/token`, { timeoutDuration: 200, retry: false }))
@@ -122,7 +127,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
       })
       const elapsed = Date.now() - started
       assert.ok(elapsed >= 190 && elapsed < 1000, `gave up after ${elapsed} ms`)
-      for (let i = 0; i < 50 && closedAfter.length === 0; i += 1) await new Promise((r) => setTimeout(r, 10))
+      await closed // the server sees the close (the test's timeout bounds the wait)
       assert.equal(closedAfter.length, 1, 'the server saw the aborted connection close')
       assert.ok(closedAfter[0]! < 1000)
     } finally {

@@ -27,7 +27,7 @@ after(async () => {
 const totalRequests = (...servers: KeyServer[]) => servers.reduce((sum, s) => sum + s.counts.discovery + s.counts.rfc8414 + s.counts.jwks + s.counts.other, 0)
 
 describe('a list of issuers', () => {
-  const listed = () => createVerifier({ issuers: [{ issuer: a.issuer }, { issuer: b.issuer }], audience: TEST_AUDIENCE })
+  const listed = () => createVerifier({ issuers: [{ issuer: a.issuer }, { issuer: b.issuer }], allowInsecureHttp: true, audience: TEST_AUDIENCE })
 
   test('the tokens of each issuer verify with the keys of that issuer', async () => {
     const verifier = listed()
@@ -46,7 +46,7 @@ describe('a list of issuers', () => {
     const [keyA, keyB] = await Promise.all([generateSigningKey('RS256', 'shared'), generateSigningKey('RS256', 'shared')])
     const [sa, sb] = await Promise.all([startKeyServer({ keys: [keyA] }), startKeyServer({ keys: [keyB] })])
     try {
-      const verifier = createVerifier({ issuers: [{ issuer: sa.issuer }, { issuer: sb.issuer }], audience: TEST_AUDIENCE })
+      const verifier = createVerifier({ issuers: [{ issuer: sa.issuer }, { issuer: sb.issuer }], allowInsecureHttp: true, audience: TEST_AUDIENCE })
       await verifier.verify(await sa.mint())
       await verifier.verify(await sb.mint())
       await expectRefusal(verifier.verify(await sb.mint({}, { key: keyA })), 'signature_invalid', 401)
@@ -70,6 +70,7 @@ describe('a list of issuers', () => {
   test('per-issuer audience and scope claims override the top level', async () => {
     const verifier = createVerifier({
       issuers: [{ issuer: a.issuer, audience: 'https://a.api.test', scopeClaims: ['scp'] }, { issuer: b.issuer }],
+      allowInsecureHttp: true,
       audience: TEST_AUDIENCE,
     })
     const fromA = await verifier.verify(await a.mint({ aud: 'https://a.api.test', scope: 'read:data', scp: ['a:read'] }))
@@ -85,7 +86,7 @@ describe('a list of issuers', () => {
   test('top-level keys (jwks, jwksUri, secret) beside a list are refused: every issuer would share them', async () => {
     const shared = [{ jwks: { keys: [a.published[0]!.publicJwk] } }, { jwksUri: a.jwksUri }, { secret: TEST_SECRET }]
     for (const keys of shared) {
-      const options = { issuers: [{ issuer: a.issuer }, { issuer: b.issuer }], audience: TEST_AUDIENCE, ...keys }
+      const options = { issuers: [{ issuer: a.issuer }, { issuer: b.issuer }], allowInsecureHttp: true, audience: TEST_AUDIENCE, ...keys }
       let verifier: ReturnType<typeof createVerifier> | undefined
       try {
         // The types forbid this already; the runtime check is for JavaScript callers and casts.
@@ -104,6 +105,7 @@ describe('a list of issuers', () => {
   test('settings list every issuer and audience; request options stay at the top level', () => {
     const verifier = createVerifier({
       issuers: [{ issuer: a.issuer, algorithms: ['ES256'] }, { issuer: b.issuer, audience: ['x', 'y'] }],
+      allowInsecureHttp: true,
       audience: TEST_AUDIENCE,
       realm: 'multi',
       allowQueryToken: true,
@@ -138,7 +140,7 @@ describe('a resolver', () => {
 
   test('called once per issuer, even for concurrent first requests (single flight)', async () => {
     const { resolve, calls } = countingResolver(trustAB)
-    const verifier = createVerifier({ issuers: resolve, audience: TEST_AUDIENCE })
+    const verifier = createVerifier({ issuers: resolve, allowInsecureHttp: true, audience: TEST_AUDIENCE })
     const tokens = await Promise.all([...Array(8)].map((_, i) => (i % 2 === 0 ? a : b).mint()))
     const results = await Promise.all(tokens.map((token) => verifier.verify(token)))
     assert.equal(results.length, 8)
@@ -149,7 +151,7 @@ describe('a resolver', () => {
 
   test('undefined refuses, without contacting the issuer, and is asked again next time', async () => {
     const { resolve, calls } = countingResolver(trustAB, 0)
-    const verifier = createVerifier({ issuers: resolve, audience: TEST_AUDIENCE })
+    const verifier = createVerifier({ issuers: resolve, allowInsecureHttp: true, audience: TEST_AUDIENCE })
     await expectRefusal(verifier.verify(await a.mint({ iss: untrusted.url })), 'issuer_not_trusted', 401)
     await expectRefusal(verifier.verify(await a.mint({ iss: untrusted.url })), 'issuer_not_trusted', 401)
     assert.equal(calls.get(untrusted.url), 2)
@@ -161,22 +163,23 @@ describe('a resolver', () => {
       issuers: () => {
         throw new Error('tenant database down')
       },
+      allowInsecureHttp: true,
       audience: TEST_AUDIENCE,
     })
     await expectRefusal(verifier.verify(await a.mint()), 'keys_unavailable', 503)
-    const rejecting = createVerifier({ issuers: async () => Promise.reject(new Error('down')), audience: TEST_AUDIENCE })
+    const rejecting = createVerifier({ issuers: async () => Promise.reject(new Error('down')), allowInsecureHttp: true, audience: TEST_AUDIENCE })
     await expectRefusal(rejecting.verify(await a.mint()), 'keys_unavailable', 503)
   })
 
   test('a hanging resolver is cut off after timeoutDuration: 503', async () => {
-    const verifier = createVerifier({ issuers: () => new Promise<undefined>(() => undefined), audience: TEST_AUDIENCE, timeoutDuration: 200 })
+    const verifier = createVerifier({ issuers: () => new Promise<undefined>(() => undefined), allowInsecureHttp: true, audience: TEST_AUDIENCE, timeoutDuration: 200 })
     const started = Date.now()
     await expectRefusal(verifier.verify(await a.mint()), 'keys_unavailable', 503)
     assert.ok(Date.now() - started < 2_000, 'the request did not wait for the resolver forever')
   })
 
   test('a flood of invented issuers neither evicts a trusted one nor refetches its keys', async () => {
-    const verifier = createVerifier({ issuers: trustAB, audience: TEST_AUDIENCE, maxIssuers: 2 })
+    const verifier = createVerifier({ issuers: trustAB, allowInsecureHttp: true, audience: TEST_AUDIENCE, maxIssuers: 2 })
     await verifier.verify(await a.mint())
     const fetchesBefore = a.counts.jwks + a.counts.discovery
     for (let round = 0; round < 5; round++) {
@@ -190,13 +193,13 @@ describe('a resolver', () => {
   test('options for another issuer are refused', async () => {
     // Asked about an untrusted iss, the resolver answers with A's options: the token (signed with A's
     // key) must still be refused, or any issuer could borrow A's trust.
-    const verifier = createVerifier({ issuers: () => ({ issuer: a.issuer }), audience: TEST_AUDIENCE })
+    const verifier = createVerifier({ issuers: () => ({ issuer: a.issuer }), allowInsecureHttp: true, audience: TEST_AUDIENCE })
     await expectRefusal(verifier.verify(await a.mint({ iss: untrusted.url })), 'issuer_not_trusted', 401)
     assert.equal(untrusted.requests.length, 0)
   })
 
   test('per-issuer options from the resolver apply', async () => {
-    const verifier = createVerifier({ issuers: (iss) => (iss === a.issuer ? { issuer: iss, audience: 'https://a.api.test' } : undefined), audience: TEST_AUDIENCE })
+    const verifier = createVerifier({ issuers: (iss) => (iss === a.issuer ? { issuer: iss, audience: 'https://a.api.test' } : undefined), allowInsecureHttp: true, audience: TEST_AUDIENCE })
     await verifier.verify(await a.mint({ aud: 'https://a.api.test' }))
     await expectRefusal(verifier.verify(await a.mint()), 'audience_mismatch', 401)
   })
@@ -204,7 +207,7 @@ describe('a resolver', () => {
   test('maxIssuers bounds the issuers kept: the least recently used is resolved again', async () => {
     const trustABC = (iss: string) => ([a.issuer, b.issuer, c.issuer].includes(iss) ? { issuer: iss } : undefined)
     const { resolve, calls } = countingResolver(trustABC, 0)
-    const verifier = createVerifier({ issuers: resolve, audience: TEST_AUDIENCE, maxIssuers: 2 })
+    const verifier = createVerifier({ issuers: resolve, allowInsecureHttp: true, audience: TEST_AUDIENCE, maxIssuers: 2 })
     for (const server of [a, b, c]) await verifier.verify(await server.mint())
     assert.deepEqual(Object.fromEntries(calls), { [a.issuer]: 1, [b.issuer]: 1, [c.issuer]: 1 })
     await verifier.verify(await c.mint())
@@ -214,7 +217,7 @@ describe('a resolver', () => {
   })
 
   test('settings: no issuers known up front, the top-level audience', () => {
-    const verifier = createVerifier({ issuers: trustAB, audience: [TEST_AUDIENCE, 'https://second.api.test'] })
+    const verifier = createVerifier({ issuers: trustAB, allowInsecureHttp: true, audience: [TEST_AUDIENCE, 'https://second.api.test'] })
     assert.deepEqual(verifier.settings.issuers, [])
     assert.deepEqual(verifier.settings.audience, [TEST_AUDIENCE, 'https://second.api.test'])
   })

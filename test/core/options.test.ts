@@ -10,7 +10,7 @@ import { LOCAL_ISSUER, signToken, TEST_SECRET } from '../support/local-tokens.js
 import { expectRefusal } from '../support/refusal.js'
 
 // A remote configuration: creation must not contact it (port 9 is "discard"; nothing listens there).
-const REMOTE: VerifierOptions = { issuer: 'http://127.0.0.1:9', audience: TEST_AUDIENCE }
+const REMOTE: VerifierOptions = { issuer: 'http://127.0.0.1:9', allowInsecureHttp: true, audience: TEST_AUDIENCE }
 
 function refuses(options: unknown, message: RegExp, label = message.source): void {
   assert.throws(() => createVerifier(options as VerifierOptions), (error: unknown) => {
@@ -109,9 +109,9 @@ describe('createVerifier refuses bad options with a TypeError', () => {
 
   test('multi-issuer: an empty list, a duplicated issuer, a bad entry', () => {
     refuses({ issuers: [], audience: TEST_AUDIENCE }, /"issuers" must be a non-empty array or a function/)
-    refuses({ issuers: [{ issuer: REMOTE.issuer }, { issuer: REMOTE.issuer }], audience: TEST_AUDIENCE }, /is listed twice/)
-    refuses({ issuers: [{ issuer: REMOTE.issuer }] }, /"audience" is required/)
-    refuses({ issuers: [{ issuer: REMOTE.issuer, algorithms: ['none'] }], audience: TEST_AUDIENCE }, /not supported/)
+    refuses({ issuers: [{ issuer: REMOTE.issuer }, { issuer: REMOTE.issuer }], allowInsecureHttp: true, audience: TEST_AUDIENCE }, /is listed twice/)
+    refuses({ issuers: [{ issuer: REMOTE.issuer }], allowInsecureHttp: true }, /"audience" is required/)
+    refuses({ issuers: [{ issuer: REMOTE.issuer, algorithms: ['none'] }], allowInsecureHttp: true, audience: TEST_AUDIENCE }, /not supported/)
   })
 })
 
@@ -145,7 +145,7 @@ describe('defaults, visible in verifier.settings', () => {
       allowBodyToken: true,
       maxTokenLength: 100,
       clockTolerance: 0,
-      maxTokenAge: 60,
+      maxTokenAge: '60s',
       profile: 'rfc9068',
       requiredClaims: ['tenant', 'sub'],
       scopeClaims: ['scp', 'roles'],

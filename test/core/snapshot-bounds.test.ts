@@ -16,7 +16,7 @@ function snapshot(fetchedAt: number, freshUntil: number) {
 
 test('a plausible snapshot is taken and verifies without fetching', async () => {
   const now = Date.now()
-  const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, keySnapshot: snapshot(now, now + 600_000) })
+  const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: issuer.audience, jwksUri: issuer.jwksUri, keySnapshot: snapshot(now, now + 600_000) })
   const fetchesBefore = issuer.requests.jwks
   await verifier.verify(await issuer.sign())
   assert.equal(issuer.requests.jwks, fetchesBefore)
@@ -28,7 +28,7 @@ for (const [name, make] of [
   ['fresh until before it was fetched', (now: number) => snapshot(now, now - 1)],
 ] as const) {
   test(`a snapshot ${name} is refused`, () => {
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri })
+    const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: issuer.audience, jwksUri: issuer.jwksUri })
     assert.equal(verifier.keySource.import(make(Date.now())), false)
     assert.equal(verifier.keySource.export(), undefined)
   })

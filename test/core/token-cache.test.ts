@@ -21,7 +21,7 @@ before(async () => {
 after(() => server.close())
 
 function verifierFor(extra: Partial<VerifierOptions> = {}) {
-  return createVerifier({ issuer: server.issuer, audience: TEST_AUDIENCE, ...extra })
+  return createVerifier({ issuer: server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...extra })
 }
 
 /** Key-set fetches during `run`. */
@@ -122,7 +122,7 @@ describe('the cache never outlives a removed key', () => {
   after(() => rotating.stop())
 
   test('after the key leaves the key set, its cached tokens are refused', async () => {
-    const verifier = createVerifier({ issuer: rotating.issuer, audience: rotating.audience })
+    const verifier = createVerifier({ issuer: rotating.issuer, allowInsecureHttp: true, audience: rotating.audience })
     const old = rotating.keys[0]!
     const token = await rotating.sign()
     await verifier.verify(token)
@@ -135,7 +135,7 @@ describe('the cache never outlives a removed key', () => {
   })
 
   test('adding a key keeps cached tokens (only removals drop the cache)', async () => {
-    const verifier = createVerifier({ issuer: rotating.issuer, audience: rotating.audience, maxStaleDuration: 1 })
+    const verifier = createVerifier({ issuer: rotating.issuer, allowInsecureHttp: true, audience: rotating.audience, maxStaleDuration: 1 })
     const token = await rotating.sign()
     await verifier.verify(token)
     await rotating.rotate()

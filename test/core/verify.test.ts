@@ -163,7 +163,7 @@ describe('clock rules', () => {
   })
 
   test('maxTokenAge refuses old tokens and requires iat', async () => {
-    const verifier = local({ maxTokenAge: 60 })
+    const verifier = local({ maxTokenAge: '60s' })
     await verifier.verify(await signToken(rsa, { iat: nowSeconds() - 30 }))
     await expectRefusal(verifier.verify(await signToken(rsa, { iat: nowSeconds() - 120 })), 'token_too_old', 401)
     await expectRefusal(verifier.verify(await signToken(rsa, {}, { omit: ['iat'] })), 'claim_missing', 401)

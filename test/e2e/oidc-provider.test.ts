@@ -34,7 +34,7 @@ describe('tokens from a real oidc-provider', () => {
     describe(adapter.name, () => {
       let app: RunningApp
       before(async () => {
-        app = await adapter.start({ issuer: authServer.issuer, audience: RESOURCE, profile: 'rfc9068' })
+        app = await adapter.start({ issuer: authServer.issuer, allowInsecureHttp: true, audience: RESOURCE, profile: 'rfc9068' })
       })
       after(() => app.close())
 

@@ -36,7 +36,7 @@ describe('DPoP-bound tokens from oidc-provider', () => {
   })
   after(async () => Promise.all([as.close(), nonceAs.close()]))
 
-  const apiOptions = (server: BoundAuthServer, extra: Partial<VerifierOptions> = {}) => ({ issuer: server.issuer, audience: server.resource, origin: API_ORIGIN, ...extra }) as VerifierOptions
+  const apiOptions = (server: BoundAuthServer, extra: Partial<VerifierOptions> = {}) => ({ issuer: server.issuer, audience: server.resource, origin: API_ORIGIN, allowInsecureHttp: true, ...extra }) as VerifierOptions
 
   test('the token is DPoP-bound to the client\'s key; a persisted key binds the same way after import', async () => {
     const key = await generateDPoPKey()
@@ -146,7 +146,7 @@ describe('certificate-bound tokens from oidc-provider (mTLS)', () => {
 
   for (const adapter of TLS_ADAPTERS) {
     test(`${adapter.name}: the holder of the certificate gets 200, another certificate 401`, async () => {
-      const app = await adapter.start({ issuer: as.issuer, audience: as.resource } as VerifierOptions, tls)
+      const app = await adapter.start({ issuer: as.issuer, audience: as.resource, allowInsecureHttp: true } as VerifierOptions, tls)
       try {
         const holder = mtlsFetch({ cert: tls.clients.a.cert, key: tls.clients.a.key, ca: tls.ca })
         const client = createTokenClient({ tokenEndpoint: as.mtlsTokenEndpoint, clientId: as.mtlsClient.id, clientSecret: as.mtlsClient.secret, fetch: holder, scope: 'read:data' })

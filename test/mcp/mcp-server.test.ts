@@ -34,7 +34,7 @@ describe('MCP server example (Streamable HTTP, MCP authorization)', () => {
     resource = `${origin}/mcp`
     metadataUrl = `${origin}/.well-known/oauth-protected-resource/mcp`
     as = await startAuthServer({ resource, extraResources: [OTHER_RESOURCE] })
-    const { app, verifier } = createMcpApp({ issuer: as.issuer, resource })
+    const { app, verifier } = createMcpApp({ issuer: as.issuer, resource, allowInsecureHttp: true })
     await verifier.ready()
     server.on('request', app)
   })

@@ -30,7 +30,7 @@ const FIELDS = { resource: RESOURCE, scopesSupported: SCOPES, resourceName: 'Ord
 
 function expressApp(name: string, create: () => express.Express) {
   return async (issuer: string): Promise<MetadataApp> => {
-    const verifier = createVerifier({ issuer, audience: RESOURCE, realm: REALM, resourceMetadata: resourceMetadataUrl(RESOURCE) })
+    const verifier = createVerifier({ issuer, allowInsecureHttp: true, audience: RESOURCE, realm: REALM, resourceMetadata: resourceMetadataUrl(RESOURCE) })
     const app = create()
     app.set('env', 'test')
     app.use(protectedResourceMetadata({ verifier, ...FIELDS, cacheMaxAge: 600_000 }))
@@ -52,7 +52,7 @@ function expressApp(name: string, create: () => express.Express) {
 
 async function fastifyApp(issuer: string): Promise<MetadataApp> {
   const app = Fastify({ logger: false })
-  await app.register(tokenguard, { issuer, audience: RESOURCE, realm: REALM, warmup: 'off', protectedResourceMetadata: { ...FIELDS, cacheMaxAge: 600_000 } })
+  await app.register(tokenguard, { issuer, allowInsecureHttp: true, audience: RESOURCE, realm: REALM, warmup: 'off', protectedResourceMetadata: { ...FIELDS, cacheMaxAge: 600_000 } })
   app.get('/v1/data', { config: { auth: { scopes: ['read:data'] } } }, async () => ({ ok: true }))
   app.post('/v1/data', { config: { auth: { scopes: ['write:data'] } } }, async () => ({ ok: true }))
   await app.listen({ port: 0, host: '127.0.0.1' })

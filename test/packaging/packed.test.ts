@@ -1,6 +1,6 @@
 /**
  * What users install is what was tested: pack every package with npm, install the tarballs into an empty
- * project (with Express and Fastify as the application would), and use them through their `exports` maps.
+ * project (with Express, Fastify and ioredis as the application would), and use them through their `exports` maps.
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
@@ -14,7 +14,7 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../../../', import.meta.url))
-const PACKAGES = ['core', 'express', 'fastify', 'client']
+const PACKAGES = ['core', 'express', 'fastify', 'client', 'redis']
 
 let dir: string
 
@@ -24,7 +24,7 @@ before(async () => {
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
   const tarballs = (await readdir(dir)).filter((file) => file.endsWith('.tgz')).map((file) => `./${file}`)
   assert.equal(tarballs.length, PACKAGES.length)
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs, 'express@5', 'fastify@5'], { cwd: dir, timeout: 180_000 })
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs, 'express@5', 'fastify@5', 'ioredis@5'], { cwd: dir, timeout: 180_000 })
 })
 after(() => rm(dir, { recursive: true, force: true }))
 
@@ -45,7 +45,7 @@ test('the installed packages verify a token through core, Express and Fastify', 
   await writeFile(join(dir, 'check.mjs'), CONSUMER)
   const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: dir, timeout: 30_000 })
   // Express logs one line per refusal (console.info) before the result line.
-  assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1) ?? ''), { core: 'client-1', express: [200, 401], fastify: [200, 403], client: 'function' })
+  assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1) ?? ''), { core: 'client-1', express: [200, 401], fastify: [200, 403], client: 'function', redis: ['function', 'function'] })
 })
 
 const CONSUMER = `
@@ -53,6 +53,7 @@ import { createVerifier } from '@tokenguard/core'
 import { authenticate, requireScopes } from '@tokenguard/express'
 import tokenguard from '@tokenguard/fastify'
 import { createTokenClient } from '@tokenguard/client'
+import { redisReplayStore, redisTokenStore } from '@tokenguard/redis'
 import { SignJWT, exportJWK, generateKeyPair } from 'jose'
 import express from 'express'
 import Fastify from 'fastify'
@@ -82,5 +83,5 @@ f.get('/w', { config: { auth: { scopes: ['write:data'] } } }, async () => 'no')
 const fastifyStatuses = [(await f.inject({ url: '/', headers: { authorization: 'Bearer ' + token } })).statusCode, (await f.inject({ url: '/w', headers: { authorization: 'Bearer ' + token } })).statusCode]
 await f.close()
 
-console.log(JSON.stringify({ core, express: expressStatuses, fastify: fastifyStatuses, client: typeof createTokenClient }))
+console.log(JSON.stringify({ core, express: expressStatuses, fastify: fastifyStatuses, client: typeof createTokenClient, redis: [typeof redisReplayStore, typeof redisTokenStore] }))
 `

@@ -47,7 +47,7 @@ test('a multi-tenant Entra ID API trusts exactly the tenants its resolver lists'
     issuers: (iss) => {
       asked.push(iss)
       const tenantId = new RegExp(`^${loginBaseUrl}/([0-9a-f-]{36})/v2\\.0$`).exec(iss)?.[1]
-      return tenantId !== undefined && trusted.has(tenantId) ? entraId({ tenantId, audience: API_CLIENT_ID, version: 2, loginBaseUrl }) : undefined
+      return tenantId !== undefined && trusted.has(tenantId) ? entraId({ tenantId, audience: API_CLIENT_ID, version: 2, loginBaseUrl, allowInsecureHttp: true }) : undefined
     },
   })
   const otherTenantPaths = [`/${OTHER_TENANT_ID}/v2.0/.well-known/openid-configuration`, `/${OTHER_TENANT_ID}/discovery/v2.0/keys`]

@@ -28,5 +28,6 @@ test('okta() refuses the org authorization server as issuer', () => {
     issuer: 'https://example.okta.com/oauth2/aus1a2b3c4',
     audience: 'api://orders',
     scopeClaims: ['scp'],
+    algorithms: ['RS256'],
   })
 })

@@ -16,6 +16,7 @@ describe('presets for the real providers', () => {
       issuer: 'https://my-tenant.eu.auth0.com/',
       audience: 'https://api.example.com',
       scopeClaims: ['scope', 'permissions'],
+      algorithms: ['RS256', 'PS256'],
     })
     assert.equal(auth0({ domain: 'login.example.com', audience: 'x' }).issuer, 'https://login.example.com/')
   })
@@ -26,12 +27,14 @@ describe('presets for the real providers', () => {
       jwksUri: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`,
       audience: ['client-id', 'api://orders'],
       scopeClaims: ['scp', 'roles'],
+      algorithms: ['RS256'],
     })
     assert.deepEqual(entraId({ tenantId: TENANT, audience: 'api://orders', version: 1 }), {
       issuer: `https://sts.windows.net/${TENANT}/`,
       jwksUri: `https://login.microsoftonline.com/${TENANT}/discovery/keys`,
       audience: 'api://orders',
       scopeClaims: ['scp', 'roles'],
+      algorithms: ['RS256'],
     })
   })
 
@@ -78,6 +81,36 @@ describe('preset inputs that can never match a token are refused at startup', ()
   test('cognito: a malformed Region or pool id', () => {
     assert.throws(() => cognito({ region: 'EU-WEST-1', userPoolId: 'EU-WEST-1_x', clientId: 'c' }), /Region/)
     assert.throws(() => cognito({ region: 'eu-west-1', userPoolId: 'AbCdEfGhI', clientId: 'c' }), /userPoolId/)
+  })
+})
+
+describe('presets pin the algorithms their provider signs with', () => {
+  test('Auth0 RS256 and PS256; Okta, Entra ID and Cognito RS256; Keycloak RS256 unless told otherwise', () => {
+    const pinned = {
+      auth0: auth0({ domain: 'my-tenant.eu.auth0.com', audience: 'x' }),
+      okta: okta({ issuer: 'https://example.okta.com/oauth2/default', audience: 'api://default' }),
+      entraId: entraId({ tenantId: TENANT, audience: 'x', version: 2 }),
+      cognito: cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbCdEfGhI', clientId: 'c' }),
+      keycloak: keycloak({ baseUrl: 'https://sso.example.com', realm: 'acme', audience: 'x' }),
+    }
+    assert.deepEqual(Object.fromEntries(Object.entries(pinned).map(([name, options]) => [name, core.createVerifier(options).settings.algorithms])), {
+      auth0: ['RS256', 'PS256'],
+      okta: ['RS256'],
+      entraId: ['RS256'],
+      cognito: ['RS256'],
+      keycloak: ['RS256'],
+    })
+    assert.deepEqual(keycloak({ baseUrl: 'https://sso.example.com', realm: 'acme', audience: 'x', algorithms: ['ES256'] }).algorithms, ['ES256'])
+  })
+
+  test('a token signed with another algorithm, by a key of the set, is refused as algorithm_not_allowed', async () => {
+    const { generateSigningKey } = await import('../support/key-server.js')
+    const { signToken } = await import('../support/local-tokens.js')
+    const es256 = await generateSigningKey('ES256')
+    const preset = keycloak({ baseUrl: 'https://issuer.tokenguard.test', realm: 'acme', audience: 'https://api.tokenguard.test' })
+    const verifier = core.createVerifier({ ...preset, jwks: { keys: [es256.publicJwk] } })
+    const token = await signToken(es256, { iss: preset.issuer })
+    await assert.rejects(verifier.verify(token), (error: unknown) => core.isTokenGuardError(error) && error.reason === 'algorithm_not_allowed')
   })
 })
 

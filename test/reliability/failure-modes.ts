@@ -31,7 +31,8 @@ export const FAILURE_MODES: readonly FailureMode[] = [
     name: 'hang beyond timeoutDuration',
     error: /timed out/,
     apply: async (server) => void (server.behaviour = { kind: 'hang' }),
-    options: { timeoutDuration: 1000 },
+    // the same timeout also bounds the healthy cold fetch before the hang: wide, for a loaded machine
+    options: { timeoutDuration: 3000 },
   },
   { name: 'status 500', error: /HTTP status 500/, apply: async (server) => void (server.behaviour = { kind: 'status', status: 500 }) },
   { name: 'status 404', error: /HTTP status 404/, apply: async (server) => void (server.behaviour = { kind: 'status', status: 404 }) },

@@ -10,7 +10,7 @@ import { describe } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createVerifier, isTokenGuardError, type KeySourceEvent, type Verifier, type VerifierOptions } from '@tokenguard/core'
 import { ADAPTERS, type AppFactory } from '../support/apps.js'
-import { generateSigningKey, startKeyServer, TEST_AUDIENCE, type KeyServer, type SigningKey } from '../support/key-server.js'
+import { generateSigningKey, startKeyServer, TEST_AUDIENCE, type Gate, type KeyServer, type SigningKey } from '../support/key-server.js'
 
 export { sleep }
 
@@ -33,6 +33,8 @@ export interface Target {
   readonly refusals: Refusal[]
   /** Presents `token` as a bearer token to a route that needs any valid token. */
   call(token: string): Promise<Outcome>
+  /** Calls that reached the target (core: verify() started; HTTP: the app received the request) and are not answered yet. */
+  inFlight(): number
   close(): Promise<void>
 }
 
@@ -41,11 +43,14 @@ export type TargetFactory = (options: VerifierOptions) => Promise<Target>
 async function startCore(options: VerifierOptions): Promise<Target> {
   const verifier = createVerifier(options)
   const refusals: Refusal[] = []
+  let inFlight = 0
   return {
     name: 'core',
     verifier,
     refusals,
+    inFlight: () => inFlight,
     async call(token) {
+      inFlight++
       try {
         await verifier.verify(token)
         return { status: 200, headers: {} }
@@ -53,6 +58,8 @@ async function startCore(options: VerifierOptions): Promise<Target> {
         if (!isTokenGuardError(error)) throw error
         refusals.push({ reason: error.reason, status: error.status })
         return { status: error.status, headers: lowerCased(Object.entries(error.headers)) }
+      } finally {
+        inFlight--
       }
     },
     close: async () => undefined,
@@ -66,6 +73,7 @@ function overHttp(name: string, start: AppFactory): TargetFactory {
       name,
       verifier: app.verifier,
       refusals: app.refusals,
+      inFlight: () => app.inFlight(),
       async call(token) {
         const response = await fetch(`${app.url}/whoami`, { headers: { authorization: `Bearer ${token}` } })
         await response.arrayBuffer()
@@ -139,7 +147,7 @@ export async function rig(start: TargetFactory, overrides: Partial<VerifierOptio
   const key = await generateSigningKey('ES256')
   const server = await startKeyServer({ keys: [key] })
   const log = new EventLog()
-  const target = await start({ issuer: server.issuer, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent, ...overrides })
+  const target = await start({ issuer: server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent, ...overrides })
   return {
     server,
     target,
@@ -173,6 +181,22 @@ export async function flood<T>(count: number, width: number, task: (index: numbe
   }
   await Promise.all(Array.from({ length: Math.min(width, count) }, lane))
   return results
+}
+
+/**
+ * Runs `count` calls of `task` at once while the key server holds its answers (`gate`), and opens the gate
+ * only once all `count` calls are in flight at the target: however slowly a loaded machine delivers them,
+ * every call is waiting on the same fetch before that fetch can complete.
+ */
+export async function gatedBurst<T>(target: Target, gate: Gate, count: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const calls = burst(count, task)
+  calls.catch(() => undefined) // awaited below; a failure must not be reported as unhandled meanwhile
+  try {
+    await until(() => target.inFlight() === count, `${count} calls in flight at ${target.name}`, 60_000)
+  } finally {
+    gate.open() // also on failure: the held calls must end
+  }
+  return calls
 }
 
 /** Status code → how many outcomes had it, e.g. `{ 200: 100 }`. */

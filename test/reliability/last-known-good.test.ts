@@ -34,7 +34,7 @@ async function staleServing(t: TestContext, start: TargetFactory, mode: FailureM
   }
   const window = Date.now() - windowStart
   const attempts = r.log.of('fetch_start').length - startsBefore
-  await until(() => r.log.of('fetch_failure').length >= 1, 'the first attempt to fail') // a hanging one takes its timeout
+  await until(() => r.log.of('fetch_failure').length >= 1, 'the first attempt to fail', 30_000) // a hanging one takes its timeout
 
   assert.deepEqual(statuses, tokens.map(() => 200), 'stale keys keep verifying')
   assertReported(r.log.of('fetch_failure'), mode)

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { createVerifier } from '@tokenguard/core'
-import { TEST_AUDIENCE } from '../support/key-server.js'
+import { gate, TEST_AUDIENCE } from '../support/key-server.js'
 import { acrossTargets, CORE, EventLog, FAST, rig, sleepUntil, until } from './harness.js'
 
 /** What a deployment would store: the snapshot through JSON. */
@@ -23,7 +23,7 @@ acrossTargets('keySnapshot', (target) => {
     const counts = { ...first.server.counts }
 
     const log = new EventLog()
-    const second = await target.start({ issuer: first.server.issuer, audience: TEST_AUDIENCE, ...FAST, keySnapshot: snapshot, onEvent: log.onEvent })
+    const second = await target.start({ issuer: first.server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...FAST, keySnapshot: snapshot, onEvent: log.onEvent })
     t.after(() => second.close())
     assert.equal((await second.call(await first.server.mint())).status, 200)
     assert.deepEqual(first.server.counts, counts, 'no discovery, no key set request')
@@ -49,7 +49,7 @@ describe('snapshots of another key source are ignored (core)', () => {
     const [a, b] = [await rig(CORE.start), await rig(CORE.start)]
     t.after(a.close)
     t.after(b.close)
-    const byUri = (jwksUri: string) => createVerifier({ issuer: a.server.issuer, audience: TEST_AUDIENCE, jwksUri })
+    const byUri = (jwksUri: string) => createVerifier({ issuer: a.server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, jwksUri })
     const source = byUri(a.server.jwksUri)
     await source.ready()
     const snapshot = persisted(source.keySource.export())
@@ -62,7 +62,7 @@ describe('snapshots of another key source are ignored (core)', () => {
     t.after(close)
     await target.verifier.ready()
     const good = persisted(target.verifier.keySource.export()) as Record<string, unknown>
-    const fresh = createVerifier({ issuer: good.issuer as string, audience: TEST_AUDIENCE })
+    const fresh = createVerifier({ issuer: good.issuer as string, allowInsecureHttp: true, audience: TEST_AUDIENCE })
     for (const bad of [null, 'snapshot', { ...good, version: 2 }, { ...good, jwks: { keys: [] } }, { ...good, fetchedAt: 'yesterday' }]) {
       assert.equal(fresh.keySource.import(bad), false, JSON.stringify(bad).slice(0, 60))
     }
@@ -78,16 +78,19 @@ describe('a snapshot past its freshness (core)', () => {
     const snapshot = first.target.verifier.keySource.export()!
     const token = await first.server.mint()
     await sleepUntil(snapshot.freshUntil + 10)
-    first.server.behaviour = { kind: 'slow', delayMs: 300 } // the refresh cannot finish before the answer
+    const held = gate() // the refresh cannot finish before the answer: it is held until then
+    t.after(() => held.open())
+    first.server.behaviour = { kind: 'held', gate: held }
 
     const log = new EventLog()
     const second = await CORE.start({
-      issuer: first.server.issuer, audience: TEST_AUDIENCE, ...FAST, timeoutDuration: 5000, keySnapshot: persisted(snapshot), onEvent: log.onEvent,
+      issuer: first.server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...FAST, timeoutDuration: 60_000, keySnapshot: persisted(snapshot), onEvent: log.onEvent,
     })
     assert.equal((await second.call(token)).status, 200)
     assert.equal(log.of('fetch_success').length, 0, 'answered with the snapshot, before the refresh completed')
     assert.deepEqual(log.of('fetch_start').map((event) => event.cause), ['refresh'])
     assert.ok((log.of('stale_keys_served')[0]?.ageMs ?? 0) >= 300, 'reported as stale')
+    held.open()
     await until(() => log.of('fetch_success').length === 1, 'the background refresh')
     assert.ok(second.verifier.keySource.export()!.fetchedAt > snapshot.fetchedAt, 'the refreshed set replaced the snapshot')
   })

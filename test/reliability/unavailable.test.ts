@@ -5,7 +5,10 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { acrossTargets, burst, refusalsDuring, rig, sleep, sleepUntil, tokenWithUnknownKid, type Outcome } from './harness.js'
+import { gate } from '../support/key-server.js'
+import { acrossTargets, gatedBurst, refusalsDuring, rig, sleep, sleepUntil, tokenWithUnknownKid, type Outcome } from './harness.js'
+
+const COOLDOWN = 1500
 
 function assertUnavailable(outcome: Outcome, label: string): void {
   assert.equal(outcome.status, 503, `${label}: status`)
@@ -14,14 +17,16 @@ function assertUnavailable(outcome: Outcome, label: string): void {
 }
 
 acrossTargets('503 not 401', (target) => {
-  test('cold start with the key server down: 503 + Retry-After, reported as keys_unavailable; 200 once it is back', async (t) => {
-    // retryDelay is long enough that all 20 requests arrive before a second attempt could be due
-    const { server, target: api, log, close } = await rig(target.start, { retryDelay: 1000 })
+  test('cold start with the key server dropping connections: 503 + Retry-After, reported as keys_unavailable; 200 once it answers', async (t) => {
+    const { server, target: api, log, close } = await rig(target.start, { retryDelay: 1000, timeoutDuration: 120_000 })
     t.after(close)
     const token = await server.mint()
-    await server.stop()
+    // discovery is held until all 20 requests are in flight, then the connection is dropped: the 20 share
+    // one attempt by construction, however slowly a loaded machine delivers them
+    const held = gate()
+    server.discoveryBehaviour = { kind: 'held', gate: held, then: { kind: 'reset' } }
 
-    const { result, refusals } = await refusalsDuring(api, () => burst(20, () => api.call(token)))
+    const { result, refusals } = await refusalsDuring(api, () => gatedBurst(api, held, 20, () => api.call(token)))
     result.forEach((outcome, index) => assertUnavailable(outcome, `request ${index}`))
     assert.equal(result[0]!.headers['www-authenticate'], undefined, 'no challenge at all on a 503')
     assert.equal(refusals.length, 20)
@@ -29,14 +34,15 @@ acrossTargets('503 not 401', (target) => {
     assert.equal(log.of('fetch_start').length, 1, 'the 20 requests shared one attempt')
     assert.equal(log.of('fetch_failure')[0]?.consecutiveFailures, 1)
 
-    await server.start()
+    server.discoveryBehaviour = { kind: 'ok' }
     await sleepUntil(log.of('fetch_failure').at(-1)!.retryAt + 10)
     assert.equal((await api.call(token)).status, 200, 'back to normal after the retry delay')
     assert.equal(server.counts.jwks, 1)
   })
 
   test('unknown kid while the refetch fails: 503, still 503 within the cooldown, 401 once the issuer answers', async (t) => {
-    const { server, target: api, log, close } = await rig(target.start, { cooldownDuration: 300, retryDelay: 50 })
+    // the second unknown kid must come within the cooldown: 1.5 s, wide for a loaded machine
+    const { server, target: api, log, close } = await rig(target.start, { cooldownDuration: COOLDOWN, retryDelay: 50 })
     t.after(close)
     assert.equal((await api.call(await server.mint())).status, 200)
     const strangers = await Promise.all([1, 2, 3].map(() => tokenWithUnknownKid(server)))
@@ -52,7 +58,7 @@ acrossTargets('503 not 401', (target) => {
     assert.equal((await api.call(known)).status, 200, 'known keys still verify meanwhile')
 
     await server.start()
-    await sleep(300 + 20)
+    await sleep(COOLDOWN + 20)
     await sleepUntil(log.of('fetch_failure').at(-1)!.retryAt + 10)
     const last = await refusalsDuring(api, () => api.call(strangers[2]!))
     assert.equal(last.result.status, 401, 'the refetch worked and the kid is really unknown')

@@ -18,7 +18,7 @@ import { TEST_AUDIENCE, type KeyServer } from '../support/key-server.js'
 import { CORE, EventLog, FAST, rig } from './harness.js'
 
 function optionsFor(server: KeyServer, log: EventLog) {
-  return { issuer: server.issuer, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent }
+  return { issuer: server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent }
 }
 
 async function get(url: string, token: string): Promise<Response> {

@@ -26,7 +26,7 @@ interface Runner {
 }
 
 async function coreRunner(issuer: KeyServer): Promise<Runner> {
-  const verifier = createVerifier({ issuer: issuer.issuer, audience: TEST_AUDIENCE })
+  const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE })
   return {
     verifier,
     async present(token, scopes) {
@@ -43,7 +43,7 @@ async function coreRunner(issuer: KeyServer): Promise<Runner> {
 }
 
 async function httpRunner(start: (typeof ADAPTERS)[number]['start'], issuer: KeyServer): Promise<Runner> {
-  const app: RunningApp = await start({ issuer: issuer.issuer, audience: TEST_AUDIENCE })
+  const app: RunningApp = await start({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE })
   return {
     verifier: app.verifier,
     async present(token, scopes) {
@@ -117,7 +117,7 @@ describe('verified-token cache under attack: expiry', () => {
   test('a cached token is refused once exp passes (no tolerance configured)', async () => {
     const issuer = await startKeyServer({ keys: [(await keys()).signing] })
     try {
-      const verifier = createVerifier({ issuer: issuer.issuer, audience: TEST_AUDIENCE, clockTolerance: 0 })
+      const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, clockTolerance: 0 })
       await startOfSecond() // the token must be valid when first verified: exp is at most one second away
       const exp = Math.floor(Date.now() / 1000) + 1
       const token = await issuer.mint({ exp })

@@ -156,20 +156,20 @@ async function startTrap(attacker: AttackerMaterial): Promise<TestServer> {
 
 /** Verifier options of each profile for a runner's fixtures. */
 export function profileOptions(profile: ProfileName, f: CorpusFixtures): VerifierOptions | MultiIssuerOptions {
-  const common = { issuer: f.issuer.issuer, audience: TEST_AUDIENCE }
+  const common = { issuer: f.issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE }
   switch (profile) {
     case 'default':
       return common
     case 'rfc9068':
       return { ...common, profile: 'rfc9068' }
     case 'maxAge':
-      return { ...common, maxTokenAge: MAX_TOKEN_AGE }
+      return { ...common, maxTokenAge: `${MAX_TOKEN_AGE}s` as const }
     case 'hmac':
       return { ...common, secret: f.secret, algorithms: ['HS256'] }
     case 'multi':
-      return { audience: TEST_AUDIENCE, issuers: [{ issuer: f.issuer.issuer }, { issuer: f.other.issuer }] }
+      return { audience: TEST_AUDIENCE, allowInsecureHttp: true, issuers: [{ issuer: f.issuer.issuer }, { issuer: f.other.issuer }] }
     case 'multiResolver':
-      return { audience: TEST_AUDIENCE, issuers: (iss) => (iss === f.issuer.issuer ? { issuer: iss } : undefined) }
+      return { audience: TEST_AUDIENCE, allowInsecureHttp: true, issuers: (iss) => (iss === f.issuer.issuer ? { issuer: iss } : undefined) }
   }
 }
 

@@ -31,7 +31,7 @@ describe('maximum token length', () => {
   after(() => issuer.close())
 
   test('a 1 MB token is refused as token_too_large, at once, before any key fetch', async () => {
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: TEST_AUDIENCE }) // cold: any parse would fetch keys
+    const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE }) // cold: any parse would fetch keys
     const token = `${b64url(JSON.stringify({ alg: 'RS256', kid: 'x' }))}.${'A'.repeat(1024 * 1024)}.sig`
     const started = performance.now()
     const error = await refusal(verifier.verify(token))
@@ -42,7 +42,7 @@ describe('maximum token length', () => {
   })
 
   test('the default cap is 8192 characters: 8192 is parsed, 8193 is not', async () => {
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: TEST_AUDIENCE })
+    const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE })
     const atLimit = await refusal(verifier.verify('a'.repeat(8192)))
     assert.equal(atLimit.reason, 'token_malformed')
     const overLimit = await refusal(verifier.verify('a'.repeat(8193)))
@@ -51,12 +51,12 @@ describe('maximum token length', () => {
 
   test('a configured maxTokenLength is the cap, even for a valid token', async () => {
     const token = await issuer.mint()
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: TEST_AUDIENCE, maxTokenLength: token.length - 1 })
+    const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, maxTokenLength: token.length - 1 })
     assert.equal((await refusal(verifier.verify(token))).reason, 'token_too_large')
   })
 
   test('non-string tokens are refused, not thrown on', async () => {
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: TEST_AUDIENCE })
+    const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE })
     for (const value of [undefined, null, 42, {}, ['a.b.c'], '']) {
       assert.equal((await refusal(verifier.verify(value as unknown as string))).reason, 'token_malformed', JSON.stringify(value))
     }
@@ -98,7 +98,7 @@ describe('no injected bytes in challenges or operator detail: core', () => {
   after(() => issuer.close())
 
   test('every refusal of a token carrying the injection string is clean', async () => {
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: TEST_AUDIENCE, requiredClaims: ['sub'] })
+    const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, requiredClaims: ['sub'] })
     for (const [label, token] of await injectionTokens(issuer)) {
       const error = await refusal(verifier.verify(token))
       assertSafeRefusal(label, error.wwwAuthenticate ?? null, error.detail)
@@ -106,7 +106,7 @@ describe('no injected bytes in challenges or operator detail: core', () => {
   })
 
   test('a raw token string with the injection bytes is refused cleanly too', async () => {
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: TEST_AUDIENCE })
+    const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE })
     const error = await refusal(verifier.verify(`${INJECTION}.${INJECTION}.${INJECTION}`))
     assert.equal(error.reason, 'token_malformed')
     assertSafeRefusal('raw', error.wwwAuthenticate ?? null, error.detail)
@@ -120,7 +120,7 @@ for (const adapter of ADAPTERS) {
     let queryApp: RunningApp
     before(async () => {
       issuer = await startKeyServer()
-      const options: VerifierOptions = { issuer: issuer.issuer, audience: TEST_AUDIENCE, requiredClaims: ['sub'] }
+      const options: VerifierOptions = { issuer: issuer.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, requiredClaims: ['sub'] }
       app = await adapter.start(options)
       queryApp = await adapter.start({ ...options, allowQueryToken: true })
     })

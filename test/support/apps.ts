@@ -24,6 +24,8 @@ export interface RunningApp {
   verifier: Verifier
   /** Refusals observed through the adapter's operator channel (onError hook / logger). */
   refusals: Array<{ reason: string; status: number }>
+  /** Requests the server has received and not yet answered (what a test gates a key server on). */
+  inFlight(): number
   close(): Promise<void>
 }
 
@@ -113,11 +115,17 @@ async function nodeHttpApp(options: VerifierOptions): Promise<RunningApp> {
 
 function running(name: string, server: Server, verifier: Verifier, refusals: RunningApp['refusals'], close?: () => Promise<unknown>): RunningApp {
   const { port } = server.address() as AddressInfo
+  let inFlight = 0
+  server.on('request', (_request, response: ServerResponse) => {
+    inFlight++
+    response.once('close', () => void inFlight--)
+  })
   return {
     name,
     url: `http://127.0.0.1:${port}`,
     verifier,
     refusals,
+    inFlight: () => inFlight,
     async close() {
       server.closeAllConnections()
       if (close) await close()

@@ -27,7 +27,8 @@ export async function generateSigningKey(alg = 'RS256', kid = `key-${++keyCounte
 export type Behaviour =
   | { kind: 'ok' }
   | { kind: 'status'; status: number }
-  | { kind: 'hang' }
+  /** `held`, when given, collects how long each hanging request was held before the client closed it (ms). */
+  | { kind: 'hang'; held?: number[] }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'garbage' }
   /** `sent`, when given, tallies the body bytes the server managed to write before the client gave up. */
@@ -35,7 +36,23 @@ export type Behaviour =
   | { kind: 'empty-set' }
   | { kind: 'redirect'; location: string }
   /** Answers 200 at once, then sends the body one byte per `intervalMs`, never finishing. */
-  | { kind: 'trickle'; intervalMs: number }
+  | { kind: 'trickle'; intervalMs: number; held?: number[] }
+  /** Holds each request until `gate` opens, then answers as `then` says (default `ok`): no sleeping, no race. */
+  | { kind: 'held'; gate: Gate; then?: Behaviour }
+  /** Destroys the connection without an answer (a server going away mid-request). */
+  | { kind: 'reset' }
+
+/** A gate a test opens when it is ready (e.g. once every request it waits for is in flight). */
+export interface Gate {
+  readonly opened: Promise<void>
+  open(): void
+}
+
+export function gate(): Gate {
+  let open!: () => void
+  const opened = new Promise<void>((resolve) => void (open = resolve))
+  return { opened, open }
+}
 
 export interface KeyServer {
   /** `http://127.0.0.1:PORT` (discovery's `issuer`). */
@@ -145,8 +162,12 @@ function answer(res: ServerResponse, behaviour: Behaviour, body: () => unknown, 
     case 'status':
       res.writeHead(behaviour.status, headers).end('{"error":"down"}')
       return
-    case 'hang':
-      return // never answers; the client's timeout must end it
+    case 'hang': {
+      // never answers; the client's timeout must end it
+      const since = Date.now()
+      res.on('close', () => behaviour.held?.push(Date.now() - since))
+      return
+    }
     case 'slow':
       setTimeout(() => res.writeHead(200, headers).end(JSON.stringify(body())), behaviour.delayMs)
       return
@@ -176,12 +197,22 @@ function answer(res: ServerResponse, behaviour: Behaviour, body: () => unknown, 
     case 'redirect':
       res.writeHead(302, { location: behaviour.location }).end()
       return
+    case 'held':
+      void behaviour.gate.opened.then(() => answer(res, behaviour.then ?? { kind: 'ok' }, body, cacheControl))
+      return
+    case 'reset':
+      res.socket?.destroy()
+      return
     case 'trickle': {
       // Headers at once, then a body that never completes: only a total time budget can end it.
       res.writeHead(200, headers)
       res.write('{"keys":[')
       const timer = setInterval(() => res.write(' '), behaviour.intervalMs)
-      res.on('close', () => clearInterval(timer))
+      const since = Date.now()
+      res.on('close', () => {
+        clearInterval(timer)
+        behaviour.held?.push(Date.now() - since)
+      })
       return
     }
   }

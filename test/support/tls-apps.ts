@@ -77,11 +77,17 @@ const nodeHttpFactory: TlsAppFactory = async (options, tls) => {
 
 function running(name: string, server: Server, verifier: RunningApp['verifier'], refusals: RunningApp['refusals'], close?: () => Promise<unknown>): RunningApp {
   const { port } = server.address() as AddressInfo
+  let inFlight = 0
+  server.on('request', (_request, response) => {
+    inFlight++
+    response.once('close', () => void inFlight--)
+  })
   return {
     name,
     url: `https://127.0.0.1:${port}`,
     verifier,
     refusals,
+    inFlight: () => inFlight,
     async close() {
       server.closeAllConnections()
       if (close) await close()

@@ -1,6 +1,6 @@
 /**
  * Token stores: where cached tokens live. The default is in memory (per
- * process); `createRedisStore` shares tokens between processes.
+ * process); `redisTokenStore` from @tokenguard/redis shares tokens between processes.
  */
 import { createHash } from 'node:crypto'
 

@@ -7,6 +7,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc8705
  */
 import { createNonces, randomNonceSecret, type DPoPNonces } from './dpop-nonce.js'
+import { optionalDuration, parseDuration, type Duration, type DurationBounds } from './duration.js'
+import { ConfigurationError } from './errors.js'
 import { proxyMatcher, type CertificateSource } from './mtls.js'
 import { assertKnownKeys } from './option-keys.js'
 import { memoryReplayStore, type ReplayStore } from './replay-store.js'
@@ -27,9 +29,9 @@ export interface DPoPOptions {
   /**
    * The proof's acceptance window: its `iat` may be this old (plus `clockTolerance`), and no more than
    * `clockTolerance` in the future. Milliseconds, or a string such as `'30s'` or `'2m'`. Its `jti` is
-   * remembered this long. Default is 60000 (60 seconds).
+   * remembered this long. Accepted: 1 s – 1 h. Default is 60000 (60 seconds).
    */
-  maxProofAge?: number | string | undefined
+  maxProofAge?: Duration | undefined
   /**
    * Where proof `jti`s are remembered so that each proof is accepted once. Share one store across the
    * instances of a fleet (`redisReplayStore` of `@tokenguard/redis`), or a proof replayed to another
@@ -56,9 +58,9 @@ export interface NonceOptions {
   secret?: string | Uint8Array | undefined
   /**
    * How often the nonce changes; a nonce is accepted for one to two rotations. Milliseconds or a string such as
-   * `'5m'`. Default is 300000 (5 minutes).
+   * `'5m'`. Accepted: 10 s – 1 day. Default is 300000 (5 minutes).
    */
-  rotation?: number | string | undefined
+  rotation?: Duration | undefined
 }
 
 /** mTLS (RFC 8705): the token is bound to the client certificate of the TLS connection (`cnf["x5t#S256"]`). */
@@ -105,6 +107,11 @@ const DPOP_KEYS = ['mode', 'algorithms', 'maxProofAge', 'replayStore', 'replaySt
 const MTLS_KEYS = ['mode', 'certificateHeader', 'trustedProxies']
 /** Keys of `dpop` / `mtls` that only the top level may set. */
 export const TOP_LEVEL_ONLY = { dpop: ['replayStore', 'replayStoreFailure', 'nonce'], mtls: ['certificateHeader', 'trustedProxies'] } as const
+/** Bounds of the binding durations, in milliseconds. */
+export const BINDING_DURATION_BOUNDS = Object.freeze({
+  maxProofAge: { min: 1_000, max: 3_600_000, example: '60s' },
+  rotation: { min: 10_000, max: 86_400_000, example: '5m' },
+} satisfies Record<string, DurationBounds>)
 const NO_URL_FIX = 'set "origin" (this API\'s public origin, e.g. origin: "https://api.example.com") or, behind a proxy that overwrites X-Forwarded-Proto and X-Forwarded-Host, "trustProxy: true"'
 
 interface BindingInput {
@@ -120,13 +127,13 @@ export function settleBinding(options: BindingInput): BindingSettings {
   const mtls = asObject(options.mtls, 'mtls', MTLS_KEYS)
   const requested = settleMode(dpop.mode, 'dpop')
   const algorithms = settleDPoPAlgorithms(dpop.algorithms)
-  const maxProofAge = duration(dpop.maxProofAge, 60_000, 'dpop.maxProofAge')
+  const maxProofAge = optionalDuration(dpop.maxProofAge, 60_000, 'dpop.maxProofAge', BINDING_DURATION_BOUNDS.maxProofAge)
   // htu is compared with the request's absolute URL: without a trusted source for it, a client's Host header decides.
   const knowsUrl = options.origin !== undefined || options.trustProxy === true
   let mode = requested
   let offBecause: string | undefined
   if (!knowsUrl && requested !== 'off') {
-    if (options.dpop !== undefined) throw new TypeError(`tokenguard: "dpop" checks each proof's "htu" against the request's absolute URL, which this verifier cannot know: ${NO_URL_FIX}`)
+    if (options.dpop !== undefined) throw new ConfigurationError('dpop', `"dpop" checks each proof's "htu" against the request's absolute URL, which this verifier cannot know: ${NO_URL_FIX}`)
     mode = 'off'
     offBecause = `DPoP is off because the request URL is unknown: ${NO_URL_FIX}`
   }
@@ -142,10 +149,10 @@ export function settleProofServices(options: BindingInput): ProofServices {
   const mtls = asObject(options.mtls, 'mtls', MTLS_KEYS)
   const replayStore = dpop.replayStore ?? memoryReplayStore()
   if (typeof replayStore !== 'object' || replayStore === null || typeof replayStore.remember !== 'function') {
-    throw new TypeError('tokenguard: "dpop.replayStore" must have a remember(key, ttlMs) method (e.g. memoryReplayStore())')
+    throw new ConfigurationError('dpop.replayStore', '"dpop.replayStore" must have a remember(key, ttlMs) method (e.g. memoryReplayStore())')
   }
   const replayStoreFailure = dpop.replayStoreFailure ?? 'unavailable'
-  if (replayStoreFailure !== 'unavailable' && replayStoreFailure !== 'accept') throw new TypeError('tokenguard: "dpop.replayStoreFailure" must be "unavailable" or "accept"')
+  if (replayStoreFailure !== 'unavailable' && replayStoreFailure !== 'accept') throw new ConfigurationError('dpop.replayStoreFailure', '"dpop.replayStoreFailure" must be "unavailable" or "accept"')
   return Object.freeze({ replayStore, replayStoreFailure, nonces: settleNonces(dpop.nonce), certificates: settleCertificateSource(mtls) })
 }
 
@@ -154,18 +161,18 @@ function settleNonces(nonce: DPoPOptions['nonce']): DPoPNonces | undefined {
   if (nonce === true) return createNonces(randomNonceSecret(), 300_000)
   const options = asObject(nonce, 'dpop.nonce', ['secret', 'rotation'])
   const secret = options.secret === undefined ? randomNonceSecret() : typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret
-  if (!(secret instanceof Uint8Array) || secret.byteLength < 32) throw new TypeError('tokenguard: "dpop.nonce.secret" must be at least 32 bytes')
-  return createNonces(secret, duration(options.rotation, 300_000, 'dpop.nonce.rotation'))
+  if (!(secret instanceof Uint8Array) || secret.byteLength < 32) throw new ConfigurationError('dpop.nonce.secret', '"dpop.nonce.secret" must be at least 32 bytes')
+  return createNonces(secret, optionalDuration(options.rotation, 300_000, 'dpop.nonce.rotation', BINDING_DURATION_BOUNDS.rotation))
 }
 
 function settleCertificateSource(mtls: MtlsOptions): CertificateSource {
   const { certificateHeader: header, trustedProxies } = mtls
   if (header === undefined && trustedProxies === undefined) return Object.freeze({ header: undefined, trusts: () => false })
   if (typeof header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
-    throw new TypeError('tokenguard: "mtls.certificateHeader" must be a header name (e.g. "client-cert") and comes with "mtls.trustedProxies"')
+    throw new ConfigurationError('mtls.certificateHeader', '"mtls.certificateHeader" must be a header name (e.g. "client-cert") and comes with "mtls.trustedProxies"')
   }
   if (!Array.isArray(trustedProxies) || trustedProxies.length === 0 || trustedProxies.some((entry) => typeof entry !== 'string')) {
-    throw new TypeError('tokenguard: "mtls.certificateHeader" needs "mtls.trustedProxies": the addresses of the proxies that set it (anyone else could write it)')
+    throw new ConfigurationError('mtls.trustedProxies', '"mtls.certificateHeader" needs "mtls.trustedProxies": the addresses of the proxies that set it (anyone else could write it)')
   }
   return Object.freeze({ header: header.toLowerCase(), trusts: proxyMatcher(trustedProxies) })
 }
@@ -173,33 +180,27 @@ function settleCertificateSource(mtls: MtlsOptions): CertificateSource {
 function asObject<T extends object>(value: BindingMode | T | undefined, name: string, known: readonly string[]): T & { mode?: BindingMode } {
   if (value === undefined) return {} as T
   if (typeof value === 'string') return { mode: value } as T & { mode: BindingMode }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`tokenguard: "${name}" must be "allowed", "required", "off" or an options object`)
-  assertKnownKeys(value, known, `"${name}"`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigurationError(name, `"${name}" must be "allowed", "required", "off" or an options object`)
+  assertKnownKeys(value, known, `"${name}"`, name)
   return value as T
 }
 
 function settleMode(mode: unknown, name: string): BindingMode {
   if (mode === undefined) return 'allowed'
-  if (!MODES.includes(mode as BindingMode)) throw new TypeError(`tokenguard: "${name}" mode must be one of ${MODES.map((m) => JSON.stringify(m)).join(', ')}; got ${JSON.stringify(mode)}`)
+  if (!MODES.includes(mode as BindingMode)) throw new ConfigurationError(name, `"${name}" mode must be one of ${MODES.map((m) => JSON.stringify(m)).join(', ')}; got ${JSON.stringify(mode)}`)
   return mode as BindingMode
 }
 
 function settleDPoPAlgorithms(algorithms: readonly string[] | undefined): readonly string[] {
   if (algorithms === undefined) return DPOP_ALGORITHMS
-  if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError('tokenguard: "dpop.algorithms" must be a non-empty array')
+  if (!Array.isArray(algorithms) || algorithms.length === 0) throw new ConfigurationError('dpop.algorithms', '"dpop.algorithms" must be a non-empty array')
   for (const alg of algorithms) {
-    if (!DPOP_ALGORITHMS.includes(alg)) throw new TypeError(`tokenguard: "dpop.algorithms" may only list asymmetric algorithms (${DPOP_ALGORITHMS.join(', ')}); got ${JSON.stringify(alg)}`)
+    if (!DPOP_ALGORITHMS.includes(alg)) throw new ConfigurationError('dpop.algorithms', `"dpop.algorithms" may only list asymmetric algorithms (${DPOP_ALGORITHMS.join(', ')}); got ${JSON.stringify(alg)}`)
   }
   return Object.freeze([...new Set(algorithms)])
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
-
-/** A duration in milliseconds from a number (milliseconds) or a string such as `'30s'`, `'5m'`, `'250ms'`. */
-export function duration(value: number | string | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback
-  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value.trim()) : null
-  const ms = typeof value === 'number' ? value : match === null ? Number.NaN : Number(match[1]) * UNITS[match[2]!]!
-  if (!Number.isFinite(ms) || ms <= 0) throw new TypeError(`tokenguard: "${name}" must be a positive duration: milliseconds, or a string such as "30s" or "5m"; got ${JSON.stringify(value)}`)
-  return ms
+/** A `maxProofAge` in milliseconds (for combining an issuer entry's with the top level's). */
+export function proofAgeMs(value: unknown): number {
+  return parseDuration(value, 'dpop.maxProofAge', BINDING_DURATION_BOUNDS.maxProofAge)
 }

@@ -11,7 +11,7 @@
 import { base64url } from 'jose'
 import type { AuthContext } from './auth-context.js'
 import type { BindingSettings, ProofServices } from './binding-options.js'
-import type { ChallengeContext } from './challenge.js'
+import type { ChallengeSettings } from './challenge.js'
 import { verifyProof, type ProofHeaders } from './dpop-proof.js'
 import { InvalidTokenError, type RefusalReason } from './errors.js'
 import { assertCertificateBinding } from './mtls.js'
@@ -27,7 +27,7 @@ export interface VerifiedToken {
   readonly binding: BindingSettings
   /** Seconds of leeway for the proof's `iat`. */
   readonly clockTolerance: number
-  readonly challenge: ChallengeContext
+  readonly challenge: ChallengeSettings
 }
 
 /** What the request layer brings to the binding check. */

@@ -25,9 +25,13 @@ export interface ChallengeContext {
   realm?: string | undefined
   /** `resource_metadata` attribute of every challenge (RFC 9728 §5.1). */
   resourceMetadata?: string | undefined
+}
+
+/** {@link ChallengeContext} as the verifier settles it, with the schemes its `dpop` option accepts. */
+export interface ChallengeSettings extends ChallengeContext {
   /**
    * The proof algorithms, when the API accepts the `DPoP` scheme: every challenge then includes a
-   * `DPoP algs="…"` challenge (RFC 9449 §7.1). Set by the verifier from its `dpop` option.
+   * `DPoP algs="…"` challenge (RFC 9449 §7.1).
    */
   dpopAlgorithms?: readonly string[] | undefined
   /** `false` when only DPoP-bound tokens are accepted, so that no `Bearer` challenge is offered. Default is `true`. */
@@ -72,7 +76,7 @@ export function formatDPoPChallenge(params: ChallengeParams & { algs: readonly s
  * unless only DPoP is accepted, then `DPoP` when it is accepted. `dpopOnly` attributes (the DPoP-specific
  * errors) go into the DPoP challenge alone; the others into each, so a client sees them whichever scheme it used.
  */
-export function formatChallenges(context: ChallengeContext, params: ChallengeParams, dpopOnly = false): string {
+export function formatChallenges(context: ChallengeSettings, params: ChallengeParams, dpopOnly = false): string {
   const challenges: string[] = []
   const bare: ChallengeParams = { realm: params.realm, resourceMetadata: params.resourceMetadata }
   if (context.bearer !== false) challenges.push(formatBearerChallenge(dpopOnly ? bare : params))

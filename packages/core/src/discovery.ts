@@ -4,7 +4,9 @@
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
  */
+import { ConfigurationError, isConfigurationError } from './errors.js'
 import { fetchJson, FetchJsonError, type FetchJsonOptions } from './fetch-json.js'
+import { requireKeySetUrl } from './issuer-identifier.js'
 
 /** The metadata fields tokenguard uses. */
 export interface AuthorizationServerMetadata {
@@ -25,38 +27,60 @@ export function discoveryUrls(issuer: string): string[] {
 
 /**
  * Fetches and validates the metadata of `issuer`. The document's `issuer` must be identical to the
- * configured one (RFC 8414 §3.3) and `jwks_uri` must be an absolute URL no weaker than the issuer's
- * scheme; otherwise the document is not used.
+ * configured one (RFC 8414 §3.3) and `jwks_uri` an absolute `https` URL (`http` only with
+ * `allowInsecureHttp`, and never for an `https` issuer); otherwise the document is not used.
+ *
+ * @throws {ConfigurationError} when the server answered and the answer shows the configuration cannot work:
+ *   a document naming another issuer (both strings side by side), an unusable `jwks_uri`, or nothing at
+ *   either location (404).
+ * @throws {FetchJsonError} when the server did not answer usefully (down, timeout, 5xx): an outage.
  */
 export async function discover(issuer: string, options: FetchJsonOptions): Promise<AuthorizationServerMetadata> {
-  const failures: string[] = []
+  const failures: Array<{ url: string; error: unknown }> = []
   // One budget for the whole discovery: a hanging first location must not double the wait.
   const deadline = Date.now() + options.timeoutDuration
   for (const url of discoveryUrls(issuer)) {
     const remaining = deadline - Date.now()
     if (remaining <= 0) {
-      failures.push(`${url}: not tried, the ${options.timeoutDuration} ms budget is spent`)
+      failures.push({ url, error: new FetchJsonError(`not tried, the ${options.timeoutDuration} ms budget is spent`) })
       break
     }
     try {
       const { body } = await fetchJson(url, { ...options, timeoutDuration: remaining })
-      return validateMetadata(body, issuer)
+      return validateMetadata(body, issuer, url, options.allowInsecureHttp === true)
     } catch (error) {
-      failures.push(`${url}: ${error instanceof Error ? error.message : String(error)}`)
+      failures.push({ url, error })
     }
   }
-  throw new FetchJsonError(`discovery failed (${failures.join('; ')})`)
+  throw discoveryFailure(issuer, failures)
 }
 
-function validateMetadata(body: unknown, issuer: string): AuthorizationServerMetadata {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new FetchJsonError('metadata is not a JSON object')
+// A document that contradicts the configuration is the clearest diagnosis; nothing anywhere (404s only)
+// is the next; anything else (down, timeout, 5xx) may pass, and is an outage.
+function discoveryFailure(issuer: string, failures: Array<{ url: string; error: unknown }>): Error {
+  const contradiction = failures.find(({ error }) => isConfigurationError(error))
+  if (contradiction !== undefined) return contradiction.error as Error
+  const summary = failures.map(({ url, error }) => `${url}: ${error instanceof Error ? error.message : String(error)}`).join('; ')
+  if (failures.length > 0 && failures.every(({ error }) => error instanceof FetchJsonError && error.kind === 'configuration')) {
+    return new ConfigurationError('issuer', `no authorization server metadata found for issuer ${JSON.stringify(issuer)} (${summary}) — set issuer to the exact issuer identifier your authorization server publishes, or set jwksUri`)
+  }
+  return new FetchJsonError(`discovery failed (${summary})`)
+}
+
+function validateMetadata(body: unknown, issuer: string, url: string, allowInsecureHttp: boolean): AuthorizationServerMetadata {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ConfigurationError('issuer', `the metadata at ${url} is not a JSON object — check issuer ${JSON.stringify(issuer)}`)
+  }
   const metadata = body as Record<string, unknown>
-  if (metadata.issuer !== issuer) throw new FetchJsonError('metadata "issuer" does not match the configured issuer exactly')
-  const jwksUri = metadata.jwks_uri
-  if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri)) throw new FetchJsonError('metadata has no valid "jwks_uri"')
-  const keysProtocol = new URL(jwksUri).protocol
-  if (keysProtocol !== 'https:' && !(keysProtocol === 'http:' && new URL(issuer).protocol === 'http:')) {
-    throw new FetchJsonError('metadata "jwks_uri" uses a weaker scheme than the issuer')
+  if (metadata.issuer !== issuer) {
+    const published = typeof metadata.issuer === 'string' ? JSON.stringify(metadata.issuer) : `(${metadata.issuer === undefined ? 'missing' : typeof metadata.issuer})`
+    const fix = typeof metadata.issuer === 'string' ? ` — set issuer to exactly ${JSON.stringify(metadata.issuer)}` : ''
+    throw new ConfigurationError('issuer', `metadata issuer ${published} differs from the configured issuer ${JSON.stringify(issuer)}${fix} (read from ${url}; RFC 8414 §3.3 requires them identical)`)
+  }
+  try {
+    requireKeySetUrl(metadata.jwks_uri, 'jwks_uri', allowInsecureHttp, issuer)
+  } catch (error) {
+    throw new ConfigurationError('issuer', `the metadata of issuer ${JSON.stringify(issuer)} (${url}) has no usable jwks_uri: ${(error as Error).message.replace(/^tokenguard: /, '')}`, { cause: error })
   }
   return metadata as AuthorizationServerMetadata
 }

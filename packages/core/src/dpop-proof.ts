@@ -11,7 +11,7 @@
 import { calculateJwkThumbprint, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 import { LRUCache } from 'lru-cache'
 import type { DPoPSettings, ProofServices } from './binding-options.js'
-import type { ChallengeContext } from './challenge.js'
+import type { ChallengeSettings } from './challenge.js'
 import { InvalidDPoPProofError, ReplayCheckUnavailableError, UseDPoPNonceError, type RefusalReason } from './errors.js'
 import { normalizedHtu } from './htu.js'
 import { headerValue, type RequestView } from './request.js'
@@ -29,7 +29,7 @@ export interface ProofContext {
   readonly clockTolerance: number
   readonly services: ProofServices
   readonly requestUrl: RequestUrlSettings
-  readonly challenge: ChallengeContext
+  readonly challenge: ChallengeSettings
 }
 
 /** Headers for the response when the proof passed: a fresh `DPoP-Nonce` when its nonce is about to rotate out. */

@@ -8,7 +8,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
-import { formatChallenges, sanitizeAttribute, type ChallengeContext } from './challenge.js'
+import { formatChallenges, sanitizeAttribute, type ChallengeSettings } from './challenge.js'
 import { formatFacts, type TokenFacts } from './token-facts.js'
 
 export type { TokenFacts } from './token-facts.js'
@@ -63,37 +63,22 @@ export type RefusalReason =
   | 'token_binding_unsupported'
   /** An unbound token where a bound one is required, or sent with the `DPoP` scheme. */
   | 'token_not_bound'
-  | 'certificate_missing'
-  | 'certificate_invalid'
-  | 'certificate_mismatch'
-  // DPoP proofs (RFC 9449 §4.3)
-  | 'dpop_proof_missing'
-  | 'dpop_proof_multiple'
-  | 'dpop_proof_too_large'
-  | 'dpop_proof_malformed'
-  | 'dpop_proof_type'
-  | 'dpop_algorithm_not_allowed'
-  | 'dpop_key_invalid'
-  | 'dpop_signature_invalid'
-  | 'dpop_claims_invalid'
-  | 'dpop_method_mismatch'
-  | 'dpop_url_mismatch'
-  | 'dpop_url_unknown'
-  | 'dpop_proof_stale'
-  | 'dpop_proof_future'
-  | 'dpop_token_mismatch'
-  | 'dpop_key_mismatch'
-  | 'dpop_nonce_missing'
-  | 'dpop_nonce_invalid'
-  | 'dpop_proof_replayed'
+  | 'certificate_missing' | 'certificate_invalid' | 'certificate_mismatch'
+  // DPoP proofs (RFC 9449 §4.3), one reason per check
+  | 'dpop_proof_missing' | 'dpop_proof_multiple' | 'dpop_proof_too_large' | 'dpop_proof_malformed' | 'dpop_proof_type'
+  | 'dpop_algorithm_not_allowed' | 'dpop_key_invalid' | 'dpop_signature_invalid' | 'dpop_claims_invalid'
+  | 'dpop_method_mismatch' | 'dpop_url_mismatch' | 'dpop_url_unknown' | 'dpop_proof_stale' | 'dpop_proof_future'
+  | 'dpop_token_mismatch' | 'dpop_key_mismatch' | 'dpop_nonce_missing' | 'dpop_nonce_invalid' | 'dpop_proof_replayed'
   | 'replay_store_unavailable'
   // the application's wiring
   | 'authentication_missing'
   // key source
   | 'keys_unavailable'
+  /** The keys cannot be had because of the configuration (see {@link ConfigurationError}); still a 503. */
+  | 'keys_misconfigured'
 
 /** What every refusal is built from. */
-export interface RefusalInit extends ChallengeContext {
+export interface RefusalInit extends ChallengeSettings {
   /** Operator-facing reason code. */
   reason: RefusalReason
   /** Operator-facing detail (sanitised and bounded; may name a claim, or quote a header parameter name). */
@@ -280,4 +265,32 @@ export type AnyTokenGuardError =
 /** Narrowing helper that also works across duplicated installs of this package. */
 export function isTokenGuardError(value: unknown): value is TokenGuardError {
   return value instanceof TokenGuardError || (value instanceof Error && typeof (value as { reason?: unknown }).reason === 'string' && typeof (value as { status?: unknown }).status === 'number' && 'wwwAuthenticate' in value)
+}
+
+/** The `code` of every {@link ConfigurationError}. */
+export const CONFIGURATION_ERROR_CODE = 'ERR_TOKENGUARD_CONFIG'
+
+/**
+ * A configuration mistake: an unknown option, a value of the wrong type or out of range, an insecure URL,
+ * or a configuration the authorization server contradicts (its metadata names another issuer, nothing is
+ * published where the configuration points). Thrown when the verifier is created or by `ready()`, so that
+ * startup fails with a message that names the option and the fix. A `TypeError`, as jose's are.
+ */
+export class ConfigurationError extends TypeError {
+  /** Always {@link CONFIGURATION_ERROR_CODE}, for `switch` statements and across duplicated installs. */
+  readonly code = CONFIGURATION_ERROR_CODE
+  /** The option at fault, as a path: `clockTolerance`, `issuers[1].jwksUri`, `tokenCache.max`. */
+  readonly option: string
+
+  /** `message` is prefixed with `tokenguard: `. */
+  constructor(option: string, message: string, options?: { cause?: unknown }) {
+    super(`tokenguard: ${message}`, options)
+    this.name = 'ConfigurationError'
+    this.option = option
+  }
+}
+
+/** Narrowing helper that also works across duplicated installs of this package. */
+export function isConfigurationError(value: unknown): value is ConfigurationError {
+  return value instanceof ConfigurationError || (value instanceof TypeError && (value as { code?: unknown }).code === CONFIGURATION_ERROR_CODE)
 }

@@ -5,7 +5,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2
  */
-import type { ChallengeContext } from './challenge.js'
+import type { ChallengeContext, ChallengeSettings } from './challenge.js'
 import { InvalidRequestError } from './errors.js'
 import { headerValue, type RequestView } from './request.js'
 
@@ -30,7 +30,7 @@ export interface ExtractOptions extends ChallengeContext {
 }
 
 /** {@link ExtractOptions} as the verifier settles them. */
-export interface ExtractSettings extends ExtractOptions {
+export interface ExtractSettings extends ExtractOptions, ChallengeSettings {
   /** Accept `Authorization: DPoP <token>` (RFC 9449 §7.1); from the verifier's `dpop` option. Default is `false`. */
   dpopScheme?: boolean | undefined
 }

@@ -2,6 +2,10 @@
  * A JSON GET with every dimension bounded: total time (connect, headers and body), body size (checked while
  * streaming, not after), and redirects (same origin only, a few hops). Used for discovery and key sets,
  * where the remote end is a dependency that can hang, flood or misbehave.
+ *
+ * Each failure says whose fault it probably is: an `outage` (no answer, a timeout, a 5xx, a 429) passes,
+ * while a `configuration` failure (a 404, a redirect elsewhere, a body that is not JSON or too large) will
+ * not change by waiting, unless someone changes the configuration or the server's publication.
  */
 
 /** Bounds for one fetch. */
@@ -12,7 +16,12 @@ export interface FetchJsonOptions {
   maxResponseSize: number
   /** Extra request headers (e.g. a `User-Agent`). */
   headers?: Record<string, string> | undefined
+  /** Allow plain `http` URLs (local tests). Default is `false`: an `http` URL is refused before any request. */
+  allowInsecureHttp?: boolean | undefined
 }
+
+/** Whose fault a failure probably is: the remote end's (`outage`: wait and retry) or the configuration's. */
+export type FailureKind = 'configuration' | 'outage'
 
 /** A fetched, parsed JSON document and the response headers that matter for caching. */
 export interface FetchedJson {
@@ -24,9 +33,19 @@ export interface FetchedJson {
 /** Why a fetch failed, for events and logs (no response bodies are ever included). */
 export class FetchJsonError extends Error {
   override readonly name = 'FetchJsonError'
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Whether waiting can help (`outage`) or the configuration must change (`configuration`). */
+  readonly kind: FailureKind
+  constructor(message: string, options?: { cause?: unknown; kind?: FailureKind | undefined }) {
     super(message, options)
+    this.kind = options?.kind ?? 'outage'
   }
+}
+
+// A request timeout, "too early" and rate limiting pass like a 5xx; any other 4xx answers the same way next time.
+const TRANSIENT_CLIENT_ERRORS = new Set([408, 425, 429])
+
+function statusKind(status: number): FailureKind {
+  return status >= 400 && status < 500 && !TRANSIENT_CLIENT_ERRORS.has(status) ? 'configuration' : 'outage'
 }
 
 const MAX_REDIRECTS = 3
@@ -34,6 +53,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
 /** GETs `url` and parses its JSON body, within the given bounds. */
 export async function fetchJson(url: string, options: FetchJsonOptions): Promise<FetchedJson> {
+  if (/^http:/i.test(url) && options.allowInsecureHttp !== true) {
+    throw new FetchJsonError(`refused to fetch ${url} over plain http (allowInsecureHttp is not set)`, { kind: 'configuration' })
+  }
   const signal = AbortSignal.timeout(options.timeoutDuration)
   try {
     return await fetchWithinBudget(new URL(url), options, signal)
@@ -59,7 +81,7 @@ async function fetchWithinBudget(start: URL, options: FetchJsonOptions, signal: 
     }
     if (response.status !== 200) {
       await response.body?.cancel()
-      throw new FetchJsonError(`unexpected HTTP status ${response.status}`)
+      throw new FetchJsonError(`unexpected HTTP status ${response.status}`, { kind: statusKind(response.status) })
     }
     const text = await readBounded(response, options.maxResponseSize)
     return { body: parseJson(text), cacheControl: response.headers.get('cache-control') }
@@ -67,10 +89,10 @@ async function fetchWithinBudget(start: URL, options: FetchJsonOptions, signal: 
 }
 
 function nextHop(from: URL, location: string | null, hop: number): URL {
-  if (hop >= MAX_REDIRECTS) throw new FetchJsonError(`more than ${MAX_REDIRECTS} redirects`)
-  if (location === null) throw new FetchJsonError('redirect without a Location header')
+  if (hop >= MAX_REDIRECTS) throw new FetchJsonError(`more than ${MAX_REDIRECTS} redirects`, { kind: 'configuration' })
+  if (location === null) throw new FetchJsonError('redirect without a Location header', { kind: 'configuration' })
   const next = new URL(location, from)
-  if (next.origin !== from.origin) throw new FetchJsonError(`refused a redirect to another origin (${next.origin})`)
+  if (next.origin !== from.origin) throw new FetchJsonError(`refused a redirect to another origin (${next.origin})`, { kind: 'configuration' })
   return next
 }
 
@@ -78,7 +100,7 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
   const declared = Number(response.headers.get('content-length'))
   if (declared > maxBytes) {
     await response.body?.cancel()
-    throw new FetchJsonError(`response of ${declared} bytes exceeds the ${maxBytes} byte limit`)
+    throw new FetchJsonError(`response of ${declared} bytes exceeds the ${maxBytes} byte limit (maxResponseSize)`, { kind: 'configuration' })
   }
   if (response.body === null) return ''
   const reader = response.body.getReader()
@@ -90,7 +112,7 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
     received += value.byteLength
     if (received > maxBytes) {
       await reader.cancel()
-      throw new FetchJsonError(`response exceeds the ${maxBytes} byte limit`)
+      throw new FetchJsonError(`response exceeds the ${maxBytes} byte limit (maxResponseSize)`, { kind: 'configuration' })
     }
     chunks.push(value)
   }
@@ -112,7 +134,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new FetchJsonError('response is not valid JSON', { cause: error })
+    throw new FetchJsonError('response is not valid JSON', { cause: error, kind: 'configuration' })
   }
 }
 

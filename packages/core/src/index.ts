@@ -13,10 +13,13 @@ export { extractToken } from './extract.js'
 export type { ExtractOptions } from './extract.js'
 export {
   AuthenticationMissingError,
+  CONFIGURATION_ERROR_CODE,
+  ConfigurationError,
   InsufficientScopeError,
   InvalidDPoPProofError,
   InvalidRequestError,
   InvalidTokenError,
+  isConfigurationError,
   isTokenGuardError,
   KeysUnavailableError,
   MissingTokenError,
@@ -24,17 +27,19 @@ export {
   TokenGuardError,
   UseDPoPNonceError,
 } from './errors.js'
-export { memoryReplayStore, ReplayStoreUnavailableError } from './replay-store.js'
-export type { MemoryReplayStoreOptions, ReplayStore } from './replay-store.js'
 export { DPOP_ALGORITHMS } from './binding-options.js'
 export type { BindingMode, BindingSettings, DPoPOptions, DPoPSettings, MtlsOptions, NonceOptions } from './binding-options.js'
 export type { AnyTokenGuardError, ErrorCode, RefusalInit, RefusalReason } from './errors.js'
 export type { TokenFacts } from './token-facts.js'
 export { formatBearerChallenge, formatChallenges, formatDPoPChallenge, sanitizeAttribute } from './challenge.js'
-export type { ChallengeContext, ChallengeParams } from './challenge.js'
+export type { ChallengeContext, ChallengeParams, ChallengeSettings } from './challenge.js'
 export { assertScopes, hasScopes, readScopes, scopeRequirement } from './scopes.js'
 export type { ScopeClaim, ScopeRequirement } from './scopes.js'
-export { DEFAULT_ALGORITHMS, RFC9068_REQUIRED_CLAIMS } from './options.js'
+export { DEFAULT_ALGORITHMS, DURATION_BOUNDS, ISSUER_ENTRY_KEYS, MULTI_ISSUER_OPTION_KEYS, RFC9068_REQUIRED_CLAIMS, VERIFIER_OPTION_KEYS } from './options.js'
+export { assertKnownKeys, closestName } from './option-keys.js'
+export { formatDuration, parseDuration } from './duration.js'
+export type { Duration, DurationBounds, DurationUnit } from './duration.js'
+export { isIssuerIdentifier, requireIssuerIdentifier, requireKeySetUrl } from './issuer-identifier.js'
 export type { SettledOptions, VerifierOptions, VerifierSettings } from './options.js'
 export type { KeySource } from './key-source.js'
 export type { KeySetSnapshot } from './key-set.js'
@@ -51,3 +56,5 @@ export type {
   KeycloakPresetOptions,
   OktaPresetOptions,
 } from './presets/index.js'
+export { assertReplayArguments, MAX_REPLAY_KEY_LENGTH, memoryReplayStore, ReplayStoreUnavailableError } from './replay-store.js'
+export type { MemoryReplayStoreOptions, ReplayStore } from './replay-store.js'

@@ -17,6 +17,7 @@ import { InvalidTokenError } from './errors.js'
 import { refusalFor } from './jose-refusal.js'
 import { LocalKeySource, type KeySource } from './key-source.js'
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
+import { assertProfileClaims } from './profile-claims.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
 import { factsOf, readUnverified } from './token-facts.js'
@@ -64,6 +65,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       }
       const claims = payload as AccessTokenClaims
       assertFiniteTimes(claims, settings)
+      assertProfileClaims(claims, settings.profile, settings.challenge)
       assertAudienceClaim(claims, settings)
       assertClaimChecks(claims, settings.claimChecks, settings.challenge)
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
@@ -147,6 +149,7 @@ function createKeySource(options: VerifierOptions, limits: ReturnType<typeof set
     issuer: options.jwksUri === undefined ? requireUrl(options.issuer, 'issuer') : options.issuer,
     jwksUri: options.jwksUri === undefined ? undefined : requireUrl(options.jwksUri, 'jwksUri'),
     headers: options.fetchHeaders,
+    allowInsecureHttp: options.allowInsecureHttp === true,
     snapshot: options.keySnapshot,
     onEvent: options.onEvent,
     onKeysRemoved,

@@ -4,7 +4,7 @@
  * lists intersect, required claims add up, and an explicit `undefined` unsets nothing. A combination that
  * cannot be read one way only is refused at startup.
  */
-import { duration, TOP_LEVEL_ONLY, type BindingMode, type DPoPOptions, type MtlsOptions } from './binding-options.js'
+import { proofAgeMs, TOP_LEVEL_ONLY, type BindingMode, type DPoPOptions, type MtlsOptions } from './binding-options.js'
 import type { ClaimCheck } from './claims.js'
 import type { VerifierOptions } from './options.js'
 
@@ -86,7 +86,7 @@ function combineBinding(top: BindingOption | undefined, entry: BindingOption | u
   if (name === 'dpop') {
     combined.algorithms = intersect(topObject.algorithms, entryObject.algorithms, `${where} ("dpop.algorithms")`)
     const ages = [topObject.maxProofAge, entryObject.maxProofAge].filter((age) => age !== undefined)
-    if (ages.length > 0) combined.maxProofAge = Math.min(...ages.map((age) => duration(age, 0, 'dpop.maxProofAge')))
+    if (ages.length > 0) combined.maxProofAge = Math.min(...ages.map(proofAgeMs))
   }
   return definedOnly(combined) as BindingOption
 }

@@ -10,8 +10,9 @@
  * A resolver that fails or hangs is an outage (503), not a verdict on the token.
  */
 import { LRUCache } from 'lru-cache'
-import { KeysUnavailableError } from './errors.js'
+import { isConfigurationError, KeysUnavailableError } from './errors.js'
 import type { IssuerCheck } from './issuer-check.js'
+import { isIssuerIdentifier } from './issuer-identifier.js'
 import type { IssuerEntry, IssuerResolver } from './issuer-selection.js'
 import type { KeySetSnapshot } from './key-set.js'
 
@@ -39,8 +40,11 @@ const MAX_REMEMBERED_REFUSALS = 10_000
 const COLD_FETCH_BURST = 20
 const COLD_FETCHES_PER_SECOND = 2
 
-/** Builds the resolving picker; `build(entry, snapshot)` makes an issuer's check, from remembered keys when there are. */
-export function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEntry, snapshot: KeySetSnapshot | undefined) => IssuerCheck, limits: ResolutionLimits): Picker {
+/** Builds an issuer's check from its entry (`where`/`path` name it in errors), from remembered keys when there are. */
+export type Build = (entry: IssuerEntry, where: string, path: string, snapshot?: KeySetSnapshot) => IssuerCheck
+
+/** Builds the resolving picker. */
+export function resolvingPicker(resolve: IssuerResolver, build: Build, limits: ResolutionLimits): Picker {
   const remembered = new LRUCache<string, KeySetSnapshot>({ max: Math.max(1_000, limits.max * REMEMBERED_PER_KEPT) })
   const trusted = new LRUCache<string, IssuerCheck>({
     max: limits.max,
@@ -54,6 +58,8 @@ export function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEn
   const coldFetches = tokenBucket(COLD_FETCH_BURST, COLD_FETCHES_PER_SECOND)
 
   async function load(issuer: string): Promise<IssuerCheck | undefined> {
+    // An `iss` that is no issuer identifier (RFC 8414 §2: userinfo, query, fragment…) is never trusted, nor asked about.
+    if (!isIssuerIdentifier(issuer, true)) return undefined
     const entry = await withTimeout(Promise.resolve().then(() => resolve(issuer)), limits.timeoutDuration)
     // Options for another issuer would let any `iss` borrow that issuer's trust: not trusted.
     if (entry === undefined || entry.issuer !== issuer) {
@@ -62,7 +68,7 @@ export function resolvingPicker(resolve: IssuerResolver, build: (entry: IssuerEn
     }
     const snapshot = remembered.get(issuer)
     if (snapshot === undefined && !coldFetches.take()) throw new Error('the outbound key-set fetch budget for new issuers is spent')
-    const check = build(entry, snapshot)
+    const check = build(entry, `the issuer resolver's answer for ${JSON.stringify(issuer)}`, 'issuers()', snapshot)
     trusted.set(issuer, check)
     return check
   }
@@ -105,7 +111,9 @@ function tokenBucket(burst: number, perSecond: number): { take(): boolean } {
 }
 
 function resolverUnavailable(detail: string, cause?: unknown): KeysUnavailableError {
-  return new KeysUnavailableError({ reason: 'keys_unavailable', detail: `issuer resolver: ${detail}`, cause }, 1)
+  // Options the resolver answered with that cannot work are a misconfiguration, not an outage (still 503).
+  const reason = isConfigurationError(cause) ? 'keys_misconfigured' : 'keys_unavailable'
+  return new KeysUnavailableError({ reason, detail: `issuer resolver: ${detail}`, cause }, 1)
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutDuration: number): Promise<T> {

@@ -8,9 +8,9 @@
 import { InvalidTokenError } from './errors.js'
 import { combineIssuerOptions } from './issuer-entry.js'
 import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer-check.js'
-import { resolvingPicker, type Picker } from './issuer-resolution.js'
+import { resolvingPicker, type Build, type Picker } from './issuer-resolution.js'
 import type { KeySource } from './key-source.js'
-import { settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
+import { assertIssuerEntry, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
 import { readUnverified } from './token-facts.js'
 
 /** One trusted issuer: its own options, which may add checks to the top-level ones but never loosen them. */
@@ -52,13 +52,15 @@ export interface IssuerSelection {
 /** Builds the selection; `onKeysRemoved` lets the owner of the token cache drop cached results. */
 export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved: () => void): IssuerSelection {
   assertNoSharedKeys(options)
+  const { timeoutDuration, maxIssuers } = settleMultiIssuerOptions(options)
   const request = settleRequestOptions(options)
-  const { issuers, maxIssuers, tokenCache: _cache, ...defaults } = options
-  const build = (entry: IssuerEntry, keySnapshot?: unknown): IssuerCheck =>
-    createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...(keySnapshot === undefined ? {} : { keySnapshot }) }, onKeysRemoved)
+  const { issuers, maxIssuers: _maxIssuers, tokenCache: _cache, ...defaults } = options
+  const build: Build = (entry, where, path, keySnapshot) => {
+    assertIssuerEntry(entry, where, path)
+    return createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...(keySnapshot === undefined ? {} : { keySnapshot }) }, onKeysRemoved)
+  }
 
-  const timeoutDuration = options.timeoutDuration ?? 5_000
-  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers ?? 100, timeoutDuration }) : listPicker(issuers, build)
+  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers, timeoutDuration }) : listPicker(issuers, build)
   const known = typeof issuers === 'function' ? [] : pick.known()
   const settings: VerifierSettings = {
     ...request,
@@ -87,11 +89,11 @@ function assertNoSharedKeys(options: MultiIssuerOptions): void {
   if (misplaced.length > 0) throw new TypeError(`tokenguard: with "issuers", ${misplaced.join(', ')} belong in each issuer's entry, not at the top level`)
 }
 
-function listPicker(entries: readonly IssuerEntry[], build: (entry: IssuerEntry) => IssuerCheck): Picker {
+function listPicker(entries: readonly IssuerEntry[], build: Build): Picker {
   if (!Array.isArray(entries) || entries.length === 0) throw new TypeError('tokenguard: "issuers" must be a non-empty array or a function')
   const known = new Map<string, IssuerCheck>()
-  for (const entry of entries) {
-    const verifier = build(entry)
+  for (const [index, entry] of entries.entries()) {
+    const verifier = build(entry, `issuers[${index}]`, `issuers[${index}]`)
     if (known.has(verifier.settings.issuer)) throw new TypeError(`tokenguard: issuer ${verifier.settings.issuer} is listed twice`)
     known.set(verifier.settings.issuer, verifier)
   }

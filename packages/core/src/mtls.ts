@@ -9,7 +9,7 @@
  */
 import { base64url } from 'jose'
 import type { ChallengeContext } from './challenge.js'
-import { InvalidTokenError } from './errors.js'
+import { ConfigurationError, InvalidTokenError } from './errors.js'
 import { headerValue, type RequestView } from './request.js'
 
 /** Where client certificates come from. */
@@ -77,13 +77,13 @@ export function proxyMatcher(trusted: readonly string[]): (remoteAddress: string
     if (range !== null) {
       const bits = Number(range[2])
       const base = ipv4ToNumber(range[1]!)
-      if (base === undefined || bits > 32) throw new TypeError(`tokenguard: "mtls.trustedProxies" holds an invalid IPv4 range ${JSON.stringify(entry)}`)
+      if (base === undefined || bits > 32) throw new ConfigurationError('mtls.trustedProxies', `"mtls.trustedProxies" holds an invalid IPv4 range ${JSON.stringify(entry)}`)
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0
       ranges.push({ base: (base & mask) >>> 0, mask })
     } else if (/^[0-9a-f:.]+$/i.test(entry) && (ipv4ToNumber(entry) !== undefined || entry.includes(':'))) {
       exact.add(entry.toLowerCase())
     } else {
-      throw new TypeError(`tokenguard: "mtls.trustedProxies" entries must be IP addresses or IPv4 CIDR ranges; got ${JSON.stringify(entry)}`)
+      throw new ConfigurationError('mtls.trustedProxies', `"mtls.trustedProxies" entries must be IP addresses or IPv4 CIDR ranges; got ${JSON.stringify(entry)}`)
     }
   }
   return (remoteAddress) => {

@@ -1,43 +1,65 @@
 /**
- * Unknown option keys are mistakes: plain JavaScript (or a cast) lets `clockTolerence` or `scope` through the
- * type checker, and an ignored key is a check silently off. Every place options enter refuses them, with the
- * nearest known key as the likely fix.
+ * Unknown option keys. In plain JavaScript (or behind `as any`) a misspelt option is silently ignored, and
+ * an ignored security option fails open: `clockTolerence`, `scope` for `scopes`. Every place where options
+ * enter refuses keys it does not know, and suggests the one that was probably meant.
  */
+import { ConfigurationError } from './errors.js'
 
-/** Throws a `TypeError` naming the first unknown key of `value` and the known key it was probably meant as. */
-export function assertKnownKeys(value: object, allowed: readonly string[], where: string): void {
+/**
+ * Refuses any own key of `value` that is not in `allowed`, with a "did you mean …?" suggestion.
+ *
+ * @param value The options object; anything else is refused as "must be an object".
+ * @param allowed The keys this place accepts.
+ * @param where Where the options were given, for the message: `createVerifier options`, `issuers[1]`.
+ * @param path The option path of `value` itself, prefixed to the key in {@link ConfigurationError.option}
+ *   (`issuers[1]` → `issuers[1].clockTolerence`). Default is none.
+ * @throws {ConfigurationError} e.g. `tokenguard: unknown option "clockTolerence" in createVerifier options (did you mean "clockTolerance"?)`
+ */
+export function assertKnownKeys(value: unknown, allowed: Iterable<string>, where: string, path = ''): asserts value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigurationError(path, `${where} must be an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`)
+  }
+  const known = new Set(allowed)
   for (const key of Object.keys(value)) {
-    if (allowed.includes(key)) continue
-    const suggestion = nearest(key, allowed)
-    throw new TypeError(`tokenguard: unknown option ${JSON.stringify(key)} in ${where}${suggestion === undefined ? ` (known options: ${allowed.join(', ')})` : ` (did you mean ${JSON.stringify(suggestion)}?)`}`)
+    if (known.has(key)) continue
+    const suggestion = closestName(key, known)
+    const hint = suggestion === undefined ? `known options: ${[...known].join(', ')}` : `did you mean "${suggestion}"?`
+    throw new ConfigurationError(path === '' ? key : `${path}.${key}`, `unknown option ${JSON.stringify(key)} in ${where} (${hint})`)
   }
 }
 
-/** The allowed key within a small edit distance (or differing only in case / a trailing "s"), if any. */
-function nearest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const candidate of allowed) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase())
-    if (distance < bestDistance) {
-      best = candidate
-      bestDistance = distance
-    }
+/**
+ * The candidate closest to `name` within a small edit distance (case, `_` and `-` ignored), or
+ * `undefined` when none is close enough to be a plausible misspelling.
+ */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+  const wanted = normalize(name)
+  // Short names are too easily "close" to anything: allow fewer edits for them.
+  const limit = Math.min(2, Math.floor(wanted.length / 3))
+  let best: { name: string; distance: number } | undefined
+  for (const candidate of candidates) {
+    const distance = editDistance(wanted, normalize(candidate))
+    if (distance <= limit && (best === undefined || distance < best.distance)) best = { name: candidate, distance }
   }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : undefined
+  return best?.name
 }
 
-/** Levenshtein distance with adjacent transpositions (optimal string alignment). */
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/[-_]/g, '')
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions. */
 function editDistance(a: string, b: string): number {
-  const rows = a.length + 1
-  const cols = b.length + 1
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
+  if (Math.abs(a.length - b.length) > 2) return Number.POSITIVE_INFINITY
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)])
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1)
+      let distance = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) distance = Math.min(distance, rows[i - 2]![j - 2]! + 1)
+      rows[i]![j] = distance
     }
   }
-  return d[a.length]![b.length]!
+  return rows[a.length]![b.length]!
 }

@@ -13,10 +13,11 @@
  */
 import { errors as joseErrors, type JWTVerifyGetKey } from 'jose'
 import { discover } from './discovery.js'
-import { KeysUnavailableError } from './errors.js'
+import { isConfigurationError, KeysUnavailableError, type ConfigurationError } from './errors.js'
 import { emit, type FetchCause, type KeySourceEventListener } from './events.js'
 import { fetchJson, type FetchJsonOptions } from './fetch-json.js'
-import { diffKeySets, freshnessFor, loadKeySet, parseSnapshot, validateKeySet, type KeySetSnapshot, type LoadedKeySet } from './key-set.js'
+import { failureKind, keySetMisconfiguration, usableKeySet } from './key-source-failure.js'
+import { diffKeySets, freshnessFor, loadKeySet, parseSnapshot, type KeySetSnapshot, type LoadedKeySet } from './key-set.js'
 import type { KeySource } from './key-source.js'
 
 /** Settled options of a remote key source (defaults applied by the verifier's option parsing). */
@@ -33,6 +34,8 @@ export interface RemoteKeySourceOptions {
   retryDelay: number
   honorCacheControl: boolean
   headers?: Record<string, string> | undefined
+  /** Allow `http` URLs (discovery, key set), for local tests. */
+  allowInsecureHttp?: boolean | undefined
   snapshot?: unknown
   onEvent?: KeySourceEventListener | undefined
   /** Called when keys that may have verified cached tokens leave the set. */
@@ -59,10 +62,12 @@ export class RemoteKeySource implements KeySource {
   #lastUnknownKidFetchFailed = false
   #lastStaleNotice = 0
   #lastCooldownNotice = Number.NEGATIVE_INFINITY
+  /** Set when the last fetch failed because of the configuration: ready() rejects with it, 503s are keys_misconfigured. */
+  #misconfiguration: ConfigurationError | undefined
 
   constructor(options: RemoteKeySourceOptions) {
     this.#options = options
-    this.#fetchOptions = { timeoutDuration: options.timeoutDuration, maxResponseSize: options.maxResponseSize, headers: options.headers }
+    this.#fetchOptions = { timeoutDuration: options.timeoutDuration, maxResponseSize: options.maxResponseSize, headers: options.headers, allowInsecureHttp: options.allowInsecureHttp }
     if (options.snapshot !== undefined) this.import(options.snapshot)
   }
 
@@ -79,7 +84,12 @@ export class RemoteKeySource implements KeySource {
   }
 
   async ready(): Promise<void> {
-    await this.#usableKeys()
+    try {
+      await this.#usableKeys()
+    } catch (error) {
+      // A misconfiguration fails startup with its own message; an outage stays a KeysUnavailableError.
+      throw error instanceof KeysUnavailableError && error.reason === 'keys_misconfigured' && isConfigurationError(error.cause) ? error.cause : error
+    }
   }
 
   async refresh(): Promise<void> {
@@ -191,22 +201,26 @@ export class RemoteKeySource implements KeySource {
     const started = Date.now()
     const uri = this.#options.jwksUri ?? this.#discoveredUri ?? this.#options.issuer ?? '(unknown)'
     emit(this.#options.onEvent, { type: 'fetch_start', uri, cause })
+    let jwksUri: string | undefined
     try {
-      const jwksUri = await this.#resolveJwksUri()
+      jwksUri = await this.#resolveJwksUri()
       const { body, cacheControl } = await fetchJson(jwksUri, this.#fetchOptions)
-      const jwks = validateKeySet(body, this.#options.maxKeys)
+      const jwks = usableKeySet(body, this.#options.maxKeys)
       const maxAge = freshnessFor(cacheControl, this.#options.cacheMaxAge, this.#options.honorCacheControl)
       const fetchedAt = Date.now()
       this.#currentUri = jwksUri // before #replace: a keys_changed listener may export()
       this.#replace(loadKeySet(jwks, fetchedAt, fetchedAt + maxAge))
       this.#consecutiveFailures = 0
       this.#retryAt = 0
+      this.#misconfiguration = undefined
       emit(this.#options.onEvent, { type: 'fetch_success', uri: jwksUri, durationMs: fetchedAt - started, keyCount: jwks.keys.length, maxAge })
     } catch (error) {
       this.#discoveredUri = undefined
       this.#consecutiveFailures += 1
       const failedAt = Date.now()
       this.#retryAt = failedAt + Math.min(this.#options.retryDelay * 2 ** (this.#consecutiveFailures - 1), MAX_RETRY_DELAY)
+      const kind = failureKind(error, this.#current !== undefined)
+      this.#misconfiguration = kind === 'configuration' ? keySetMisconfiguration(error, jwksUri, this.#options.jwksUri !== undefined, this.#options.issuer) : undefined
       emit(this.#options.onEvent, {
         type: 'fetch_failure',
         uri,
@@ -214,8 +228,9 @@ export class RemoteKeySource implements KeySource {
         error: error instanceof Error ? error.message : String(error),
         consecutiveFailures: this.#consecutiveFailures,
         retryAt: this.#retryAt,
+        kind,
       })
-      throw error
+      throw this.#misconfiguration ?? error
     }
   }
 
@@ -240,8 +255,10 @@ export class RemoteKeySource implements KeySource {
 
   #unavailable(cause?: unknown): KeysUnavailableError {
     const retryAfterMs = Math.max(this.#retryAt - Date.now(), 1000)
-    const detail = cause instanceof Error ? `no usable keys: ${cause.message}` : 'no usable keys; a fetch is backing off'
-    return new KeysUnavailableError({ reason: 'keys_unavailable', detail, cause }, retryAfterMs / 1000)
+    const misconfiguration = this.#current === undefined ? this.#misconfiguration : undefined
+    const why = cause ?? misconfiguration
+    const detail = why instanceof Error ? `no usable keys: ${why.message}` : 'no usable keys; a fetch is backing off'
+    return new KeysUnavailableError({ reason: misconfiguration === undefined ? 'keys_unavailable' : 'keys_misconfigured', detail, cause: why }, retryAfterMs / 1000)
   }
 }
 

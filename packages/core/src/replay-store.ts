@@ -1,93 +1,145 @@
 /**
- * Where DPoP proofs' `jti` values are remembered for their acceptance window (RFC 9449 §11.1), so that a
- * proof is accepted once. One process can use {@link memoryReplayStore}; a fleet of API instances must share
- * one store (e.g. `redisReplayStore` of `@tokenguard/redis`), or a proof replayed to another instance is
- * accepted there.
+ * Replay detection for values that may be used once within a time window, such as a DPoP proof's `jti`
+ * (RFC 9449 §11.1): the store remembers each key for its ttl and says whether it had seen it.
  *
- * @see https://www.rfc-editor.org/rfc/rfc9449#section-11.1
+ * Keys come from the caller, who bounds them: hash untrusted values (e.g. base64url SHA-256 of the `jti`
+ * together with the proof key's thumbprint) or cap their length. Stores refuse keys longer than
+ * {@link MAX_REPLAY_KEY_LENGTH} characters rather than let a client choose how much memory an entry takes.
+ *
+ * A store that cannot answer throws (or rejects): that is an outage, answered with 503, never a 401 and
+ * never "not a replay".
  */
 
-/** A set of keys that each expire after their own time to live. */
+/** Where single-use keys are remembered: in memory for one process, or shared by a fleet (Redis). */
 export interface ReplayStore {
   /**
-   * Remembers `key` for `ttlMs` milliseconds. Answers `true` the first time a key is seen within its time to
-   * live, `false` for a replay. Throws (or rejects with) {@link ReplayStoreUnavailableError} when it cannot
-   * tell — the store is down, or full of live entries — and never answers `true` in that case.
+   * `true` when `key` was not seen within its ttl and is now remembered for `ttlMs` milliseconds; `false`
+   * when it is a replay. Throws/rejects (normally {@link ReplayStoreUnavailableError}) when the store
+   * cannot answer, which the verifier turns into a 503.
    */
   remember(key: string, ttlMs: number): boolean | Promise<boolean>
 }
 
-/** The replay store cannot answer right now: the request is answered 503, not accepted. */
+/** The replay store cannot answer (down, timed out, or full of live entries): 503, not a refusal of the proof. */
 export class ReplayStoreUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    // Thrown once per request while a store is full or down: no stack to capture (cheap under a flood).
-    const stackTraceLimit = Error.stackTraceLimit
-    Error.stackTraceLimit = 0
+  constructor(message = 'tokenguard: the replay store cannot answer', options?: { cause?: unknown }) {
     super(message, options)
-    Error.stackTraceLimit = stackTraceLimit
     this.name = 'ReplayStoreUnavailableError'
   }
 }
 
-/** Options of {@link memoryReplayStore}. */
-export interface MemoryReplayStoreOptions {
-  /**
-   * Most keys remembered at once. When the store holds this many keys that are all still live, it refuses to
-   * remember more (the request is answered 503) rather than forget a live one, which would let that proof be
-   * replayed. Default is 100000 (about 15 MiB; with the default 60 s proof window, ~1400 fresh proofs/s).
-   */
-  maxEntries?: number | undefined
+/** Longest key a store accepts, in characters (a base64url SHA-512 is 86). */
+export const MAX_REPLAY_KEY_LENGTH = 256
+
+/** Checks what a caller passes to {@link ReplayStore.remember}; a wrong call is a bug, reported as a TypeError. */
+export function assertReplayArguments(key: unknown, ttlMs: unknown): void {
+  if (typeof key !== 'string' || key === '' || key.length > MAX_REPLAY_KEY_LENGTH) {
+    throw new TypeError(`tokenguard: a replay store key must be a non-empty string of at most ${MAX_REPLAY_KEY_LENGTH} characters (hash untrusted values)`)
+  }
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new TypeError('tokenguard: a replay store ttl must be a positive number of milliseconds')
+  }
 }
 
-// A flood that fills the store would otherwise make every request scan it: a full sweep runs at most this often.
-const FULL_SWEEP_INTERVAL_MS = 1_000
+export interface MemoryReplayStoreOptions {
+  /**
+   * Most keys remembered at once. When that many are still within their ttl, further keys are refused
+   * with {@link ReplayStoreUnavailableError} (503): a live entry is never evicted, so a flood of fresh
+   * proofs cannot make the store forget a recent one. Size it as peak proofs per second × the ttl in
+   * seconds; each entry costs about 200 bytes plus its key. Default 100 000.
+   */
+  maxEntries?: number
+}
+
+const DEFAULT_MAX_ENTRIES = 100_000
 
 /**
- * A replay store in this process's memory, bounded by `maxEntries` and by each key's time to live. Expired
- * keys are dropped oldest first as new ones arrive; a live key is never dropped to make room.
- *
- * @example
- * ```ts
- * const verifier = createVerifier({ issuer, audience, origin: 'https://api.example.com', dpop: { replayStore: memoryReplayStore({ maxEntries: 500_000 }) } })
- * ```
+ * A replay store in this process's memory, bounded by count (`maxEntries`) and by window (each key is
+ * forgotten once its ttl has passed, never earlier). A fleet of several processes needs a shared store
+ * instead (`redisReplayStore` from `@tokenguard/redis`): with this one, each process accepts a proof once.
  */
 export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore {
-  if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: memoryReplayStore options must be an object')
-  for (const key of Object.keys(options)) {
-    if (key !== 'maxEntries') throw new TypeError(`tokenguard: unknown option ${JSON.stringify(key)} in memoryReplayStore (known options: maxEntries)`)
-  }
-  const maxEntries = options.maxEntries ?? 100_000
-  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new TypeError('tokenguard: "maxEntries" of memoryReplayStore must be a positive integer')
-  // Insertion order is close to expiry order (every proof's time to live is about the same window).
+  const maxEntries = settleMaxEntries(options)
   const expiries = new Map<string, number>()
-  let lastFullSweep = Number.NEGATIVE_INFINITY
+  const queue = new ExpiryQueue()
+  return {
+    remember(key, ttlMs) {
+      assertReplayArguments(key, ttlMs)
+      const now = Date.now()
+      for (let due = queue.popDue(now); due !== undefined; due = queue.popDue(now)) expiries.delete(due)
+      if (expiries.has(key)) return false
+      if (expiries.size >= maxEntries) {
+        throw new ReplayStoreUnavailableError(`tokenguard: the in-memory replay store holds ${maxEntries} unexpired keys (maxEntries); raise maxEntries or share a larger store`)
+      }
+      const expiresAt = now + ttlMs
+      expiries.set(key, expiresAt)
+      queue.push(key, expiresAt)
+      return true
+    },
+  }
+}
 
-  function dropExpiredOldest(now: number): void {
-    for (const [key, expiresAt] of expiries) {
-      if (expiresAt > now) return
-      expiries.delete(key)
+function settleMaxEntries(options: MemoryReplayStoreOptions): number {
+  if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: memoryReplayStore options must be an object')
+  for (const name of Object.keys(options)) {
+    if (name !== 'maxEntries') throw new TypeError(`tokenguard: memoryReplayStore has no option "${name}" (known: maxEntries)`)
+  }
+  const { maxEntries = DEFAULT_MAX_ENTRIES } = options
+  if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries <= 0) {
+    throw new TypeError('tokenguard: memoryReplayStore "maxEntries" must be a positive integer')
+  }
+  return maxEntries
+}
+
+/**
+ * Keys ordered by expiry (a binary min-heap): ttls may differ between calls, so insertion order is not
+ * expiry order, and pruning must still cost O(log n) per key rather than a scan of the whole store.
+ */
+class ExpiryQueue {
+  readonly #heap: Array<{ key: string; expiresAt: number }> = []
+
+  push(key: string, expiresAt: number): void {
+    const heap = this.#heap
+    heap.push({ key, expiresAt })
+    for (let child = heap.length - 1; child > 0; ) {
+      const parent = (child - 1) >> 1
+      if (heap[parent]!.expiresAt <= heap[child]!.expiresAt) break
+      this.#swap(parent, child)
+      child = parent
     }
   }
 
-  function sweepAll(now: number): void {
-    if (now - lastFullSweep < FULL_SWEEP_INTERVAL_MS) return
-    lastFullSweep = now
-    for (const [key, expiresAt] of expiries) if (expiresAt <= now) expiries.delete(key)
+  /** Removes and returns the key that expires first, if it has expired by `now`. */
+  popDue(now: number): string | undefined {
+    const heap = this.#heap
+    const first = heap[0]
+    if (first === undefined || first.expiresAt > now) return undefined
+    const last = heap.pop()!
+    if (heap.length > 0) {
+      heap[0] = last
+      this.#siftDown()
+    }
+    return first.key
   }
 
-  return {
-    remember(key: string, ttlMs: number): boolean {
-      const now = Date.now()
-      const known = expiries.get(key)
-      if (known !== undefined) {
-        if (known > now) return false
-        expiries.delete(key)
-      }
-      if (expiries.size >= maxEntries) dropExpiredOldest(now)
-      if (expiries.size >= maxEntries) sweepAll(now)
-      if (expiries.size >= maxEntries) throw new ReplayStoreUnavailableError(`the in-memory replay store holds ${maxEntries} live proofs (maxEntries); raise it or share a larger store`)
-      expiries.set(key, now + Math.max(1, ttlMs))
-      return true
-    },
+  #siftDown(): void {
+    const heap = this.#heap
+    for (let parent = 0; ; ) {
+      const left = 2 * parent + 1
+      const right = left + 1
+      let smallest = parent
+      if (left < heap.length && heap[left]!.expiresAt < heap[smallest]!.expiresAt) smallest = left
+      if (right < heap.length && heap[right]!.expiresAt < heap[smallest]!.expiresAt) smallest = right
+      if (smallest === parent) return
+      this.#swap(parent, smallest)
+      parent = smallest
+    }
+  }
+
+  #swap(a: number, b: number): void {
+    const heap = this.#heap
+    const held = heap[a]!
+    heap[a] = heap[b]!
+    heap[b] = held
   }
 }

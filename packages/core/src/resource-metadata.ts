@@ -6,6 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9728
  */
 import type { BindingSettings } from './binding-options.js'
+import { optionalDuration, type Duration } from './duration.js'
 import type { VerifierSettings } from './options.js'
 
 /** What goes into the document. Field names are the RFC's, in camelCase. */
@@ -162,11 +163,12 @@ export interface ResourceMetadataResponse {
 }
 
 /**
- * The response an adapter sends for the document: JSON, cacheable for `cacheMaxAge` milliseconds (default
- * 3600000, 1 hour), readable cross-origin (public metadata that browser-based clients fetch).
+ * The response an adapter sends for the document: JSON, cacheable for `cacheMaxAge` (milliseconds or a
+ * duration string such as `'1h'`; accepted: 0 – 7 days; default 3600000, 1 hour), readable cross-origin
+ * (public metadata that browser-based clients fetch).
  */
-export function resourceMetadataResponse(options: ResourceMetadataOptions, cacheMaxAge = 3_600_000, enforced?: BindingSettings): ResourceMetadataResponse {
-  if (typeof cacheMaxAge !== 'number' || !Number.isFinite(cacheMaxAge) || cacheMaxAge < 0) throw new TypeError('tokenguard: "cacheMaxAge" must be a non-negative number')
+export function resourceMetadataResponse(options: ResourceMetadataOptions, cacheMaxAgeOption?: Duration, enforced?: BindingSettings): ResourceMetadataResponse {
+  const cacheMaxAge = optionalDuration(cacheMaxAgeOption, 3_600_000, 'cacheMaxAge', { min: 0, max: 7 * 86_400_000, example: '1h' })
   const document = buildResourceMetadata(options, enforced)
   const headers = Object.freeze({
     'content-type': 'application/json; charset=utf-8',
@@ -190,7 +192,7 @@ export const RESOURCE_METADATA_PREFLIGHT_HEADERS: Readonly<Record<string, string
  * startup check that its challenges advertise this document.
  */
 export function resourceMetadataFor(
-  options: ResourceMetadataOptions & { cacheMaxAge?: number | undefined },
+  options: ResourceMetadataOptions & { cacheMaxAge?: Duration | undefined },
   verifier?: { readonly settings: Pick<VerifierSettings, 'issuers' | 'extract' | 'challenge'> & Partial<Pick<VerifierSettings, 'binding'>> },
 ): ResourceMetadataResponse {
   const { cacheMaxAge, ...fields } = options

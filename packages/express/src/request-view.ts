@@ -14,8 +14,6 @@ export function viewOf(req: Request): RequestView {
     encrypted: (req.socket as { encrypted?: boolean }).encrypted === true,
     remoteAddress: req.socket.remoteAddress,
     // Read only for certificate-bound tokens: building the certificate object costs on every other request.
-    get peerCertificate() {
-      return peerCertificateOf(req.socket)
-    },
+    get peerCertificate() { return peerCertificateOf(req.socket) },
   }
 }

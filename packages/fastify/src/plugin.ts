@@ -6,7 +6,7 @@
  * request the hook builds the view, asks core, sets `request.auth` or throws the refusal, so Fastify's error
  * handler (or the application's) answers with its status and headers.
  */
-import { createVerifier, type Verifier } from '@tokenguard/core'
+import { createVerifier, isConfigurationError, type Verifier } from '@tokenguard/core'
 import { advertiseResourceMetadata, authorize, type Decision, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, RouteOptions } from 'fastify'
 import { registerResourceMetadata } from './metadata.js'
@@ -118,6 +118,11 @@ function prependHooks(route: RouteOptions, name: 'onRequest' | 'preValidation', 
 async function warmUp(app: FastifyInstance, verifier: Verifier, mode: 'await' | 'background' | 'off'): Promise<void> {
   if (mode === 'off') return
   const warming = verifier.ready().catch((error: unknown) => {
+    // A misconfiguration fails startup ('await'); an outage must not stop the API from booting.
+    if (isConfigurationError(error)) {
+      if (mode === 'await') throw error
+      return app.log.error({ err: error }, 'tokenguard: the configuration cannot work; requests answer 503 until it is fixed')
+    }
     app.log.warn({ err: error }, 'tokenguard: could not fetch the issuer keys at startup; requests answer 503 until they arrive')
   })
   if (mode === 'await') await warming

@@ -11,8 +11,6 @@ export function viewOf(request: FastifyRequest): RequestView {
     encrypted: (request.raw.socket as { encrypted?: boolean }).encrypted === true,
     remoteAddress: request.raw.socket.remoteAddress,
     // Read only for certificate-bound tokens: building the certificate object costs on every other request.
-    get peerCertificate() {
-      return peerCertificateOf(request.raw.socket)
-    },
+    get peerCertificate() { return peerCertificateOf(request.raw.socket) },
   }
 }

@@ -30,9 +30,11 @@ export interface PluginOptions extends ResourceMetadataPluginOptions {
   requireByDefault?: boolean | undefined
   /**
    * How registration warms the key source up: `'await'` fetches discovery and keys before the plugin
-   * finishes registering (a failure is logged, and requests answer 503 until keys arrive, so an identity
-   * provider outage cannot stop the API from booting); `'background'` starts the fetch without waiting;
-   * `'off'` fetches on the first request. Default is `'await'`.
+   * finishes registering (an outage is logged, and requests answer 503 until keys arrive, so an identity
+   * provider outage cannot stop the API from booting; a misconfiguration — metadata naming another issuer,
+   * nothing at the discovery locations, a key set URL that serves no JWK Set — fails registration with a
+   * `ConfigurationError`); `'background'` starts the fetch without waiting (a misconfiguration is logged at
+   * error level); `'off'` fetches on the first request. Default is `'await'`.
    */
   warmup?: 'await' | 'background' | 'off' | undefined
 }

@@ -66,7 +66,7 @@ export async function startAuth0(): Promise<Auth0Fixture> {
   const times = () => ({ iat: epoch(), exp: epoch() + 86_400 })
 
   return {
-    options: auth0({ domain: AUTH0_DOMAIN, audience: AUTH0_API, baseUrl: provider.origin }),
+    options: auth0({ domain: AUTH0_DOMAIN, audience: AUTH0_API, baseUrl: provider.origin, allowInsecureHttp: true }),
     locations: ['/.well-known/openid-configuration', '/.well-known/jwks.json'],
     hits: provider.hits,
     misses: provider.misses,

@@ -60,7 +60,7 @@ export async function startCognito(): Promise<CognitoFixture> {
   const session = { sub: '6b1d3f5a-7c9e-4b2d-8f0a-1c3e5a7b9d2f', origin_jti: randomUUID(), event_id: randomUUID(), auth_time: epoch() - 30 }
   const times = () => ({ exp: epoch() + 3_600, iat: epoch(), jti: randomUUID() })
   return {
-    options: cognito({ region: REGION, userPoolId: USER_POOL_ID, clientId: [APP_CLIENT_ID, M2M_CLIENT_ID], baseUrl: provider.origin }),
+    options: cognito({ region: REGION, userPoolId: USER_POOL_ID, clientId: [APP_CLIENT_ID, M2M_CLIENT_ID], baseUrl: provider.origin, allowInsecureHttp: true }),
     locations: [`/${USER_POOL_ID}/.well-known/jwks.json`],
     hits: provider.hits,
     misses: provider.misses,

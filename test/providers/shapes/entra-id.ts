@@ -62,7 +62,7 @@ export async function startEntraId(version: 1 | 2): Promise<EntraFixture> {
   const user = { oid: '5c7d2a91-8e3b-4f6c-a0d9-1b2e3f4a5c6d', sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ', name: 'Alice Martin' }
 
   return {
-    options: entraId({ tenantId: TENANT_ID, audience: [API_CLIENT_ID, API_APP_ID_URI], version, loginBaseUrl: login, stsBaseUrl: sts }),
+    options: entraId({ tenantId: TENANT_ID, audience: [API_CLIENT_ID, API_APP_ID_URI], version, loginBaseUrl: login, stsBaseUrl: sts, allowInsecureHttp: true }),
     locations: [version === 2 ? `/${TENANT_ID}/discovery/v2.0/keys` : `/${TENANT_ID}/discovery/keys`],
     hits: provider.hits,
     misses: provider.misses,

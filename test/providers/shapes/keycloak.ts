@@ -63,7 +63,7 @@ export async function startKeycloak(): Promise<KeycloakFixture> {
   const times = () => ({ exp: epoch() + 300, iat: epoch(), jti: randomUUID() })
   const user = { sub: '3f6c1d2e-8a9b-4c7d-9e0f-1a2b3c4d5e6f', sid: randomUUID() }
   return {
-    options: keycloak({ baseUrl: provider.origin, realm: REALM, audience: API_AUDIENCE }),
+    options: keycloak({ baseUrl: provider.origin, realm: REALM, audience: API_AUDIENCE, allowInsecureHttp: true }),
     locations: [`/realms/${REALM}/.well-known/openid-configuration`, `/realms/${REALM}/protocol/openid-connect/certs`],
     hits: provider.hits,
     misses: provider.misses,

@@ -53,7 +53,7 @@ export async function startOkta(): Promise<OktaFixture> {
   const sign = (signer: ProviderKey, payload: Record<string, unknown>) => provider.sign(signer, { kid: signer.kid, alg: 'RS256' }, payload)
   const times = () => ({ iat: epoch(), exp: epoch() + 3_600 })
   return {
-    options: okta({ issuer, audience: OKTA_AUDIENCE }),
+    options: okta({ issuer, audience: OKTA_AUDIENCE, allowInsecureHttp: true }),
     locations: ['/oauth2/default/.well-known/openid-configuration', '/oauth2/default/v1/keys'],
     hits: provider.hits,
     misses: provider.misses,

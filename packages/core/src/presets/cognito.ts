@@ -5,10 +5,11 @@
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
  */
 import type { VerifierOptions } from '../options.js'
-import { requireAudience, requireBaseUrl, requireText } from './shared.js'
+import { ConfigurationError } from '../errors.js'
+import { assertPresetOptions, presetResult, requireAudience, requireBaseUrl, requireText, type InsecureHttpOption } from './shared.js'
 
 /** Options of {@link cognito}. */
-export interface CognitoPresetOptions {
+export interface CognitoPresetOptions extends InsecureHttpOption {
   /** The user pool's AWS Region, e.g. `eu-west-1`; must be the prefix of `userPoolId`. Required. */
   region: string
   /** The user pool id, `{region}_{id}`, e.g. `eu-west-1_AbCdEfGhI`. Required. */
@@ -17,7 +18,8 @@ export interface CognitoPresetOptions {
   clientId: string | readonly string[]
   /**
    * Replaces `https://cognito-idp.{region}.amazonaws.com`, e.g. a local conformance issuer in tests. The
-   * issuer stays `{baseUrl}/{userPoolId}`. Default is `https://cognito-idp.{region}.amazonaws.com`.
+   * issuer stays `{baseUrl}/{userPoolId}`. `https` (`http` only with `allowInsecureHttp`). Default is
+   * `https://cognito-idp.{region}.amazonaws.com`.
    */
   baseUrl?: string | undefined
 }
@@ -36,6 +38,7 @@ const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/
  *   an access token of another app client of the same pool.
  * - Type: no `typ` header; accepted by the default `lenient` profile.
  * - Scopes: `scope`. Custom scopes read `{resourceServerIdentifier}/{scopeName}`.
+ * - Algorithms: RS256, the only one user pools sign with.
  *
  * @example
  * ```ts
@@ -43,15 +46,16 @@ const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/
  * ```
  */
 export function cognito(options: CognitoPresetOptions): VerifierOptions {
-  const region = requireText(options?.region, 'cognito', 'region')
+  assertPresetOptions(options, 'cognito', ['region', 'userPoolId', 'clientId', 'baseUrl'])
+  const region = requireText(options.region, 'cognito', 'region')
   const userPoolId = requireText(options.userPoolId, 'cognito', 'userPoolId')
-  if (!REGION.test(region)) throw new TypeError('tokenguard: cognito() "region" must be an AWS Region such as "eu-west-1"')
+  if (!REGION.test(region)) throw new ConfigurationError('region', 'cognito() "region" must be an AWS Region such as "eu-west-1"')
   const poolRegion = USER_POOL_ID.exec(userPoolId)?.[1]
-  if (poolRegion !== region) throw new TypeError(`tokenguard: cognito() "userPoolId" must look like "${region}_AbCdEfGhI" (its prefix is the pool's Region)`)
+  if (poolRegion !== region) throw new ConfigurationError('userPoolId', `cognito() "userPoolId" must look like "${region}_AbCdEfGhI" (its prefix is the pool's Region)`)
   const clientId = requireAudience(options.clientId, 'cognito', 'clientId')
-  const base = options.baseUrl === undefined ? `https://cognito-idp.${region}.amazonaws.com` : requireBaseUrl(options.baseUrl, 'cognito', 'baseUrl')
+  const base = options.baseUrl === undefined ? `https://cognito-idp.${region}.amazonaws.com` : requireBaseUrl(options.baseUrl, 'cognito', 'baseUrl', options.allowInsecureHttp)
   const issuer = `${base}/${userPoolId}`
-  return {
+  return presetResult({
     issuer,
     jwksUri: `${issuer}/.well-known/jwks.json`,
     audience: clientId,
@@ -60,5 +64,5 @@ export function cognito(options: CognitoPresetOptions): VerifierOptions {
     // An ID token has `aud` = the client id but no `client_id`: it fails here, before any claim check.
     requiredClaims: ['client_id', 'token_use'],
     scopeClaims: ['scope'],
-  }
+  }, ['RS256'], options.allowInsecureHttp)
 }

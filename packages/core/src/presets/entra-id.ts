@@ -5,10 +5,11 @@
  * @see https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference
  */
 import type { VerifierOptions } from '../options.js'
-import { requireAudience, requireBaseUrl, requireText } from './shared.js'
+import { ConfigurationError } from '../errors.js'
+import { assertPresetOptions, presetResult, requireAudience, requireBaseUrl, requireText, type InsecureHttpOption } from './shared.js'
 
 /** Options of {@link entraId}. */
-export interface EntraIdPresetOptions {
+export interface EntraIdPresetOptions extends InsecureHttpOption {
   /**
    * The directory (tenant) id, a GUID. The `common`, `organizations` and `consumers` aliases are refused:
    * tokens always name the real tenant in `iss`, so a multi-tenant API needs one issuer per accepted tenant.
@@ -29,7 +30,8 @@ export interface EntraIdPresetOptions {
   version: 1 | 2
   /**
    * Replaces `https://login.microsoftonline.com`: where v2 issuers and both versions' keys live. For a
-   * national cloud's login host, or a local conformance issuer in tests. Default is
+   * national cloud's login host, or a local conformance issuer in tests. `https` (`http` only with
+   * `allowInsecureHttp`). Default is
    * `https://login.microsoftonline.com`.
    */
   loginBaseUrl?: string | undefined
@@ -53,6 +55,7 @@ const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * - Type: always `JWT`; accepted by the default `lenient` profile (never use `rfc9068` with Entra ID).
  * - Scopes: `scp` (delegated permissions, space-delimited) merged with `roles` (application permissions,
  *   the only grant in client-credentials tokens). The client is in `azp` (v2) or `appid` (v1).
+ * - Algorithms: RS256, the only one Entra ID signs access tokens with.
  *
  * @example
  * ```ts
@@ -60,17 +63,18 @@ const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * ```
  */
 export function entraId(options: EntraIdPresetOptions): VerifierOptions {
-  const tenantId = requireText(options?.tenantId, 'entraId', 'tenantId')
+  assertPresetOptions(options, 'entraId', ['tenantId', 'audience', 'version', 'loginBaseUrl', 'stsBaseUrl'])
+  const tenantId = requireText(options.tenantId, 'entraId', 'tenantId')
   if (!TENANT_ID.test(tenantId)) {
-    throw new TypeError('tokenguard: entraId() "tenantId" must be the directory (tenant) id, a GUID; aliases such as "common" cannot match any token\'s issuer')
+    throw new ConfigurationError('tenantId', 'entraId() "tenantId" must be the directory (tenant) id, a GUID; aliases such as "common" cannot match any token\'s issuer')
   }
-  if (options.version !== 1 && options.version !== 2) throw new TypeError('tokenguard: entraId() "version" must be 1 or 2 (the API manifest\'s accessTokenAcceptedVersion)')
+  if (options.version !== 1 && options.version !== 2) throw new ConfigurationError('version', 'entraId() "version" must be 1 or 2 (the API manifest\'s accessTokenAcceptedVersion)')
   const audience = requireAudience(options.audience, 'entraId')
-  const login = options.loginBaseUrl === undefined ? 'https://login.microsoftonline.com' : requireBaseUrl(options.loginBaseUrl, 'entraId', 'loginBaseUrl')
+  const login = options.loginBaseUrl === undefined ? 'https://login.microsoftonline.com' : requireBaseUrl(options.loginBaseUrl, 'entraId', 'loginBaseUrl', options.allowInsecureHttp)
   const tenant = tenantId.toLowerCase()
   if (options.version === 2) {
-    return { issuer: `${login}/${tenant}/v2.0`, jwksUri: `${login}/${tenant}/discovery/v2.0/keys`, audience, scopeClaims: ['scp', 'roles'] }
+    return presetResult({ issuer: `${login}/${tenant}/v2.0`, jwksUri: `${login}/${tenant}/discovery/v2.0/keys`, audience, scopeClaims: ['scp', 'roles'] }, ['RS256'], options.allowInsecureHttp)
   }
-  const sts = options.stsBaseUrl === undefined ? 'https://sts.windows.net' : requireBaseUrl(options.stsBaseUrl, 'entraId', 'stsBaseUrl')
-  return { issuer: `${sts}/${tenant}/`, jwksUri: `${login}/${tenant}/discovery/keys`, audience, scopeClaims: ['scp', 'roles'] }
+  const sts = options.stsBaseUrl === undefined ? 'https://sts.windows.net' : requireBaseUrl(options.stsBaseUrl, 'entraId', 'stsBaseUrl', options.allowInsecureHttp)
+  return presetResult({ issuer: `${sts}/${tenant}/`, jwksUri: `${login}/${tenant}/discovery/keys`, audience, scopeClaims: ['scp', 'roles'] }, ['RS256'], options.allowInsecureHttp)
 }

@@ -5,14 +5,15 @@
  * @see https://www.keycloak.org/docs/latest/securing_apps/#_oidc
  */
 import type { VerifierOptions } from '../options.js'
-import { requireAudience, requireBaseUrl, requireText } from './shared.js'
+import { optionalNameList } from '../option-values.js'
+import { assertPresetOptions, presetResult, requireAudience, requireBaseUrl, requireText, type InsecureHttpOption } from './shared.js'
 
 /** Options of {@link keycloak}. */
-export interface KeycloakPresetOptions {
+export interface KeycloakPresetOptions extends InsecureHttpOption {
   /**
    * The server's public URL, as clients reach it and as Keycloak writes it into `iss` (its `hostname`
    * setting): `https://sso.example.com`; for servers still using the legacy `/auth` context path,
-   * `https://sso.example.com/auth`. Required.
+   * `https://sso.example.com/auth`. `https` (`http` only with `allowInsecureHttp`). Required.
    */
   baseUrl: string
   /** The realm's name. Required. */
@@ -23,6 +24,11 @@ export interface KeycloakPresetOptions {
    * `account`. Add an "Audience" mapper to the client scope the callers request. Required.
    */
   audience: string | readonly string[]
+  /**
+   * The realm's signature algorithm(s) (Realm settings > Tokens > Default Signature Algorithm, or a client's
+   * "Access token signature algorithm"). Default is `['RS256']`, Keycloak's default.
+   */
+  algorithms?: readonly string[] | undefined
 }
 
 /**
@@ -35,6 +41,7 @@ export interface KeycloakPresetOptions {
  *   ID tokens too.
  * - Scopes: `scope` (space-delimited). Realm and client roles sit in the nested `realm_access.roles` and
  *   `resource_access.{client}.roles`, which are not scopes; check them with a claim requirement.
+ * - Algorithms: RS256 (Keycloak's default), or what `algorithms` lists for realms set to another.
  *
  * @example
  * ```ts
@@ -42,7 +49,10 @@ export interface KeycloakPresetOptions {
  * ```
  */
 export function keycloak(options: KeycloakPresetOptions): VerifierOptions {
-  const baseUrl = requireBaseUrl(options?.baseUrl, 'keycloak', 'baseUrl')
+  assertPresetOptions(options, 'keycloak', ['baseUrl', 'realm', 'audience', 'algorithms'])
+  const baseUrl = requireBaseUrl(options.baseUrl, 'keycloak', 'baseUrl', options.allowInsecureHttp)
   const realm = requireText(options.realm, 'keycloak', 'realm')
-  return { issuer: `${baseUrl}/realms/${encodeURIComponent(realm)}`, audience: requireAudience(options.audience, 'keycloak'), scopeClaims: ['scope'] }
+  const algorithms = optionalNameList(options.algorithms, 'algorithms', 'algorithm names') ?? ['RS256']
+  const result = { issuer: `${baseUrl}/realms/${encodeURIComponent(realm)}`, audience: requireAudience(options.audience, 'keycloak'), scopeClaims: ['scope'] }
+  return presetResult(result, algorithms, options.allowInsecureHttp)
 }

@@ -1,11 +1,36 @@
 /**
  * Small checks shared by the provider presets. Presets validate their own inputs when called, so that a
- * typo in a tenant id or domain is a `TypeError` at startup, not a stream of 401s.
+ * typo in a tenant id or domain, an unknown option or a plain-http URL is a {@link ConfigurationError} at
+ * startup, not a stream of 401s.
  */
+import { ConfigurationError } from '../errors.js'
+import { assertKnownKeys } from '../option-keys.js'
+import type { VerifierOptions } from '../options.js'
 
-/** A non-empty string, or a `TypeError` naming the preset and the option. */
+/** Every preset takes this switch, for a local conformance issuer on 127.0.0.1 in tests. */
+export interface InsecureHttpOption {
+  /**
+   * Accept a plain-`http` base URL override (and pass `allowInsecureHttp: true` on to the verifier), for a
+   * local issuer in tests. Never in production. Default is `false`.
+   */
+  allowInsecureHttp?: boolean | undefined
+}
+
+/** Refuses unknown option keys of preset `preset` (with a suggestion), and anything that is not an object. */
+export function assertPresetOptions(options: unknown, preset: string, allowed: readonly string[]): asserts options is Record<string, unknown> {
+  assertKnownKeys(options, [...allowed, 'allowInsecureHttp'], `${preset}() options`)
+  const insecure = options.allowInsecureHttp
+  if (insecure !== undefined && typeof insecure !== 'boolean') throw new ConfigurationError('allowInsecureHttp', `${preset}() "allowInsecureHttp" must be true or false`)
+}
+
+/** The verifier options every preset returns: the algorithms its provider signs with, and the http switch when set. */
+export function presetResult(options: VerifierOptions, algorithms: readonly string[], allowInsecureHttp: unknown): VerifierOptions {
+  return { ...options, algorithms: Object.freeze([...algorithms]), ...(allowInsecureHttp === true ? { allowInsecureHttp: true } : {}) }
+}
+
+/** A non-empty string, or a `ConfigurationError` naming the preset and the option. */
 export function requireText(value: unknown, preset: string, name: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`tokenguard: ${preset}() needs "${name}" (a non-empty string)`)
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigurationError(name, `${preset}() needs "${name}" (a non-empty string)`)
   return value
 }
 
@@ -13,21 +38,24 @@ export function requireText(value: unknown, preset: string, name: string): strin
 export function requireHost(value: unknown, preset: string, name: string): string {
   const host = requireText(value, preset, name)
   if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(host)) {
-    throw new TypeError(`tokenguard: ${preset}() "${name}" must be a host name such as "example.com", without scheme or path`)
+    throw new ConfigurationError(name, `${preset}() "${name}" must be a host name such as "example.com", without scheme or path`)
   }
   return host.toLowerCase()
 }
 
 /**
- * An absolute http(s) base URL without query or fragment, returned without its trailing slash so that
- * paths can be appended. Used for the base URL overrides (a local conformance issuer, a national cloud, a
- * self-hosted server).
+ * An absolute `https` base URL without query, fragment or credentials (`http` only with
+ * `allowInsecureHttp`), returned without its trailing slash so that paths can be appended. Used for the
+ * base URL overrides (a local conformance issuer, a national cloud, a self-hosted server).
  */
-export function requireBaseUrl(value: unknown, preset: string, name: string): string {
+export function requireBaseUrl(value: unknown, preset: string, name: string, allowInsecureHttp: unknown): string {
   const text = requireText(value, preset, name)
-  const url = URL.canParse(text) ? new URL(text) : undefined
-  if (url === undefined || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    throw new TypeError(`tokenguard: ${preset}() "${name}" must be an absolute http(s) URL without query, fragment or credentials`)
+  const url = /^https?:\/\//i.test(text) && URL.canParse(text) ? new URL(text) : undefined
+  if (url === undefined || text.includes('?') || text.includes('#') || url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/]*@/i.test(text)) {
+    throw new ConfigurationError(name, `${preset}() "${name}" must be an absolute https URL without query, fragment or credentials`)
+  }
+  if (url.protocol === 'http:' && allowInsecureHttp !== true) {
+    throw new ConfigurationError(name, `${preset}() "${name}" must use https; got ${JSON.stringify(text)} (set allowInsecureHttp: true only for local tests)`)
   }
   return text.replace(/\/+$/, '')
 }
@@ -36,7 +64,7 @@ export function requireBaseUrl(value: unknown, preset: string, name: string): st
 export function requireAudience(value: unknown, preset: string, name = 'audience'): string | readonly string[] {
   const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : []
   if (list.length === 0 || list.some((entry) => typeof entry !== 'string' || entry === '')) {
-    throw new TypeError(`tokenguard: ${preset}() needs "${name}" (a non-empty string or array of strings)`)
+    throw new ConfigurationError(name, `${preset}() needs "${name}" (a non-empty string or array of strings)`)
   }
   return typeof value === 'string' ? value : Object.freeze([...(value as string[])])
 }

@@ -1,0 +1,2 @@
+export { redisReplayStore, type RedisReplayCommands, type RedisReplayStore, type RedisReplayStoreOptions } from './replay-store.js'
+export { redisTokenStore, type RedisTokenCommands, type RedisTokenStoreOptions } from './token-store.js'
