@@ -21,7 +21,7 @@ after(() => server.close())
 
 describe('issue 11 case 9: the operator can see why', () => {
   test('a token from another issuer is issuer_mismatch, naming both issuers, and fetches nothing', async () => {
-    const verifier = createVerifier({ issuer: server.issuer, audience: TEST_AUDIENCE, jwksUri: server.jwksUri })
+    const verifier = createVerifier({ issuer: server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, jwksUri: server.jwksUri })
     await verifier.ready()
     const before = server.counts.jwks
     const stranger = await generateSigningKey('ES256', 'a-kid-nobody-has')
@@ -73,7 +73,7 @@ describe('issue 11 case 6: issuer entries only tighten the top-level checks', ()
   })
 
   test('an entry with profile: undefined keeps the top-level rfc9068 profile and maxTokenAge', async () => {
-    const verifier = createVerifier({ issuers: [{ ...entry(), profile: undefined, maxTokenAge: undefined }], audience: TEST_AUDIENCE, profile: 'rfc9068', maxTokenAge: 60 })
+    const verifier = createVerifier({ issuers: [{ ...entry(), profile: undefined, maxTokenAge: undefined }], audience: TEST_AUDIENCE, profile: 'rfc9068', maxTokenAge: '60s' })
     await expectRefusal(verifier.verify(await signToken(key, {}, { header: { typ: 'JWT' } })), 'token_type_not_allowed', 401)
     const old = nowSeconds() - 3600
     await expectRefusal(verifier.verify(await signToken(key, { iat: old, exp: nowSeconds() + 60 })), 'token_too_old', 401)
@@ -85,7 +85,7 @@ describe('issue 11 case 6: issuer entries only tighten the top-level checks', ()
   })
 
   test('the stricter of two max ages and the smaller tolerance win', async () => {
-    const verifier = createVerifier({ issuers: [{ ...entry(), maxTokenAge: 3600, clockTolerance: 30 }], audience: TEST_AUDIENCE, maxTokenAge: 60, clockTolerance: 0 })
+    const verifier = createVerifier({ issuers: [{ ...entry(), maxTokenAge: '1h', clockTolerance: '30s' }], audience: TEST_AUDIENCE, maxTokenAge: 60_000, clockTolerance: 0 })
     await expectRefusal(verifier.verify(await signToken(key, { iat: nowSeconds() - 600 })), 'token_too_old', 401)
     await expectRefusal(verifier.verify(await signToken(key, { exp: nowSeconds() - 10 })), 'token_expired', 401)
   })

@@ -34,7 +34,7 @@ before(async () => {
   })
   // The README's allow-list resolver: every tenant path on this server is allowed.
   const allowed = (iss: string): IssuerEntry | undefined => (/^http:\/\/127\.0\.0\.1:\d+\/t\/\d+$/.test(iss) && iss.startsWith(server.url) ? { issuer: iss } : undefined)
-  verifier = createVerifier({ issuers: allowed, audience: TEST_AUDIENCE, maxIssuers: 100 })
+  verifier = createVerifier({ issuers: allowed, allowInsecureHttp: true, audience: TEST_AUDIENCE, maxIssuers: 100 })
 })
 after(() => server.close())
 

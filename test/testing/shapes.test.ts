@@ -32,27 +32,27 @@ interface ProviderCase {
 const CASES: ProviderCase[] = [
   {
     name: 'auth0', layout: layouts.auth0(), typ: 'JWT',
-    preset: (issuer) => auth0({ domain: 'tenant.example.test', audience: issuer.audience, baseUrl: issuer.origin }),
+    preset: (issuer) => auth0({ domain: 'tenant.example.test', audience: issuer.audience, baseUrl: issuer.origin, allowInsecureHttp: true }),
     reference: async () => { const f = await startAuth0(); return { token: await f.machineToken(), close: f.close } },
   },
   {
     name: 'okta', layout: layouts.okta(), typ: undefined,
-    preset: (issuer) => okta({ issuer: issuer.issuer, audience: issuer.audience }),
+    preset: (issuer) => okta({ issuer: issuer.issuer, audience: issuer.audience, allowInsecureHttp: true }),
     reference: async () => { const f = await startOkta(); return { token: await f.serviceToken(), close: f.close } },
   },
   {
     name: 'entraId', layout: layouts.entraId({ tenantId: TENANT }), typ: 'JWT',
-    preset: (issuer) => entraId({ tenantId: TENANT, audience: issuer.audience, version: 2, loginBaseUrl: issuer.origin }),
+    preset: (issuer) => entraId({ tenantId: TENANT, audience: issuer.audience, version: 2, loginBaseUrl: issuer.origin, allowInsecureHttp: true }),
     reference: async () => { const f = await startEntraId(2); return { token: await f.v2App(), close: f.close } },
   },
   {
     name: 'cognito', layout: layouts.cognito({ userPoolId: POOL }), typ: undefined,
-    preset: (issuer) => cognito({ region: 'eu-west-1', userPoolId: POOL, clientId: issuer.clientId, baseUrl: issuer.origin }),
+    preset: (issuer) => cognito({ region: 'eu-west-1', userPoolId: POOL, clientId: issuer.clientId, baseUrl: issuer.origin, allowInsecureHttp: true }),
     reference: async () => { const f = await startCognito(); return { token: await f.machineAccessToken(), close: f.close } },
   },
   {
     name: 'keycloak', layout: layouts.keycloak({ realm: 'acme' }), typ: 'JWT',
-    preset: (issuer) => keycloak({ baseUrl: issuer.origin, realm: 'acme', audience: issuer.audience }),
+    preset: (issuer) => keycloak({ baseUrl: issuer.origin, realm: 'acme', audience: issuer.audience, allowInsecureHttp: true }),
     reference: async () => { const f = await startKeycloak(); return { token: await f.serviceAccountToken(), close: f.close } },
   },
 ]

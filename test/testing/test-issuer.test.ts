@@ -62,7 +62,7 @@ describe('discovery and the JWK Set', () => {
   })
 
   test('a verifier discovers the keys and verifies a minted token', async () => {
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience })
+    const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: issuer.audience })
     const auth = await verifier.verify(await issuer.sign({}, { scope: 'read:data write:data' }))
     assert.deepEqual([...auth.scopes].sort(), ['read:data', 'write:data'])
     assert.equal(auth.claims.iss, issuer.issuer)
@@ -74,7 +74,7 @@ describe('sign()', () => {
   let verifier: Verifier
   before(async () => {
     issuer = await createTestIssuer({ algorithms: [...SIGNING_ALGORITHMS], audience: 'https://orders.example.test', clientId: 'billing' })
-    verifier = createVerifier({ issuer: issuer.issuer, audience: 'https://orders.example.test', profile: 'rfc9068' })
+    verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: 'https://orders.example.test', profile: 'rfc9068' })
   })
   after(() => issuer.stop())
 
@@ -160,7 +160,7 @@ describe('rotate()', () => {
   after(() => issuer.stop())
 
   test('a new key becomes current; a verifier refetches once for its kid; old tokens keep verifying', async () => {
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience })
+    const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: issuer.audience })
     const old = issuer.keys[0]!
     const beforeRotation = await issuer.sign()
     await verifier.verify(beforeRotation)
@@ -181,7 +181,7 @@ describe('rotate()', () => {
     const previous = issuer.keys.filter((key) => key.published).map((key) => key.kid)
     const next = await issuer.rotate({ drop: true })
     assert.deepEqual(issuer.keys.filter((key) => key.published).map((key) => key.kid), [next.kid])
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience })
+    const verifier = createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: issuer.audience })
     await verifier.verify(await issuer.sign())
     await expectRefusal(verifier.verify(await issuer.sign({}, { key: previous[0]! })), 'key_not_found', 401)
   })
@@ -199,7 +199,7 @@ describe('outage(), slow(), restore()', () => {
   after(() => issuer.stop())
 
   // A fresh verifier each time: nothing cached, so the outage decides. retryDelay is irrelevant then.
-  const freshVerifier = (timeoutDuration = 5_000) => createVerifier({ issuer: issuer.issuer, audience: issuer.audience, timeoutDuration })
+  const freshVerifier = (timeoutDuration = 5_000) => createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: issuer.audience, timeoutDuration })
 
   for (const mode of ['503', 'refuse', 'hang'] as const) {
     test(`outage('${mode}'): the verifier answers 503 keys_unavailable, not 401; restore() brings it back`, async () => {
@@ -245,7 +245,7 @@ describe('outage(), slow(), restore()', () => {
 
   test('slow() holds responses until restore() releases them (observed with the gate, not a clock)', async () => {
     await issuer.slow(600_000)
-    const verifier = freshVerifier(600_000)
+    const verifier = freshVerifier(60_000)
     let settled = false
     const verifying = verifier.verify(await issuer.sign()).finally(() => {
       settled = true

@@ -19,7 +19,7 @@ afterAll(() => issuer.stop())
 // A fresh API (and verifier, with nothing cached) per test, so that each test decides what the issuer does.
 beforeEach(async () => {
   const app = express()
-  app.get('/orders', authenticate({ issuer: issuer.issuer, audience: 'https://orders.example.test' }), requireScopes('orders:read'), (req, res) => {
+  app.get('/orders', authenticate({ issuer: issuer.issuer, allowInsecureHttp: true, audience: 'https://orders.example.test' }), requireScopes('orders:read'), (req, res) => {
     res.json({ client: req.auth?.claims.client_id })
   })
   app.use((error: TokenGuardError, _req: Request, res: Response, _next: NextFunction) => void res.status(error.status ?? 500).json({ error: error.code }))

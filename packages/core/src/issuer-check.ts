@@ -1,6 +1,6 @@
 /**
- * The token check for one issuer: the token must name this issuer (checked before any key is looked up, so a
- * foreign token never makes us fetch), its signature must verify with this issuer's keys only (RFC 8725
+ * The token check for one issuer: the token must name this issuer (checked before its `kid` is looked up, so
+ * a foreign token never makes us refetch), its signature must verify with this issuer's keys only (RFC 8725
  * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims and explicit type
  * (§3.11). It knows nothing of requests, route requirements or caching; a sender binding (`cnf`) is checked
  * per request, against the issuer's `binding` rules the result carries (`binding.ts`).
@@ -58,6 +58,9 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
 
   async function check(token: string): Promise<CheckedToken> {
     try {
+      // Keys first (a cold fetch, single flight): a misconfigured or unreachable issuer answers 503 for every
+      // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
+      await keySource.usable()
       assertNamesIssuer(token, settings)
       const { payload, protectedHeader } = await jwtVerify(token, keySource.getKey, joseOptions)
       if (!isAcceptedType(protectedHeader, settings.profile)) {

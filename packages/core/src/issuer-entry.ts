@@ -6,7 +6,8 @@
  */
 import { proofAgeMs, TOP_LEVEL_ONLY, type BindingMode, type DPoPOptions, type MtlsOptions } from './binding-options.js'
 import type { ClaimCheck } from './claims.js'
-import type { VerifierOptions } from './options.js'
+import { parseDuration } from './duration.js'
+import { DURATION_BOUNDS, type VerifierOptions } from './options.js'
 
 type Options = Partial<VerifierOptions>
 
@@ -16,8 +17,8 @@ export function combineIssuerOptions(defaults: Options, entry: Options): Verifie
   const where = `issuer ${JSON.stringify(entry.issuer)}`
   combined.claims = combineClaims(defaults.claims, entry.claims, where)
   combined.profile = defaults.profile === 'rfc9068' || entry.profile === 'rfc9068' ? 'rfc9068' : (entry.profile ?? defaults.profile)
-  combined.maxTokenAge = smaller(defaults.maxTokenAge, entry.maxTokenAge)
-  combined.clockTolerance = smaller(defaults.clockTolerance, entry.clockTolerance)
+  combined.maxTokenAge = smaller('maxTokenAge', defaults.maxTokenAge, entry.maxTokenAge)
+  combined.clockTolerance = smaller('clockTolerance', defaults.clockTolerance, entry.clockTolerance)
   combined.requiredClaims = union(defaults.requiredClaims, entry.requiredClaims)
   combined.algorithms = intersect(defaults.algorithms, entry.algorithms, where)
   combined.dpop = combineBinding(defaults.dpop, entry.dpop, 'dpop', where)
@@ -43,13 +44,11 @@ function combineClaims(
   return { ...top, ...entry }
 }
 
-function smaller<T extends number | string>(a: T | undefined, b: T | undefined): T | undefined {
-  if (a === undefined || b === undefined) return a ?? b
-  if (typeof a !== 'number' || typeof b !== 'number') {
-    if (a === b) return a
-    throw new TypeError('tokenguard: give "maxTokenAge" and "clockTolerance" either at the top level or in issuer entries, in the same form, so that the stricter one can be chosen')
-  }
-  return (a < b ? a : b) as T
+/** The stricter (smaller) of two durations, compared in milliseconds whatever form each was written in. */
+function smaller(option: 'maxTokenAge' | 'clockTolerance', a: VerifierOptions[typeof option], b: VerifierOptions[typeof option]): number | undefined {
+  if (a === undefined && b === undefined) return undefined
+  const [ms1, ms2] = [a, b].map((value) => (value === undefined ? Number.POSITIVE_INFINITY : parseDuration(value, option, DURATION_BOUNDS[option])))
+  return Math.min(ms1!, ms2!)
 }
 
 function union(a: readonly string[] | undefined, b: readonly string[] | undefined): string[] | undefined {

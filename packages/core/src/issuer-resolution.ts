@@ -13,7 +13,7 @@ import { LRUCache } from 'lru-cache'
 import { isConfigurationError, KeysUnavailableError } from './errors.js'
 import type { IssuerCheck } from './issuer-check.js'
 import { isIssuerIdentifier } from './issuer-identifier.js'
-import type { IssuerEntry, IssuerResolver } from './issuer-selection.js'
+import type { IssuerEntry, IssuerResolver } from './multi-issuer-options.js'
 import type { KeySetSnapshot } from './key-set.js'
 
 /** How the selection finds the check of an issuer. */

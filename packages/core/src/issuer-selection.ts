@@ -10,37 +10,11 @@ import { combineIssuerOptions } from './issuer-entry.js'
 import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer-check.js'
 import { resolvingPicker, type Build, type Picker } from './issuer-resolution.js'
 import type { KeySource } from './key-source.js'
+import type { IssuerEntry, MultiIssuerOptions } from './multi-issuer-options.js'
 import { assertIssuerEntry, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
 import { readUnverified } from './token-facts.js'
 
-/** One trusted issuer: its own options, which may add checks to the top-level ones but never loosen them. */
-export type IssuerEntry = Omit<VerifierOptions, 'audience'> & { audience?: VerifierOptions['audience'] }
-
-/**
- * Decides, from an untrusted `iss`, whether that issuer is trusted and with which options; `undefined`
- * refuses it (401 `issuer_not_trusted`, and it is asked again next time). A trusted answer is kept (at most
- * `maxIssuers`, least recently used dropped), so it is asked once per trusted issuer; concurrent requests
- * share one call. It may be async; a call that throws or takes longer than `timeoutDuration` is answered
- * 503 (`keys_unavailable`). The returned options' `issuer` must equal the `iss` it was asked about.
- */
-export type IssuerResolver = (issuer: string) => IssuerEntry | undefined | Promise<IssuerEntry | undefined>
-
-/** Options of a verifier that trusts several issuers. */
-export interface MultiIssuerOptions extends Partial<Omit<VerifierOptions, 'issuer' | 'jwksUri' | 'jwks' | 'secret' | 'keySnapshot'>> {
-  issuer?: never
-  jwksUri?: never
-  jwks?: never
-  secret?: never
-  keySnapshot?: never
-  /**
-   * The trusted issuers: a list (each entry may add checks to the top-level options, never loosen them), or
-   * a resolver for open-ended sets such as multi-tenant providers (e.g. Entra ID `…/{tenantid}/v2.0` with a
-   * tenant allowlist).
-   */
-  issuers: readonly IssuerEntry[] | IssuerResolver
-  /** With a resolver: most issuers kept (least recently used are dropped). Default is 100. */
-  maxIssuers?: number | undefined
-}
+export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './multi-issuer-options.js'
 
 /** The check of a multi-issuer verifier, with what it tells about itself. */
 export interface IssuerSelection {
@@ -115,6 +89,7 @@ function compositeKeySource(sources: () => IssuerCheck[]): KeySource {
       throw new TypeError('tokenguard: a multi-issuer verifier has one key source per issuer')
     },
     ready: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.ready()))),
+    usable: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.usable()))),
     refresh: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.refresh()))),
     maintain: () => sources().forEach((issuer) => issuer.keySource.maintain()),
     export: () => undefined,

@@ -11,6 +11,11 @@ export interface KeySource {
   readonly getKey: JWTVerifyGetKey
   /** Resolves once keys are usable (fetching them if needed); rejects with a `KeysUnavailableError`. */
   ready(): Promise<void>
+  /**
+   * Resolves once keys are usable (fetching them if needed, single flight), for the request path: rejects
+   * with a `KeysUnavailableError` (503; reason `keys_misconfigured` or `keys_unavailable`), never anything else.
+   */
+  usable(): Promise<void>
   /** Fetches the key set now (single flight with any fetch under way). Static sources do nothing. */
   refresh(): Promise<void>
   /**
@@ -62,6 +67,7 @@ export class LocalKeySource implements KeySource {
   }
 
   async ready(): Promise<void> {}
+  async usable(): Promise<void> {}
   async refresh(): Promise<void> {}
   maintain(): void {}
   export(): undefined {

@@ -83,6 +83,10 @@ export class RemoteKeySource implements KeySource {
     }
   }
 
+  async usable(): Promise<void> {
+    await this.#usableKeys()
+  }
+
   async ready(): Promise<void> {
     try {
       await this.#usableKeys()
