@@ -14,7 +14,7 @@ import type { ScopeClaim } from './scopes.js'
 import type { TokenCacheOptions } from './token-cache.js'
 
 /**
- * Options of `createVerifier()`. Every duration is a {@link Duration}: a number of milliseconds, or a
+ * Options of `createVerifier()`. Every duration is a `Duration`: a number of milliseconds, or a
  * string with its unit (`'5s'`, `'10m'`); each has bounds, checked at startup. Unknown keys are refused.
  */
 export interface VerifierOptions extends ExtractOptions, ChallengeContext, RequestUrlOptions {
@@ -130,13 +130,13 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * DPoP-bound tokens (RFC 9449): `'allowed'` accepts `Authorization: DPoP` with a valid proof for tokens
    * bound to a key (`cnf.jkt`) and unbound tokens as Bearer; `'required'` accepts DPoP-bound tokens only;
    * `'off'` refuses DPoP-bound tokens. Needs `origin` or `trustProxy` (each proof names the request's URL).
-   * Default is `'allowed'` when `origin` or `trustProxy` is set, else `'off'`. See {@link DPoPOptions}.
+   * Default is `'allowed'` when `origin` or `trustProxy` is set, else `'off'`. See `DPoPOptions`.
    */
   dpop?: BindingMode | DPoPOptions | undefined
   /**
    * Certificate-bound tokens (RFC 8705): a token bound to a client certificate (`cnf["x5t#S256"]`) must come
    * over a TLS connection with that certificate (or from a trusted proxy's certificate header). Default is
-   * `'allowed'`. See {@link MtlsOptions}.
+   * `'allowed'`. See `MtlsOptions`.
    */
   mtls?: BindingMode | MtlsOptions | undefined
 }
