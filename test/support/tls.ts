@@ -8,6 +8,9 @@ import { createHash, X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { findOnPath, missingMessage, type Binary } from './binaries.js'
+
+export const OPENSSL: Binary = { name: 'openssl', install: 'Debian/Ubuntu: apt-get install openssl', neededBy: 'the mTLS suites' }
 
 export interface Identity {
   key: string
@@ -32,6 +35,7 @@ let made: TlsMaterial | undefined
 /** Makes (once per process) the CA and certificates; fails the test run if `openssl` is missing. */
 export function tlsMaterial(): TlsMaterial {
   if (made !== undefined) return made
+  if (findOnPath(OPENSSL.name) === undefined) throw new Error(missingMessage(OPENSSL))
   const dir = mkdtempSync(join(tmpdir(), 'tokenguard-tls-'))
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
