@@ -76,6 +76,12 @@ export type RefusalReason =
   | 'keys_unavailable'
   /** The keys cannot be had because of the configuration (see {@link ConfigurationError}); still a 503. */
   | 'keys_misconfigured'
+  // introspection (RFC 7662): the authorization server says the token is not active (revoked, expired, unknown)
+  | 'token_inactive'
+  // introspection: the endpoint is down, slow, failing or answers garbage (503)
+  | 'introspection_unavailable'
+  // introspection: the endpoint refuses this API's own request (credentials, client auth, response format): 503, logged as an error
+  | 'introspection_misconfigured'
 
 /** What every refusal is built from. */
 export interface RefusalInit extends ChallengeSettings {
@@ -163,6 +169,8 @@ function challenge(init: RefusalInit, error: string | undefined, errorDescriptio
 
 /** 400 `invalid_request`: the request is malformed (RFC 6750 §3.1), e.g. two token methods at once. */
 export class InvalidRequestError extends TokenGuardError {
+  // The literal makes AnyTokenGuardError a union that `switch (error.code)` narrows.
+  declare readonly code: 'invalid_request'
   constructor(init: RefusalInit, description = 'The request is malformed') {
     super(400, 'invalid_request', description, init, {}, challenge(init, 'invalid_request', description))
   }
@@ -170,6 +178,7 @@ export class InvalidRequestError extends TokenGuardError {
 
 /** 401 without an `error` attribute: the request carried no bearer credentials (RFC 6750 §3.1). */
 export class MissingTokenError extends TokenGuardError {
+  declare readonly code: 'missing_token'
   constructor(init: RefusalInit = { reason: 'missing_token' }) {
     super(401, 'missing_token', 'An access token is required', init, {}, challenge(init, undefined, undefined))
   }
@@ -177,6 +186,7 @@ export class MissingTokenError extends TokenGuardError {
 
 /** 401 `invalid_token`: expired, revoked, malformed, or invalid for other reasons. */
 export class InvalidTokenError extends TokenGuardError {
+  declare readonly code: 'invalid_token'
   constructor(init: RefusalInit, description = 'The access token is invalid') {
     super(401, 'invalid_token', description, init, {}, challenge(init, 'invalid_token', description))
   }
@@ -184,6 +194,7 @@ export class InvalidTokenError extends TokenGuardError {
 
 /** 403 `insufficient_scope`, naming the scopes the request needs in the challenge's `scope`. */
 export class InsufficientScopeError extends TokenGuardError {
+  declare readonly code: 'insufficient_scope'
   /** The scopes the route names: all of its required scopes, then its any-of scopes. */
   readonly requiredScopes: readonly string[]
 
@@ -197,10 +208,12 @@ export class InsufficientScopeError extends TokenGuardError {
 
 /**
  * 503 with `Retry-After`: no usable keys (cold start while the identity provider is down, or an unknown
- * `kid` whose refetch failed). Not a 401: the client's token may well be valid, and telling it otherwise
+ * `kid` whose refetch failed), or no introspection answer (reasons `introspection_unavailable` and
+ * `introspection_misconfigured`). Not a 401: the client's token may well be valid, and telling it otherwise
  * would send it to fetch new tokens from a struggling authorization server.
  */
 export class KeysUnavailableError extends TokenGuardError {
+  declare readonly code: 'temporarily_unavailable'
   /** Seconds after which a retry makes sense. */
   readonly retryAfter: number
 
@@ -245,6 +258,7 @@ export class ReplayCheckUnavailableError extends TokenGuardError {
  * authentication ran. Never lets the request through; the detail names the fix.
  */
 export class AuthenticationMissingError extends TokenGuardError {
+  declare readonly code: 'server_error'
   constructor(init: RefusalInit) {
     super(500, 'server_error', 'The server cannot check access tokens on this route', init, {}, undefined)
   }
@@ -261,6 +275,15 @@ export type AnyTokenGuardError =
   | KeysUnavailableError
   | ReplayCheckUnavailableError
   | AuthenticationMissingError
+
+/**
+ * `error` with the token's facts, for refusals raised by tokenguard's own checks inside the issuer check
+ * (which are created before the facts are read). Facts already present are kept.
+ */
+export function withFacts<T extends TokenGuardError>(error: T, facts: TokenFacts | undefined): T {
+  if (facts !== undefined && error.facts === undefined && error.status < 500) (error as { facts: TokenFacts | undefined }).facts = facts
+  return error
+}
 
 /** Narrowing helper that also works across duplicated installs of this package. */
 export function isTokenGuardError(value: unknown): value is TokenGuardError {

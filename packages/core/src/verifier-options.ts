@@ -9,9 +9,11 @@ import type { ChallengeContext, ChallengeSettings } from './challenge.js'
 import type { Duration } from './duration.js'
 import type { KeySourceEventListener } from './events.js'
 import type { ExtractOptions, ExtractSettings } from './extract.js'
+import type { IntrospectionOptions } from './introspection-options.js'
 import type { RequestUrlOptions, RequestUrlSettings } from './request-url.js'
 import type { ScopeClaim } from './scopes.js'
 import type { TokenCacheOptions } from './token-cache.js'
+import type { TokenFormat } from './token-format.js'
 
 /**
  * Options of `createVerifier()`. Every duration is a `Duration`: a number of milliseconds, or a
@@ -23,12 +25,12 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * `jwksUri`, `jwks` or `secret` is given, its metadata is discovered from it (OpenID Connect Discovery,
    * then RFC 8414); the metadata's `issuer` must equal it exactly too. An `https` URL without userinfo,
    * query or fragment (RFC 8414 §2); with `jwks` or `secret`, any other string (not an `http` URL) is
-   * accepted too. Required.
+   * accepted too. Required; no default.
    */
   issuer: string
   /**
    * This API's identifier(s). The token's `aud` must contain at least one of them (RFC 9068 §4,
-   * RFC 8707). Required.
+   * RFC 8707). Required; no default.
    */
   audience: string | readonly string[]
   /**
@@ -41,10 +43,10 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   /**
    * Claims every token must satisfy, checked after the signature: an expected value (for array claims, a
    * member) or a predicate `(value, claims) => boolean`. A failure is 401 `invalid_token` with reason
-   * `claim_invalid`. E.g. Cognito's `{ token_use: 'access' }`.
+   * `claim_invalid`. E.g. Cognito's `{ token_use: 'access' }`. Default is none.
    */
   claims?: Readonly<Record<string, ClaimCheck>> | undefined
-  /** The issuer's JWK Set URL (`https`, never weaker than the issuer's scheme); skips discovery. */
+  /** The issuer's JWK Set URL (`https`, never weaker than the issuer's scheme); skips discovery. Default is the discovered `jwks_uri`. */
   jwksUri?: string | undefined
   /**
    * Accept plain `http` issuers, key sets and metadata, for local tests against a server on 127.0.0.1.
@@ -52,11 +54,12 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * Never set this in production. Default is `false`.
    */
   allowInsecureHttp?: boolean | undefined
-  /** Fixed verification keys (a JWK Set); no network at all. For tests and air-gapped deployments. */
+  /** Fixed verification keys (a JWK Set); no network at all. For tests and air-gapped deployments. Default is none. */
   jwks?: JSONWebKeySet | undefined
   /**
    * Shared secret for HS256/384/512 tokens (at least 32 bytes). Requires `algorithms` to list only HMAC
    * algorithms; the JWKS path is then off. Prefer asymmetric tokens: anyone who can verify can also mint.
+   * Default is none.
    */
   secret?: string | Uint8Array | undefined
   /**
@@ -76,7 +79,7 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * minute – 1 day. Default is none.
    */
   maxTokenAge?: Duration | undefined
-  /** Claims that must be present in addition to `exp` (always required), `iss`, and `aud` (or the `audienceClaim`). */
+  /** Claims that must be present in addition to `exp` (always required), `iss`, and `aud` (or the `audienceClaim`). Default is none. */
   requiredClaims?: readonly string[] | undefined
   /**
    * `'rfc9068'` requires `typ: at+jwt` and the claims of RFC 9068 §2.2 (`sub`, `client_id`, `iat`, `jti`).
@@ -114,7 +117,7 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   maxKeys?: number | undefined
   /** Take the key set response's `Cache-Control: max-age` (bounded to 1 min – 24 h). Default is `true`. */
   honorCacheControl?: boolean | undefined
-  /** A snapshot from `verifier.keySource.export()`, so a cold start need not fetch (serverless). */
+  /** A snapshot from `verifier.keySource.export()`, so a cold start need not fetch (serverless). Default is none. */
   keySnapshot?: unknown
   /**
    * The verified-token cache: a token seen before skips the signature check (its clock window, scopes and
@@ -122,9 +125,9 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * disables it. Default is `{ max: 10000, maxSize: 33554432 }` (32 MiB).
    */
   tokenCache?: false | TokenCacheOptions | undefined
-  /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). */
+  /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). A listener that throws is ignored. Default is none. */
   onEvent?: KeySourceEventListener | undefined
-  /** Extra headers for discovery and key set requests, e.g. a `User-Agent`. */
+  /** Extra headers for discovery, key set and introspection requests, e.g. a `User-Agent`. Default is none. */
   fetchHeaders?: Record<string, string> | undefined
   /**
    * DPoP-bound tokens (RFC 9449): `'allowed'` accepts `Authorization: DPoP` with a valid proof for tokens
@@ -139,6 +142,20 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * `'allowed'`. See `MtlsOptions`.
    */
   mtls?: BindingMode | MtlsOptions | undefined
+  /**
+   * Opaque tokens (RFC 7662): the endpoint and this API's credentials to introspect them with, the cache of
+   * answers and its bounds. Each request is bounded by `timeoutDuration` and `maxResponseSize`; an outage
+   * or a refused request is a 503, never a 401. Per issuer: with `issuers`, in one entry. Default is none
+   * (every token must be a JWT).
+   */
+  introspection?: IntrospectionOptions | undefined
+  /**
+   * Which tokens are verified locally and which are introspected: `'jwt'` (all local), `'opaque'` (all
+   * introspected, a revocation check on JWTs too) or `'auto'` (JWT-shaped tokens local, every other token
+   * introspected; a JWT-shaped token that fails local verification is refused, not introspected). Default
+   * is `'auto'` with `introspection`, else `'jwt'`.
+   */
+  tokenFormat?: TokenFormat | undefined
 }
 
 /** What every verifier (one issuer or several) tells adapters and metadata publishers about itself. */
@@ -167,7 +184,7 @@ const VERIFIER_KEYS = {
   clockTolerance: 0, maxTokenAge: 0, requiredClaims: 0, profile: 0, scopeClaims: 0, maxTokenLength: 0, cacheMaxAge: 0,
   cooldownDuration: 0, timeoutDuration: 0, maxStaleDuration: 0, retryDelay: 0, maxResponseSize: 0, maxKeys: 0,
   honorCacheControl: 0, keySnapshot: 0, tokenCache: 0, onEvent: 0, fetchHeaders: 0, realm: 0, resourceMetadata: 0,
-  allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0, dpop: 0, mtls: 0,
+  allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0, introspection: 0, tokenFormat: 0, dpop: 0, mtls: 0,
 } satisfies Record<keyof VerifierOptions, 0>
 
 /** The keys `createVerifier()` accepts for one issuer. */

@@ -19,6 +19,6 @@ export default tokenguard
 export { tokenguard }
 export type { AuthClaims, PluginOptions, RouteAuthConfig, TokenguardPluginOptions } from './types.js'
 export { AuthenticationMissingError, InsufficientScopeError, InvalidRequestError, InvalidTokenError, isTokenGuardError, KeysUnavailableError, MissingTokenError, TokenGuardError } from '@tokenguard/core'
-export type { AuthContext, Verifier, VerifierOptions } from '@tokenguard/core'
+export type { AuthContext, Duration, Verifier, VerifierOptions } from '@tokenguard/core'
 export type { FastifyResourceMetadataOptions, ResourceMetadataPluginOptions } from './metadata.js'
 export { resourceMetadataPath, resourceMetadataUrl } from '@tokenguard/core'
