@@ -83,7 +83,23 @@ for (const adapter of TLS_ADAPTERS) {
 
 const sfBinary = (der: Buffer) => `:${der.toString('base64')}:`
 
-for (const adapter of ADAPTERS) {
+// The Fetch API gives a handler no peer address, so no proxy can be recognised: the header is never read (fail closed).
+const NO_PEER_ADDRESS = new Set(['fetch'])
+
+for (const adapter of ADAPTERS.filter((candidate) => NO_PEER_ADDRESS.has(candidate.name))) {
+  test(`mTLS behind a proxy (${adapter.name}): without the peer's address, the Client-Cert header is never believed`, async () => {
+    const app = await adapter.start({ ...issuer.options, mtls: { certificateHeader: 'client-cert', trustedProxies: ['127.0.0.1'] } } as VerifierOptions)
+    try {
+      const response = await fetch(`${app.url}/data`, { headers: { authorization: `Bearer ${await issuer.certificateToken(a.x5t)}`, 'client-cert': sfBinary(a.der) } })
+      assert.equal(response.status, 401)
+      assert.equal(app.refusals.at(-1)?.reason, 'certificate_missing')
+    } finally {
+      await app.close()
+    }
+  })
+}
+
+for (const adapter of ADAPTERS.filter((candidate) => !NO_PEER_ADDRESS.has(candidate.name))) {
   describe(`mTLS behind a TLS-terminating proxy: the Client-Cert header (${adapter.name})`, () => {
     let trusted: RunningApp
     let untrusted: RunningApp
