@@ -18,10 +18,8 @@ export type ErrorCode =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
-  /** The DPoP proof is missing, malformed or does not match the request (RFC 9449 §7.1): 401. */
-  | 'invalid_dpop_proof'
-  /** The proof must carry the server's nonce, sent in the `DPoP-Nonce` header (RFC 9449 §9): 401. */
-  | 'use_dpop_nonce'
+  /** 401: the DPoP proof is missing, malformed or not for this request (RFC 9449 §7.1); or it must carry the server's nonce, given in `DPoP-Nonce` (§9). */
+  | 'invalid_dpop_proof' | 'use_dpop_nonce'
   /** No credentials at all: 401 with a challenge that carries no `error` attribute (RFC 6750 §3.1). */
   | 'missing_token'
   /** The authorization server's keys (or the DPoP replay store) cannot be had right now: 503, the client's token may be fine. */
@@ -56,20 +54,14 @@ export type RefusalReason =
   // authorization
   | 'insufficient_scope'
   | 'claim_requirement_failed'
-  // sender-constrained tokens (RFC 9449, RFC 8705)
-  /** A bound token whose confirmation method is off, presented as Bearer, or checked without its request. */
-  | 'token_binding_unverified'
-  /** `cnf` names a confirmation method tokenguard does not verify, or is not an object. */
-  | 'token_binding_unsupported'
-  /** An unbound token where a bound one is required, or sent with the `DPoP` scheme. */
-  | 'token_not_bound'
-  | 'certificate_missing' | 'certificate_invalid' | 'certificate_mismatch'
+  // sender-constrained tokens (RFC 9449, RFC 8705): a binding that is off, sent as Bearer or checked without its
+  // request; a `cnf` method tokenguard does not verify; an unbound token where a bound one is required (or as DPoP)
+  | 'token_binding_unverified' | 'token_binding_unsupported' | 'token_not_bound'
+  | 'certificate_missing' | 'certificate_invalid' | 'certificate_mismatch' | 'replay_store_unavailable'
   // DPoP proofs (RFC 9449 §4.3), one reason per check
-  | 'dpop_proof_missing' | 'dpop_proof_multiple' | 'dpop_proof_too_large' | 'dpop_proof_malformed' | 'dpop_proof_type'
-  | 'dpop_algorithm_not_allowed' | 'dpop_key_invalid' | 'dpop_signature_invalid' | 'dpop_claims_invalid'
-  | 'dpop_method_mismatch' | 'dpop_url_mismatch' | 'dpop_url_unknown' | 'dpop_proof_stale' | 'dpop_proof_future'
+  | 'dpop_proof_missing' | 'dpop_proof_multiple' | 'dpop_proof_too_large' | 'dpop_proof_malformed' | 'dpop_proof_type' | 'dpop_algorithm_not_allowed' | 'dpop_key_invalid'
+  | 'dpop_signature_invalid' | 'dpop_claims_invalid' | 'dpop_method_mismatch' | 'dpop_url_mismatch' | 'dpop_url_unknown' | 'dpop_proof_stale' | 'dpop_proof_future'
   | 'dpop_token_mismatch' | 'dpop_key_mismatch' | 'dpop_nonce_missing' | 'dpop_nonce_invalid' | 'dpop_proof_replayed'
-  | 'replay_store_unavailable'
   // the application's wiring
   | 'authentication_missing'
   // key source
@@ -226,28 +218,25 @@ export class KeysUnavailableError extends TokenGuardError {
 
 /** 401 `invalid_dpop_proof` (RFC 9449 §7.1): the DPoP proof is missing, malformed, or not for this request. */
 export class InvalidDPoPProofError extends TokenGuardError {
+  declare readonly code: 'invalid_dpop_proof'
   constructor(init: RefusalInit, description = 'The DPoP proof is invalid') {
     super(401, 'invalid_dpop_proof', description, init, {}, challenge(init, 'invalid_dpop_proof', description, undefined, true))
   }
 }
 
-/** 401 `use_dpop_nonce` with the nonce to use in `DPoP-Nonce` (RFC 9449 §9). */
+/** 401 `use_dpop_nonce` (RFC 9449 §9) with `nonce`, the one the client's next proof must carry (also in `DPoP-Nonce`). */
 export class UseDPoPNonceError extends TokenGuardError {
-  /** The nonce the client's next proof must carry. */
-  readonly nonce: string
-
-  constructor(init: RefusalInit, nonce: string) {
+  declare readonly code: 'use_dpop_nonce'
+  constructor(init: RefusalInit, readonly nonce: string) {
     const description = 'The DPoP proof must carry the server-provided nonce'
     super(401, 'use_dpop_nonce', description, init, { 'DPoP-Nonce': nonce }, challenge(init, 'use_dpop_nonce', description, undefined, true))
-    this.nonce = nonce
   }
 }
 
 /** 503 with `Retry-After`: the DPoP replay store cannot tell whether a proof is fresh, so it is not accepted. */
 export class ReplayCheckUnavailableError extends TokenGuardError {
-  /** Seconds after which a retry makes sense. */
-  readonly retryAfter = 1
-
+  declare readonly code: 'temporarily_unavailable'
+  readonly retryAfter = 1 // seconds, as KeysUnavailableError's
   constructor(init: RefusalInit) {
     super(503, 'temporarily_unavailable', 'The service cannot verify access tokens right now', init, { 'Retry-After': '1' }, undefined)
   }
@@ -265,16 +254,7 @@ export class AuthenticationMissingError extends TokenGuardError {
 }
 
 /** Every refusal tokenguard makes, for exhaustive `switch (error.code)` in applications. */
-export type AnyTokenGuardError =
-  | InvalidRequestError
-  | MissingTokenError
-  | InvalidTokenError
-  | InsufficientScopeError
-  | InvalidDPoPProofError
-  | UseDPoPNonceError
-  | KeysUnavailableError
-  | ReplayCheckUnavailableError
-  | AuthenticationMissingError
+export type AnyTokenGuardError = InvalidRequestError | MissingTokenError | InvalidTokenError | InsufficientScopeError | InvalidDPoPProofError | UseDPoPNonceError | KeysUnavailableError | ReplayCheckUnavailableError | AuthenticationMissingError
 
 /**
  * `error` with the token's facts, for refusals raised by tokenguard's own checks inside the issuer check

@@ -4,8 +4,7 @@ import type { FastifyRequest } from 'fastify'
 
 export function viewOf(request: FastifyRequest): RequestView {
   return {
-    method: request.method,
-    url: request.url,
+    method: request.method, url: request.url,
     headers: request.headers,
     body: request.body,
     encrypted: (request.raw.socket as { encrypted?: boolean }).encrypted === true,

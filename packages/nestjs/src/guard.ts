@@ -41,10 +41,8 @@ export class TokenguardGuard implements CanActivate {
       if (isTokenGuardError(error)) return this.#refuse(context, request, route, error)
       throw error
     }
-    if (decision.outcome === 'accepted' && decision.headers !== undefined) {
-      const response: unknown = context.switchToHttp().getResponse()
-      for (const [name, value] of Object.entries(decision.headers)) this.host.httpAdapter.setHeader(response, name, value) // a fresh DPoP-Nonce
-    }
+    // e.g. a fresh DPoP-Nonce
+    if (decision.outcome === 'accepted' && decision.headers !== undefined) for (const [name, value] of Object.entries(decision.headers)) this.host.httpAdapter.setHeader(context.switchToHttp().getResponse(), name, value)
     rememberAuth(request, decision.auth)
     return true
   }

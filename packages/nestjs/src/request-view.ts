@@ -10,7 +10,6 @@ export type PlatformRequest = { method: string; url: string; originalUrl?: strin
 
 export function viewOf(request: PlatformRequest, route: string): RequestView {
   const socket = (request.raw ?? request).socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined
-  const view: RequestView = { method: request.method, url: request.originalUrl ?? request.url, headers: request.headers, body: request.body, encrypted: socket?.encrypted === true, remoteAddress: socket?.remoteAddress, route }
-  // Read only for certificate-bound tokens (RFC 8705): building the certificate object costs on every other request.
-  return Object.defineProperty(view, 'peerCertificate', { get: () => peerCertificateOf(socket), enumerable: true })
+  // The certificate is read only for certificate-bound tokens (RFC 8705): building it costs on every other request.
+  return Object.defineProperty<RequestView>({ method: request.method, url: request.originalUrl ?? request.url, headers: request.headers, body: request.body, encrypted: socket?.encrypted === true, remoteAddress: socket?.remoteAddress, route }, 'peerCertificate', { get: () => peerCertificateOf(socket), enumerable: true })
 }
