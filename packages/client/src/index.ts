@@ -9,6 +9,8 @@ export { createMemoryStore, isCachedToken, type CachedToken, type TokenStore } f
 export { isInvalidTokenChallenge } from './authorized-fetch.js'
 export { generateDPoPKey, importDPoPKey, type DPoPAlgorithm, type DPoPKey, type ExportedDPoPKey } from './dpop-key.js'
 export { mtlsFetch, type MtlsFetchOptions } from './mtls-fetch.js'
+export type { ClientTelemetryApi, ClientTelemetryOptions, TokenRequestEvent, TokenRequestSink } from './telemetry.js'
+export { tokenRequestSpikeDetector, type TokenRequestSpikeAlert, type TokenRequestSpikeDetectorOptions } from './token-request-spike.js'
 // Also at '@tokenguard/client/presets' (as in @tokenguard/core); kept here so existing imports keep working.
 export {
   auth0,

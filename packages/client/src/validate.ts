@@ -11,6 +11,7 @@ import type { FetchLike, TokenClientLogger } from './http.js'
 import type { TokenClientOptions, TokenRequestOverrides } from './options.js'
 import { resolveRetry, type ResolvedRetry } from './retry.js'
 import { normalizeScope, type TokenStore } from './store.js'
+import { checkAudit, checkTelemetry, type ClientTelemetryOptions, type TokenRequestSink } from './telemetry.js'
 import { checkEndpointUrl } from './url.js'
 
 /** Options after validation: defaults applied, durations in milliseconds, scope and resource normalised. */
@@ -41,6 +42,8 @@ export interface ResolvedOptions {
   fetch: FetchLike | undefined
   logger: TokenClientLogger | undefined
   dpop: DPoPKey | true | undefined
+  telemetry: ClientTelemetryOptions | undefined
+  audit: readonly TokenRequestSink[]
 }
 
 /** Every option name; the type check below fails the build when TokenClientOptions gains one not listed here. */
@@ -48,7 +51,7 @@ export const OPTION_NAMES = [
   'tokenEndpoint', 'issuer', 'clientId', 'clientSecret', 'privateKey', 'keyId', 'alg', 'assertionAudience',
   'assertionLifetimeDuration', 'auth', 'scope', 'audience', 'resource', 'extraParams', 'bodyFormat', 'store',
   'timeoutDuration', 'maxResponseSize', 'retry', 'refreshAheadDuration', 'refreshJitterDuration',
-  'fallbackLifetimeDuration', 'allowInsecureHttp', 'fetch', 'logger', 'dpop',
+  'fallbackLifetimeDuration', 'allowInsecureHttp', 'fetch', 'logger', 'telemetry', 'audit', 'dpop',
 ] as const satisfies readonly (keyof TokenClientOptions)[]
 const everyOptionListed: Exclude<keyof TokenClientOptions, (typeof OPTION_NAMES)[number]> extends never ? true : never = true
 void everyOptionListed
@@ -200,6 +203,8 @@ export function resolveOptions(options: TokenClientOptions): ResolvedOptions {
     fetch: options.fetch,
     logger: checkLogger(options.logger),
     dpop: options.dpop === undefined || options.dpop === true || isDPoPKey(options.dpop) ? options.dpop : fail('dpop', 'true or a key from generateDPoPKey() / importDPoPKey()'),
+    telemetry: checkTelemetry(options.telemetry, WHERE),
+    audit: checkAudit(options.audit, WHERE),
   }
 }
 

@@ -13,14 +13,14 @@ export type KeySourceEvent =
   | { type: 'discovered'; issuer: string; jwksUri: string }
   /** A key-set fetch (with discovery, when still needed) began. */
   | { type: 'fetch_start'; uri: string; cause: FetchCause }
-  /** A valid key set arrived and replaced the previous one; `maxAge` is the freshness applied (ms). */
-  | { type: 'fetch_success'; uri: string; durationMs: number; keyCount: number; maxAge: number }
+  /** A valid key set arrived and replaced the previous one; `maxAge` is the freshness applied (ms); `cause` is the fetch's. */
+  | { type: 'fetch_success'; uri: string; cause: FetchCause; durationMs: number; keyCount: number; maxAge: number }
   /**
    * A fetch failed; the previous keys (if any) stay in use. `retryAt` is when the next attempt may run.
    * `kind` is `configuration` when the server answered in a way that shows the configuration cannot work
    * (no keys were ever loaded with it; `ready()` rejects with a `ConfigurationError`), else `outage`.
    */
-  | { type: 'fetch_failure'; uri: string; durationMs: number; error: string; consecutiveFailures: number; retryAt: number; kind: 'configuration' | 'outage' }
+  | { type: 'fetch_failure'; uri: string; cause: FetchCause; durationMs: number; error: string; consecutiveFailures: number; retryAt: number; kind: 'configuration' | 'outage' }
   /** The key set changed: key ids added and removed (a re-keyed `kid` counts as both). */
   | { type: 'keys_changed'; added: string[]; removed: string[] }
   /**

@@ -12,6 +12,7 @@
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
 import type { AccessTokenClaims } from './auth-context.js'
 import type { ChallengeContext } from './challenge.js'
+import { runSeconds, type CheckRun, type CheckTrace } from './check-trace.js'
 import type { CheckedToken } from './checked-token.js'
 import { firstFailedClaim, type ClaimCheck } from './claims.js'
 import { isCanonicalCompactJws } from './compact-syntax.js'
@@ -22,6 +23,7 @@ import { settleIntrospection } from './introspection-options.js'
 import { refusalFor } from './jose-refusal.js'
 import { LocalKeySource, type KeySource } from './key-source.js'
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
+import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-observation.js'
 import { assertProfileClaims } from './profile-claims.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
@@ -37,15 +39,19 @@ export interface IssuerCheck {
   readonly keySource: KeySource
   /** Which tokens it verifies locally and which it introspects. */
   readonly tokenFormat: TokenFormat
-  /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. */
-  check(token: string): Promise<CheckedToken>
+  /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. `run` explains it (`explain.ts`). */
+  check(token: string, run?: CheckRun): Promise<CheckedToken>
 }
 
-/** Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results. */
-export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void): IssuerCheck {
+/**
+ * Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results, and
+ * `observation` is the verifier's metrics, channel and tracing for this issuer's key source.
+ */
+export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void, observation: KeyObservation = NO_KEY_OBSERVATION): IssuerCheck {
   const settings = settleOptions(options)
   const limits = settleKeySourceLimits(options) // validated even when unused, so a typo never hides
-  const keySource = createKeySource(options, limits, onKeysRemoved)
+  const keySource = createKeySource(options, limits, onKeysRemoved, observation)
+  observation.watch(settings.issuer, keySource)
   const introspection = introspectionFor(options, settings, limits, keySource)
   const tokenFormat = settleTokenFormat(options.tokenFormat, introspection !== undefined)
   const bindingRules = { binding: settings.binding, clockTolerance: settings.clockTolerance, challenge: settings.challenge }
@@ -58,28 +64,41 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
     ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
   }
 
-  async function check(token: string): Promise<CheckedToken> {
-    // An introspected token carries this issuer's binding rules like a verified JWT.
+  async function check(token: string, run?: CheckRun): Promise<CheckedToken> {
+    // An introspected token is not traced (an explained run reports its outcome only); it carries this
+    // issuer's binding rules like a verified JWT.
     if (introspection !== undefined && isIntrospected(token, tokenFormat)) return { ...(await introspection.check(token)), ...bindingRules }
+    const trace = run?.trace
     try {
+      trace?.issuer(settings)
       assertCanonicalJws(token, settings)
+      trace?.passed('token_syntax')
       // Keys first (a cold fetch, single flight): a misconfigured or unreachable issuer answers 503 for every
       // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
       const getKey = await keySource.usable()
+      trace?.passed('keys_usable')
       assertNamesIssuer(token, settings)
-      const { payload, protectedHeader } = await jwtVerify(token, getKey, joseOptions)
+      trace?.passed('issuer_precheck')
+      const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }
+      const { payload, protectedHeader } = await jwtVerify(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
+      trace?.passed('jwt')
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })
       }
+      trace?.passed('typ')
       const claims = payload as AccessTokenClaims
       assertFiniteTimes(claims, settings)
+      trace?.passed('finite_times')
       assertProfileClaims(claims, settings.profile, settings.challenge)
+      trace?.passed('profile_claims')
       assertAudienceClaim(claims, settings)
+      trace?.passed('audience_claim')
       assertClaimChecks(claims, settings.claimChecks, settings.challenge)
+      trace?.passed('claims_option')
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
       return { context, keySource, claimChecks: settings.claimChecks, ...bindingRules, ...validityWindow(claims, settings) }
     } catch (error) {
-      throw refusalFor(error, settings.challenge, factsOf(token))
+      throw refusalFor(error, settings.challenge, factsOf(token, runSeconds(run)))
     }
   }
 
@@ -119,6 +138,16 @@ export function assertClaimChecks(claims: Record<string, unknown>, checks: Reado
   const failed = firstFailedClaim(claims, checks)
   if (failed !== undefined) {
     throw new InvalidTokenError({ ...challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
+  }
+}
+
+/** jose asks for a key only once `alg` passed the allowlist: the call and its answer are both steps. */
+function tracedGetKey(getKey: KeySource['getKey'], trace: CheckTrace): KeySource['getKey'] {
+  return async (header, token) => {
+    trace.passed('algorithm')
+    const key = await getKey(header, token)
+    trace.passed('key')
+    return key
   }
 }
 
@@ -175,7 +204,7 @@ function validityWindow(claims: JWTPayload, settings: SettledOptions): { validFr
   return { validFrom, validUntil }
 }
 
-function createKeySource(options: VerifierOptions, limits: ReturnType<typeof settleKeySourceLimits>, onKeysRemoved: () => void): KeySource {
+function createKeySource(options: VerifierOptions, limits: ReturnType<typeof settleKeySourceLimits>, onKeysRemoved: () => void, observation: KeyObservation): KeySource {
   const given = [options.jwks, options.secret, options.jwksUri].filter((value) => value !== undefined).length
   if (given > 1) throw new TypeError('tokenguard: give at most one of "jwksUri", "jwks" and "secret"')
   if (options.secret !== undefined) return LocalKeySource.fromSecret(settleSecret(options.secret))
@@ -187,7 +216,8 @@ function createKeySource(options: VerifierOptions, limits: ReturnType<typeof set
     headers: options.fetchHeaders,
     allowInsecureHttp: options.allowInsecureHttp === true,
     snapshot: options.keySnapshot,
-    onEvent: options.onEvent,
+    onEvent: observation.listener(options.issuer, options.onEvent),
     onKeysRemoved,
+    trace: observation.trace,
   })
 }

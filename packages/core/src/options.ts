@@ -32,7 +32,7 @@ export const RFC9068_REQUIRED_CLAIMS: readonly string[] = Object.freeze(['iss', 
 export const PER_ISSUER_OPTION_KEYS: readonly string[] = Object.freeze(['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot', 'introspection', 'tokenFormat'])
 
 /** Options of the whole verifier: in an `issuers` entry they would be ignored. */
-export const TOP_LEVEL_OPTION_KEYS: readonly string[] = Object.freeze(['realm', 'resourceMetadata', 'allowBodyToken', 'allowQueryToken', 'maxTokenLength', 'tokenCache', 'origin', 'trustProxy'])
+export const TOP_LEVEL_OPTION_KEYS: readonly string[] = Object.freeze(['realm', 'resourceMetadata', 'allowBodyToken', 'allowQueryToken', 'maxTokenLength', 'tokenCache', 'origin', 'trustProxy', 'telemetry', 'audit'])
 
 /** The keys {@link createVerifier} accepts with `issuers`. */
 export const MULTI_ISSUER_OPTION_KEYS: readonly string[] = Object.freeze([...VERIFIER_OPTION_KEYS.filter((key) => !PER_ISSUER_OPTION_KEYS.includes(key)), 'issuers', 'maxIssuers'])

@@ -10,6 +10,8 @@ import type { Duration } from './duration.js'
 import type { KeySourceEventListener } from './events.js'
 import type { ExtractOptions, ExtractSettings } from './extract.js'
 import type { IntrospectionOptions } from './introspection-options.js'
+import type { AuditSink } from './observability/observer.js'
+import type { TelemetryOptions } from './observability/observability-options.js'
 import type { RequestUrlOptions, RequestUrlSettings } from './request-url.js'
 import type { ScopeClaim } from './scopes.js'
 import type { TokenCacheOptions } from './token-cache.js'
@@ -156,6 +158,19 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * is `'auto'` with `introspection`, else `'jwt'`.
    */
   tokenFormat?: TokenFormat | undefined
+  /**
+   * OpenTelemetry metrics and spans: `{ api }`, with `import * as api from '@opentelemetry/api'` (tokenguard
+   * never loads the package itself), and optionally `clientIds` to label metrics by client. See the README's
+   * observability section for the instruments. Default is none: no instrument, no span, no cost.
+   */
+  telemetry?: TelemetryOptions | undefined
+  /**
+   * Audit sink(s): called with one `DecisionEvent` per decision (outcome, reason, `iss`, `client_id`, `sub`,
+   * `kid`, `jti`, scopes required and granted, route template, remote address, user agent — never the token).
+   * Anomaly detectors (`refusalSpikeDetector`, `newNetworkDetector`) are sinks too. Exceptions thrown by a
+   * sink are ignored. Default is none (no event is built).
+   */
+  audit?: AuditSink | readonly AuditSink[] | undefined
 }
 
 /** What every verifier (one issuer or several) tells adapters and metadata publishers about itself. */
@@ -184,7 +199,7 @@ const VERIFIER_KEYS = {
   clockTolerance: 0, maxTokenAge: 0, requiredClaims: 0, profile: 0, scopeClaims: 0, maxTokenLength: 0, cacheMaxAge: 0,
   cooldownDuration: 0, timeoutDuration: 0, maxStaleDuration: 0, retryDelay: 0, maxResponseSize: 0, maxKeys: 0,
   honorCacheControl: 0, keySnapshot: 0, tokenCache: 0, onEvent: 0, fetchHeaders: 0, realm: 0, resourceMetadata: 0,
-  allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0, introspection: 0, tokenFormat: 0, dpop: 0, mtls: 0,
+  allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0, introspection: 0, tokenFormat: 0, telemetry: 0, audit: 0, dpop: 0, mtls: 0,
 } satisfies Record<keyof VerifierOptions, 0>
 
 /** The keys `createVerifier()` accepts for one issuer. */

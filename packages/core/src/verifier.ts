@@ -8,7 +8,8 @@
  */
 import type { AuthContext } from './auth-context.js'
 import { settleProofServices } from './binding-options.js'
-import { confirmBinding } from './binding.js'
+import { confirmBinding, type VerifiedToken } from './binding.js'
+import type { CheckRun } from './check-trace.js'
 import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
@@ -16,7 +17,8 @@ import { assertClaimChecks, createIssuerCheck, type CheckedToken } from './issue
 import { createIssuerSelection, type MultiIssuerOptions } from './issuer-selection.js'
 import type { KeySource } from './key-source.js'
 import type { VerifierOptions, VerifierSettings } from './options.js'
-import { decide, type TokenVerification } from './pipeline.js'
+import { settleObservability } from './observability/observability-options.js'
+import { decide, verifyToken, type TokenVerification } from './pipeline.js'
 import type { RequestView } from './request.js'
 import { settleRequestUrl } from './request-url.js'
 import { ANY_VALID_TOKEN, authorize, compileRequirement, isRouteRequirement, type RouteRequirement, type RouteRequirementInit } from './requirement.js'
@@ -64,35 +66,71 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
   if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: options must be an object')
   const cache = tokenCacheFrom<CheckedToken>(options.tokenCache)
   const dropCached = () => cache?.clear()
+  const observability = settleObservability(options, trustedIssuers(options), cache)
   const { settings, keySource, check } =
-    'issuers' in options && options.issuers !== undefined ? createIssuerSelection(options as MultiIssuerOptions, dropCached) : createIssuerCheck(options as VerifierOptions, dropCached)
+    'issuers' in options && options.issuers !== undefined
+      ? createIssuerSelection(options as MultiIssuerOptions, dropCached, observability.keys)
+      : createIssuerCheck(options as VerifierOptions, dropCached, observability.keys)
   const requestUrl = settleRequestUrl(options)
   // Frozen: jose reads the same algorithm and audience lists, so a caller must not be able to widen them.
   const frozen = deepFreeze(Object.assign(settings, { requestUrl }))
   const tokens = cachedVerification(frozen, cache, check)
+  const observer = observability.decisions
   // Outside the frozen settings: a shared store holds a live client (a Redis connection) that must stay mutable.
   const pipeline = { challenge: frozen.challenge, extract: frozen.extract, requestUrl, services: settleProofServices(options) }
 
-  return {
+  /** The explained run only (`explainToken`): traced, its own clock, no cache. */
+  async function explained(token: string, requirement: RouteRequirement | RouteRequirementInit | undefined, run: CheckRun): Promise<AuthContext<object>> {
+    const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
+    const verified = await tokens.verify(token, run)
+    const { context } = verified
+    // As verify(): without a request, a bound token proves nothing and is refused.
+    await confirmBinding(verified, { view: undefined, scheme: 'bearer', services: pipeline.services, requestUrl })
+    run.trace?.passed('cnf')
+    if (compiled !== undefined) authorize(context, compiled, frozen.challenge, run.trace)
+    return context
+  }
+
+  const verifier: Verifier = {
     async verify<TClaims extends object>(token: string, requirement?: RouteRequirement | RouteRequirementInit) {
       // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
       const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
-      const verified = tokens.cached(token) ?? (await tokens.verify(token))
-      // No request, so nothing proves a binding: a bound token is refused here (decide() checks its proof).
-      await confirmBinding(verified, { view: undefined, scheme: 'bearer', services: pipeline.services, requestUrl })
-      if (compiled !== undefined) authorize(verified.context, compiled, frozen.challenge)
-      return verified.context as AuthContext<TClaims>
+      return (await verifyToken(token, compiled, pipeline, tokens, observer)) as AuthContext<TClaims>
     },
-    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, pipeline, tokens),
+    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, pipeline, tokens, observer),
     requirement: compileRequirement,
     ready: () => keySource.ready(),
     keySource,
     settings: frozen,
   }
+  explainable.set(verifier, explained)
+  return verifier
+}
+
+/** `verify()` itself, with a run that traces its steps and sets its clock (and so skips the cache). */
+export type ExplainedVerify = (token: string, requirement: RouteRequirement | RouteRequirementInit | undefined, run: CheckRun) => Promise<AuthContext<object>>
+
+// Keyed by the verifier object: an explained run reaches verify()'s own code without a public parameter.
+const explainable = new WeakMap<Verifier, ExplainedVerify>()
+
+/** The explained form of `verifier.verify`, for `explainToken`; `undefined` for an object not made by `createVerifier`. */
+export function explainedVerify(verifier: Verifier): ExplainedVerify | undefined {
+  return explainable.get(verifier)
+}
+
+/** The pipeline's view of the verifier's token check, which an explained run also takes. */
+interface ExplainableVerification extends TokenVerification {
+  verify(token: string, run?: CheckRun): Promise<VerifiedToken>
+}
+
+// Issuers whose name may label a refusal in metrics before any token of theirs was verified.
+function trustedIssuers(options: VerifierOptions | MultiIssuerOptions): string[] {
+  if ('issuers' in options && Array.isArray(options.issuers)) return options.issuers.map((entry) => entry.issuer).filter((issuer) => typeof issuer === 'string')
+  return typeof (options as VerifierOptions).issuer === 'string' ? [(options as VerifierOptions).issuer] : []
 }
 
 /** Size limit → cache → full check, the same for one issuer or several. */
-function cachedVerification(settings: VerifierSettings, cache: TokenCache<CheckedToken> | undefined, check: (token: string) => Promise<CheckedToken>): TokenVerification {
+function cachedVerification(settings: VerifierSettings, cache: TokenCache<CheckedToken> | undefined, check: (token: string, run?: CheckRun) => Promise<CheckedToken>): ExplainableVerification {
   return {
     cached(token) {
       assertPlausibleToken(token, settings)
@@ -102,11 +140,13 @@ function cachedVerification(settings: VerifierSettings, cache: TokenCache<Checke
       assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
       return hit
     },
-    async verify(token) {
+    async verify(token, run) {
+      if (run !== undefined) assertPlausibleToken(token, settings) // `cached` checks the size on the usual path
       // The check decides the token's format: a JWT in canonical form, or an opaque token to introspect.
       const generation = cache?.generation ?? 0
-      const checked = await check(token)
-      cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
+      const checked = await check(token, run)
+      // An explained run's clock need not be the wall clock: what it found is not the cache's to keep.
+      if (run === undefined) cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
       return checked
     },
   }

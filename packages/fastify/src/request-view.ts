@@ -9,6 +9,8 @@ export function viewOf(request: FastifyRequest): RequestView {
     body: request.body,
     encrypted: (request.raw.socket as { encrypted?: boolean }).encrypted === true,
     remoteAddress: request.raw.socket.remoteAddress,
+    // The template (`/items/:id`), never the raw path; undefined for a request that matched no route.
+    route: request.is404 ? undefined : request.routeOptions.url,
     // Read only for certificate-bound tokens: building the certificate object costs on every other request.
     get peerCertificate() { return peerCertificateOf(request.raw.socket) },
   }
