@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
-import type { AuthContext, Decision, RequestView, RouteRequirement, TokenGuardError, Verifier } from '@tokenguard/core/adapter'
+import { peerCertificateOf, type AuthContext, type Decision, type RequestView, type RouteRequirement, type TokenGuardError, type Verifier } from '@tokenguard/core/adapter'
 
 /** A handler that runs once the request is accepted; `auth` is `null` on an optional route without a token. */
 export type ProtectedHandler = (req: IncomingMessage, res: ServerResponse, auth: AuthContext | null) => void
@@ -31,10 +31,15 @@ function viewOf(req: IncomingMessage): RequestView {
     body: (req as { body?: unknown }).body, // set by the application's body parser, when body tokens are on
     encrypted: (req.socket as TLSSocket).encrypted === true,
     remoteAddress: req.socket.remoteAddress,
+    // The TLS client certificate, read only when a certificate-bound token needs it (RFC 8705).
+    get peerCertificate() {
+      return peerCertificateOf(req.socket)
+    },
   }
 }
 
 function answer(decision: Decision, req: IncomingMessage, res: ServerResponse, handler: ProtectedHandler, options: ProtectOptions): void {
+  if (decision.outcome === 'accepted' && decision.headers !== undefined) for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value) // e.g. a fresh DPoP-Nonce
   if (decision.outcome !== 'refused') return handler(req, res, decision.auth)
   options.onRefusal?.(decision.error, req)
   res.writeHead(decision.error.status, { ...decision.error.headers, 'content-type': 'application/json' })

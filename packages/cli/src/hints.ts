@@ -20,7 +20,6 @@ export const FIX_HINTS: Readonly<Partial<Record<RefusalReason, string>>> = Objec
   claim_requirement_failed: "the client's token lacks what this route requires",
   claim_invalid: "check the provider's token format; for `claims`, the check you configured",
   issuer_not_trusted: 'add the issuer, or it is not meant for you',
-  token_binding_unverified: 'have the authorization server issue bearer tokens for this API, or verify the binding (see Sender-constrained tokens)',
   authentication_missing: "put `authenticate()` in front of the guard (`app.use(auth)` or as the route's first handler)",
   keys_unavailable: 'check `issuer`/`jwksUri` reachability from the server; see the key source events',
   keys_misconfigured: "read the `ConfigurationError` from `ready()` (or the refusal's `cause`): it names the option and the fix, e.g. the exact issuer string to set",
@@ -32,6 +31,19 @@ export const FIX_HINTS: Readonly<Partial<Record<RefusalReason, string>>> = Objec
   multiple_token_methods: 'send the token once, in the header',
   malformed_token_parameter: 'send the token once, in the header',
   verification_failed: 'look at `err.cause` in your logs',
+  token_binding_unverified: 'send it as `Authorization: DPoP` with a proof; set `origin` so that DPoP is on',
+  token_not_bound: 'request the token with a DPoP proof (or over mTLS)',
+  dpop_url_mismatch: 'set `origin` to the public origin clients call (behind a proxy: the public one, or `trustProxy: true`)',
+  dpop_proof_replayed: 'the client must make a new proof per request; a fleet needs one shared replay store',
+  dpop_proof_stale: "check the client's clock, or use nonces",
+  dpop_proof_future: "check the client's clock, or use nonces",
+  dpop_key_mismatch: 'the client signs with another key than the one it got the token with',
+  dpop_token_mismatch: 'the client signs with another key than the one it got the token with',
+  dpop_nonce_missing: 'answer `use_dpop_nonce` with the `DPoP-Nonce` given (the client package does); give every instance the same `nonce.secret`',
+  dpop_nonce_invalid: 'answer `use_dpop_nonce` with the `DPoP-Nonce` given (the client package does); give every instance the same `nonce.secret`',
+  certificate_missing: 'call over mTLS with the certificate the token was issued to; behind a proxy, `mtls.certificateHeader` and `trustedProxies`',
+  certificate_mismatch: 'call over mTLS with the certificate the token was issued to; behind a proxy, `mtls.certificateHeader` and `trustedProxies`',
+  replay_store_unavailable: 'check the store (Redis); raise `maxEntries`',
 })
 
 /** The hint for `reason`, or where to look when the table has none. */

@@ -4,6 +4,7 @@
  * created (see validate.ts).
  */
 import type { ClientAssertionAlg, ClientAuthMethod, PrivateKeyInput } from './client-auth.js'
+import type { DPoPKey } from './dpop-key.js'
 import type { Duration } from './duration.js'
 import type { FetchLike, TokenClientLogger } from './http.js'
 import type { RetryOptions } from './retry.js'
@@ -112,6 +113,13 @@ export interface TokenClientOptions {
   fetch?: FetchLike
   /** Logger for debug/warn events; never receives secrets. Default: none. */
   logger?: TokenClientLogger
+  /**
+   * DPoP (RFC 9449): token requests carry a proof by this key, so that the server binds the tokens to it, and
+   * `client.fetch` sends them as `Authorization: DPoP` with a proof per request; a `DPoP-Nonce` request is
+   * retried once with the nonce. A key from `generateDPoPKey()` / `importDPoPKey()` (persist it to keep using
+   * cached tokens across restarts), or `true` for a key generated once for this client. Default: none.
+   */
+  dpop?: DPoPKey | true
   /**
    * OpenTelemetry: `{ api }` with `import * as api from '@opentelemetry/api'` (never loaded by this package).
    * Records `tokenguard.client.token_requests` and `tokenguard.client.token_request.duration`, and a

@@ -41,6 +41,8 @@ export interface CacheKeyParts {
   resource: readonly string[] | undefined
   /** Further token request parameters (e.g. an Auth0 `organization`). */
   extraParams: Readonly<Record<string, string>>
+  /** The key tokens are bound to (DPoP), if any: tokens bound to another key are useless to this client. */
+  binding?: string | undefined
 }
 
 /** Normalises a scope value: de-duplicated, sorted, space separated. */
@@ -66,6 +68,7 @@ export function cacheKey(parts: CacheKeyParts): string {
     parts.audience ?? null,
     parts.resource ? [...parts.resource].sort() : null,
     Object.entries(parts.extraParams).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ...(parts.binding === undefined ? [] : [parts.binding]),
   ])
   return createHash('sha256').update(material).digest('base64url')
 }

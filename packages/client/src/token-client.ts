@@ -5,6 +5,9 @@
 import { basicCredentials, resolveSigningKey, type ClientAuthConfig } from './client-auth.js'
 import { TokenRequestError } from './errors.js'
 import { authorizedFetch } from './authorized-fetch.js'
+import { dpopAuthorizedFetch } from './dpop-fetch.js'
+import { generateDPoPKey } from './dpop-key.js'
+import { DPoPSession } from './dpop-session.js'
 import { discover } from './discovery.js'
 import type { TransportSettings } from './http.js'
 import type { TokenClientOptions, TokenRequestOverrides } from './options.js'
@@ -54,6 +57,7 @@ class TokenClientImpl implements TokenClient {
   readonly #policy: RefreshPolicy
   readonly #secrets: string[]
   readonly #inflight = new Map<string, Promise<CachedToken>>()
+  readonly #dpop: DPoPSession | undefined
   readonly #observer: TokenRequestObserver | undefined
   #endpoint: Promise<string> | undefined
   #endpointUrl: string | undefined
@@ -84,6 +88,8 @@ class TokenClientImpl implements TokenClient {
       jitterFactor: Math.random(),
     }
     if (options.tokenEndpoint !== undefined) this.#endpoint = Promise.resolve(options.tokenEndpoint)
+    // A key made here lives in this process only: its tokens must not be shared through a store.
+    this.#dpop = options.dpop === undefined ? undefined : options.dpop === true ? new DPoPSession(generateDPoPKey(), `process:${crypto.randomUUID()}`) : new DPoPSession(options.dpop, options.dpop.thumbprint)
     this.#endpointUrl = options.tokenEndpoint
     this.#observer = tokenRequestObserver(options.clientId, options.telemetry, options.audit)
   }
@@ -115,6 +121,7 @@ class TokenClientImpl implements TokenClient {
   }
 
   fetch(input: string | URL | Request, init?: RequestInit, overrides?: TokenRequestOverrides): Promise<Response> {
+    if (this.#dpop !== undefined) return dpopAuthorizedFetch(this, this.#dpop, this.#transport.fetch, input, init, overrides)
     return authorizedFetch(this, this.#transport.fetch, input, init, overrides)
   }
 
@@ -144,7 +151,7 @@ class TokenClientImpl implements TokenClient {
     }
     const resource = overrides.resource === undefined ? options.resource : normalizeResource(overrides.resource, overrideLabel('resource'))
     const { clientId, auth, tokenEndpoint, issuer, extraParams } = options
-    const key = cacheKey({ clientId, auth, tokenEndpoint, issuer, scope, audience, resource, extraParams })
+    const key = cacheKey({ clientId, auth, tokenEndpoint, issuer, scope, audience, resource, extraParams, binding: this.#dpop?.cacheId })
     return { key, scope, audience, resource }
   }
 
@@ -218,6 +225,7 @@ class TokenClientImpl implements TokenClient {
       bodyFormat: options.bodyFormat,
       fallbackLifetimeDuration: options.fallbackLifetimeDuration,
       secrets: this.#secrets,
+      dpop: this.#dpop,
     }
   }
 

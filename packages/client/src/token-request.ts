@@ -7,6 +7,7 @@ import { applyClientAuth, type ClientAuthConfig } from './client-auth.js'
 import { TokenRequestError } from './errors.js'
 import { send, type TransportSettings } from './http.js'
 import { sanitize } from './redact.js'
+import type { DPoPSession } from './dpop-session.js'
 import type { CachedToken } from './store.js'
 
 export interface TokenRequestSpec {
@@ -21,6 +22,8 @@ export interface TokenRequestSpec {
   fallbackLifetimeDuration: number
   /** Values to redact from any server text (the secret, its Basic credentials); client assertions are added per request. */
   secrets: readonly string[]
+  /** DPoP proofs for the token request, when the client has a DPoP key. */
+  dpop?: DPoPSession | undefined
 }
 
 function encodeBody(params: Record<string, string>, resource: readonly string[] | undefined, format: 'form' | 'json') {
@@ -59,7 +62,7 @@ function lifetimeOf(json: Record<string, unknown>, accessToken: string, fallback
 export function parseTokenResponse(
   status: number,
   body: string,
-  spec: Pick<TokenRequestSpec, 'fallbackLifetimeDuration' | 'scope' | 'secrets'>,
+  spec: Pick<TokenRequestSpec, 'fallbackLifetimeDuration' | 'scope' | 'secrets'> & Partial<Pick<TokenRequestSpec, 'dpop'>>,
   now = Date.now(),
 ): CachedToken {
   const json = parseJsonObject(body)
@@ -85,7 +88,8 @@ export function parseTokenResponse(
     throw new TokenRequestError({ code: 'invalid_response', status, description: 'response has no access_token' })
   }
   const tokenType = typeof json.token_type === 'string' ? json.token_type : 'Bearer'
-  if (tokenType.toLowerCase() !== 'bearer') {
+  // A DPoP token only when we asked for one; a server without DPoP answers Bearer (RFC 9449 §5).
+  if (tokenType.toLowerCase() !== 'bearer' && !(tokenType.toLowerCase() === 'dpop' && spec.dpop !== undefined)) {
     throw new TokenRequestError({
       code: 'invalid_response',
       status,
@@ -117,11 +121,18 @@ export async function requestToken(spec: TokenRequestSpec, transport: TransportS
     if (params.client_assertion !== undefined) secrets.push(params.client_assertion)
     const { contentType, body } = encodeBody(params, spec.resource, spec.bodyFormat)
     headers['content-type'] = contentType
+    if (spec.dpop !== undefined) headers.dpop = await spec.dpop.proof(spec.tokenEndpoint, 'POST')
     return { method: 'POST', headers, body }
   }
   let result
   try {
     result = await send(spec.tokenEndpoint, buildInit, transport)
+    // RFC 9449 §8: a server that wants a nonce answers 400 use_dpop_nonce with one; ask again once, with it.
+    // wantsNonce() also remembers a DPoP-Nonce sent with any other answer, for the next request.
+    if (spec.dpop?.wantsNonce(spec.tokenEndpoint, result) === true) {
+      result = await send(spec.tokenEndpoint, buildInit, transport)
+      spec.dpop.observe(spec.tokenEndpoint, result.headers)
+    }
   } catch (error) {
     if (error instanceof TokenRequestError) throw error
     // Errors thrown while building the request (e.g. key problems): no secrets in them.

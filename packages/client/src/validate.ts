@@ -5,6 +5,7 @@
  */
 import type { ClientAssertionAlg, ClientAuthMethod, PrivateKeyInput } from './client-auth.js'
 import { refuseUnknownOptions } from './did-you-mean.js'
+import { isDPoPKey, type DPoPKey } from './dpop-key.js'
 import { toMilliseconds, type DurationRange } from './duration.js'
 import type { FetchLike, TokenClientLogger } from './http.js'
 import type { TokenClientOptions, TokenRequestOverrides } from './options.js'
@@ -40,6 +41,7 @@ export interface ResolvedOptions {
   allowInsecureHttp: boolean
   fetch: FetchLike | undefined
   logger: TokenClientLogger | undefined
+  dpop: DPoPKey | true | undefined
   telemetry: ClientTelemetryOptions | undefined
   audit: readonly TokenRequestSink[]
 }
@@ -49,7 +51,7 @@ export const OPTION_NAMES = [
   'tokenEndpoint', 'issuer', 'clientId', 'clientSecret', 'privateKey', 'keyId', 'alg', 'assertionAudience',
   'assertionLifetimeDuration', 'auth', 'scope', 'audience', 'resource', 'extraParams', 'bodyFormat', 'store',
   'timeoutDuration', 'maxResponseSize', 'retry', 'refreshAheadDuration', 'refreshJitterDuration',
-  'fallbackLifetimeDuration', 'allowInsecureHttp', 'fetch', 'logger', 'telemetry', 'audit',
+  'fallbackLifetimeDuration', 'allowInsecureHttp', 'fetch', 'logger', 'telemetry', 'audit', 'dpop',
 ] as const satisfies readonly (keyof TokenClientOptions)[]
 const everyOptionListed: Exclude<keyof TokenClientOptions, (typeof OPTION_NAMES)[number]> extends never ? true : never = true
 void everyOptionListed
@@ -200,6 +202,7 @@ export function resolveOptions(options: TokenClientOptions): ResolvedOptions {
     allowInsecureHttp,
     fetch: options.fetch,
     logger: checkLogger(options.logger),
+    dpop: options.dpop === undefined || options.dpop === true || isDPoPKey(options.dpop) ? options.dpop : fail('dpop', 'true or a key from generateDPoPKey() / importDPoPKey()'),
     telemetry: checkTelemetry(options.telemetry, WHERE),
     audit: checkAudit(options.audit, WHERE),
   }

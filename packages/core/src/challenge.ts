@@ -27,6 +27,17 @@ export interface ChallengeContext {
   resourceMetadata?: string | undefined
 }
 
+/** {@link ChallengeContext} as the verifier settles it, with the schemes its `dpop` option accepts. */
+export interface ChallengeSettings extends ChallengeContext {
+  /**
+   * The proof algorithms, when the API accepts the `DPoP` scheme: every challenge then includes a
+   * `DPoP algs="…"` challenge (RFC 9449 §7.1).
+   */
+  dpopAlgorithms?: readonly string[] | undefined
+  /** `false` when only DPoP-bound tokens are accepted, so that no `Bearer` challenge is offered. Default is `true`. */
+  bearer?: boolean | undefined
+}
+
 // RFC 6750 §3: error_description and friends may only carry %x20-21 / %x23-5B / %x5D-7E.
 const NOT_ALLOWED_IN_ATTRIBUTE = /[^\x20\x21\x23-\x5B\x5D-\x7E]/g
 const MAX_ATTRIBUTE_LENGTH = 512
@@ -46,6 +57,31 @@ export function formatBearerChallenge(params: ChallengeParams): string {
   append(parts, 'scope', params.scope)
   append(parts, 'resource_metadata', params.resourceMetadata)
   return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`
+}
+
+/** Formats a `DPoP` challenge (RFC 9449 §7.1), e.g. `DPoP algs="ES256 PS256", error="invalid_dpop_proof"`. */
+export function formatDPoPChallenge(params: ChallengeParams & { algs: readonly string[] }): string {
+  const parts: string[] = []
+  append(parts, 'realm', params.realm)
+  append(parts, 'algs', params.algs.join(' '))
+  append(parts, 'error', params.error)
+  append(parts, 'error_description', params.errorDescription)
+  append(parts, 'scope', params.scope)
+  append(parts, 'resource_metadata', params.resourceMetadata)
+  return `DPoP ${parts.join(', ')}`
+}
+
+/**
+ * Every challenge the API offers, in one `WWW-Authenticate` value (RFC 9110 §11.6.1 allows a list): `Bearer`
+ * unless only DPoP is accepted, then `DPoP` when it is accepted. `dpopOnly` attributes (the DPoP-specific
+ * errors) go into the DPoP challenge alone; the others into each, so a client sees them whichever scheme it used.
+ */
+export function formatChallenges(context: ChallengeSettings, params: ChallengeParams, dpopOnly = false): string {
+  const challenges: string[] = []
+  const bare: ChallengeParams = { realm: params.realm, resourceMetadata: params.resourceMetadata }
+  if (context.bearer !== false) challenges.push(formatBearerChallenge(dpopOnly ? bare : params))
+  if (context.dpopAlgorithms !== undefined) challenges.push(formatDPoPChallenge({ ...params, algs: context.dpopAlgorithms }))
+  return challenges.length === 0 ? formatBearerChallenge(params) : challenges.join(', ')
 }
 
 function append(parts: string[], name: string, value: string | undefined): void {

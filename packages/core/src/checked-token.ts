@@ -4,11 +4,12 @@
  * other.
  */
 import type { AuthContext } from './auth-context.js'
+import type { VerifiedToken } from './binding.js'
 import type { ClaimCheck } from './claims.js'
 import type { KeySource } from './key-source.js'
 
-/** A verified token with the clock window (epoch seconds) in which the result stays valid. */
-export interface CheckedToken {
+/** What a check (JWT or introspection) produces, before its issuer adds its binding rules. */
+export interface TokenCheckResult {
   context: AuthContext<object>
   /** The key source that verified it, kept current on cache hits. */
   keySource: KeySource
@@ -17,3 +18,6 @@ export interface CheckedToken {
   validFrom: number
   validUntil: number
 }
+
+/** A verified token with its issuer's binding rules (`cnf` is checked per request, `binding.ts`). */
+export type CheckedToken = TokenCheckResult & VerifiedToken

@@ -9,6 +9,11 @@ import type { TokenGuardError } from './errors.js'
 export interface Accepted<TClaims extends object = Record<string, unknown>> {
   readonly outcome: 'accepted'
   readonly auth: AuthContext<TClaims>
+  /**
+   * Headers to add to the response, when there are any: a fresh `DPoP-Nonce` when the proof's nonce is about
+   * to rotate out (RFC 9449 §8.2). Adapters set them before the handler runs.
+   */
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /** An optional route, and the request carried no token at all. */
@@ -28,8 +33,8 @@ export type Decision<TClaims extends object = Record<string, unknown>> = Accepte
 
 export const ANONYMOUS: Anonymous = Object.freeze({ outcome: 'anonymous', auth: null })
 
-export function accepted<TClaims extends object>(auth: AuthContext<TClaims>): Accepted<TClaims> {
-  return { outcome: 'accepted', auth }
+export function accepted<TClaims extends object>(auth: AuthContext<TClaims>, headers?: Readonly<Record<string, string>>): Accepted<TClaims> {
+  return headers === undefined ? { outcome: 'accepted', auth } : { outcome: 'accepted', auth, headers }
 }
 
 export function refused(error: TokenGuardError): Refused {

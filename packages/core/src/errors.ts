@@ -8,7 +8,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
-import { formatBearerChallenge, sanitizeAttribute, type ChallengeContext } from './challenge.js'
+import { formatChallenges, sanitizeAttribute, type ChallengeSettings } from './challenge.js'
 import { formatFacts, type TokenFacts } from './token-facts.js'
 
 export type { TokenFacts } from './token-facts.js'
@@ -18,9 +18,11 @@ export type ErrorCode =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  /** 401: the DPoP proof is missing, malformed or not for this request (RFC 9449 §7.1); or it must carry the server's nonce, given in `DPoP-Nonce` (§9). */
+  | 'invalid_dpop_proof' | 'use_dpop_nonce'
   /** No credentials at all: 401 with a challenge that carries no `error` attribute (RFC 6750 §3.1). */
   | 'missing_token'
-  /** The authorization server's keys cannot be had right now: 503, the client's token may be fine. */
+  /** The authorization server's keys (or the DPoP replay store) cannot be had right now: 503, the client's token may be fine. */
   | 'temporarily_unavailable'
   /** The application is wired wrongly (e.g. a guard without authentication before it): 500. */
   | 'server_error'
@@ -52,8 +54,14 @@ export type RefusalReason =
   // authorization
   | 'insufficient_scope'
   | 'claim_requirement_failed'
-  // sender-constrained tokens: a `cnf` claim whose binding this request does not prove
-  | 'token_binding_unverified'
+  // sender-constrained tokens (RFC 9449, RFC 8705): a binding that is off, sent as Bearer or checked without its
+  // request; a `cnf` method tokenguard does not verify; an unbound token where a bound one is required (or as DPoP)
+  | 'token_binding_unverified' | 'token_binding_unsupported' | 'token_not_bound'
+  | 'certificate_missing' | 'certificate_invalid' | 'certificate_mismatch' | 'replay_store_unavailable'
+  // DPoP proofs (RFC 9449 §4.3), one reason per check
+  | 'dpop_proof_missing' | 'dpop_proof_multiple' | 'dpop_proof_too_large' | 'dpop_proof_malformed' | 'dpop_proof_type' | 'dpop_algorithm_not_allowed' | 'dpop_key_invalid'
+  | 'dpop_signature_invalid' | 'dpop_claims_invalid' | 'dpop_method_mismatch' | 'dpop_url_mismatch' | 'dpop_url_unknown' | 'dpop_proof_stale' | 'dpop_proof_future'
+  | 'dpop_token_mismatch' | 'dpop_key_mismatch' | 'dpop_nonce_missing' | 'dpop_nonce_invalid' | 'dpop_proof_replayed'
   // the application's wiring
   | 'authentication_missing'
   // key source
@@ -68,7 +76,7 @@ export type RefusalReason =
   | 'introspection_misconfigured'
 
 /** What every refusal is built from. */
-export interface RefusalInit extends ChallengeContext {
+export interface RefusalInit extends ChallengeSettings {
   /** Operator-facing reason code. */
   reason: RefusalReason
   /** Operator-facing detail (sanitised and bounded; may name a claim, or quote a header parameter name). */
@@ -147,8 +155,8 @@ export class TokenGuardError extends Error {
   }
 }
 
-function challenge(init: RefusalInit, error: string | undefined, errorDescription: string | undefined, scope?: string) {
-  return formatBearerChallenge({ realm: init.realm, error, errorDescription, scope, resourceMetadata: init.resourceMetadata })
+function challenge(init: RefusalInit, error: string | undefined, errorDescription: string | undefined, scope?: string, dpopOnly = false) {
+  return formatChallenges(init, { realm: init.realm, error, errorDescription, scope, resourceMetadata: init.resourceMetadata }, dpopOnly)
 }
 
 /** 400 `invalid_request`: the request is malformed (RFC 6750 §3.1), e.g. two token methods at once. */
@@ -208,6 +216,32 @@ export class KeysUnavailableError extends TokenGuardError {
   }
 }
 
+/** 401 `invalid_dpop_proof` (RFC 9449 §7.1): the DPoP proof is missing, malformed, or not for this request. */
+export class InvalidDPoPProofError extends TokenGuardError {
+  declare readonly code: 'invalid_dpop_proof'
+  constructor(init: RefusalInit, description = 'The DPoP proof is invalid') {
+    super(401, 'invalid_dpop_proof', description, init, {}, challenge(init, 'invalid_dpop_proof', description, undefined, true))
+  }
+}
+
+/** 401 `use_dpop_nonce` (RFC 9449 §9) with `nonce`, the one the client's next proof must carry (also in `DPoP-Nonce`). */
+export class UseDPoPNonceError extends TokenGuardError {
+  declare readonly code: 'use_dpop_nonce'
+  constructor(init: RefusalInit, readonly nonce: string) {
+    const description = 'The DPoP proof must carry the server-provided nonce'
+    super(401, 'use_dpop_nonce', description, init, { 'DPoP-Nonce': nonce }, challenge(init, 'use_dpop_nonce', description, undefined, true))
+  }
+}
+
+/** 503 with `Retry-After`: the DPoP replay store cannot tell whether a proof is fresh, so it is not accepted. */
+export class ReplayCheckUnavailableError extends TokenGuardError {
+  declare readonly code: 'temporarily_unavailable'
+  readonly retryAfter = 1 // seconds, as KeysUnavailableError's
+  constructor(init: RefusalInit) {
+    super(503, 'temporarily_unavailable', 'The service cannot verify access tokens right now', init, { 'Retry-After': '1' }, undefined)
+  }
+}
+
 /**
  * 500: the application is wired so that tokenguard cannot decide, e.g. a scope guard on a route where no
  * authentication ran. Never lets the request through; the detail names the fix.
@@ -220,7 +254,7 @@ export class AuthenticationMissingError extends TokenGuardError {
 }
 
 /** Every refusal tokenguard makes, for exhaustive `switch (error.code)` in applications. */
-export type AnyTokenGuardError = InvalidRequestError | MissingTokenError | InvalidTokenError | InsufficientScopeError | KeysUnavailableError | AuthenticationMissingError
+export type AnyTokenGuardError = InvalidRequestError | MissingTokenError | InvalidTokenError | InsufficientScopeError | InvalidDPoPProofError | UseDPoPNonceError | KeysUnavailableError | ReplayCheckUnavailableError | AuthenticationMissingError
 
 /**
  * `error` with the token's facts, for refusals raised by tokenguard's own checks inside the issuer check

@@ -1,13 +1,19 @@
 /**
- * Finding the bearer token in a request (RFC 6750 §2): the `Authorization` header always; the form body and
- * the query string only when enabled. Knows nothing of JWTs: it returns the token's text or refuses the
- * request's shape.
+ * Finding the access token in a request (RFC 6750 §2): the `Authorization` header always (`Bearer`, and
+ * `DPoP` when DPoP is on, RFC 9449 §7.1); the form body and the query string only when enabled. Knows nothing
+ * of JWTs: it returns the token's text and scheme, or refuses the request's shape.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2
  */
-import type { ChallengeContext } from './challenge.js'
+import type { ChallengeContext, ChallengeSettings } from './challenge.js'
 import { InvalidRequestError } from './errors.js'
 import { headerValue, type RequestView } from './request.js'
+
+/** A token and the scheme it came with: `dpop` only from `Authorization: DPoP …`; body and query tokens are bearer. */
+export interface Credentials {
+  readonly token: string
+  readonly scheme: 'bearer' | 'dpop'
+}
 
 /** Where tokenguard may look for a token besides the `Authorization` header. */
 export interface ExtractOptions extends ChallengeContext {
@@ -23,9 +29,16 @@ export interface ExtractOptions extends ChallengeContext {
   allowQueryToken?: boolean | undefined
 }
 
+/** {@link ExtractOptions} as the verifier settles them. */
+export interface ExtractSettings extends ExtractOptions, ChallengeSettings {
+  /** Accept `Authorization: DPoP <token>` (RFC 9449 §7.1); from the verifier's `dpop` option. Default is `false`. */
+  dpopScheme?: boolean | undefined
+}
+
 // RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
 const BEARER_SCHEME = 'bearer'
+const DPOP_SCHEME = 'dpop'
 const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded'
 
 /**
@@ -35,7 +48,7 @@ const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded'
  * @throws {InvalidRequestError} when the `Authorization` header is malformed, a token parameter is
  *   malformed or repeated, or more than one method is used (RFC 6750 §2: "MUST NOT use more than one").
  */
-export function extractToken(request: RequestView, options: ExtractOptions = {}): string | undefined {
+export function extractToken(request: RequestView, options: ExtractSettings = {}): string | undefined {
   const token = extractCandidate(request, options)
   if (token !== undefined) assertTokenSyntax(token, options)
   return token
@@ -46,32 +59,39 @@ export function extractToken(request: RequestView, options: ExtractOptions = {})
  * request layer: a token found in the verified-token cache passed that check when it was first seen, so
  * the check only runs (through {@link assertTokenSyntax}) on a cache miss.
  */
-export function extractCandidate(request: RequestView, options: ExtractOptions = {}): string | undefined {
-  const fromHeader = tokenFromAuthorization(headerValue(request.headers, 'authorization'), options)
+export function extractCandidate(request: RequestView, options: ExtractSettings = {}): string | undefined {
+  return extractCredentials(request, options)?.token
+}
+
+/** {@link extractCandidate} with the scheme the token came with, for the request pipeline (DPoP). */
+export function extractCredentials(request: RequestView, options: ExtractSettings = {}): Credentials | undefined {
+  const fromHeader = credentialsFromAuthorization(headerValue(request.headers, 'authorization'), options)
   if (!options.allowQueryToken && !options.allowBodyToken) return fromHeader // the default: nothing to compare
   const fromQuery = options.allowQueryToken ? tokenFromQuery(request, options) : undefined
   const fromBody = options.allowBodyToken ? tokenFromBody(request, options) : undefined
-  const found = [fromHeader, fromQuery, fromBody].filter((token) => token !== undefined)
+  const found = [fromHeader?.token, fromQuery, fromBody].filter((token) => token !== undefined)
   if (found.length > 1) {
     throw new InvalidRequestError({ ...options, reason: 'multiple_token_methods', detail: 'more than one token transmission method was used' }, 'More than one access token method was used')
   }
-  return found[0]
+  if (fromHeader !== undefined) return fromHeader
+  return found[0] === undefined ? undefined : { token: found[0], scheme: 'bearer' }
 }
 
-function tokenFromAuthorization(value: string | string[] | undefined, context: ChallengeContext): string | undefined {
+function credentialsFromAuthorization(value: string | string[] | undefined, options: ExtractSettings): Credentials | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'string') return repeatedAuthorization(value, context)
+  if (typeof value !== 'string') return repeatedAuthorization(value, options)
   const space = value.indexOf(' ')
-  const scheme = space === -1 ? value : value.slice(0, space)
-  if (scheme.toLowerCase() !== BEARER_SCHEME) {
-    if (value.trim() === '') throw malformedHeader(context, 'empty Authorization header')
-    return undefined // another scheme (Basic, DPoP, …): not bearer credentials, so none for us
+  const scheme = (space === -1 ? value : value.slice(0, space)).toLowerCase()
+  const kind = scheme === BEARER_SCHEME ? 'bearer' : scheme === DPOP_SCHEME && options.dpopScheme === true ? 'dpop' : undefined
+  if (kind === undefined) {
+    if (value.trim() === '') throw malformedHeader(options, 'empty Authorization header')
+    return undefined // another scheme (Basic, DPoP when it is off, …): not credentials for us
   }
   let start = space + 1
   while (value.charCodeAt(start) === 0x20) start++ // RFC 6750 §2.1: 1*SP between scheme and token
   const token = value.slice(start)
-  if (space === -1 || token === '') throw malformedHeader(context, 'Authorization header is not "Bearer <token>"')
-  return token
+  if (space === -1 || token === '') throw malformedHeader(options, `Authorization header is not "${kind === 'dpop' ? 'DPoP' : 'Bearer'} <token>"`)
+  return { token, scheme: kind }
 }
 
 /** Whether `token` has RFC 6750's b64token syntax. */
@@ -84,9 +104,9 @@ export function assertTokenSyntax(token: string, context: ChallengeContext): voi
   if (!B64TOKEN.test(token)) throw malformedHeader(context, 'Authorization header is not "Bearer <token>"')
 }
 
-function repeatedAuthorization(values: string[], context: ChallengeContext): string | undefined {
-  if (values.length > 1) throw malformedHeader(context, 'more than one Authorization header')
-  return tokenFromAuthorization(values[0], context)
+function repeatedAuthorization(values: string[], options: ExtractSettings): Credentials | undefined {
+  if (values.length > 1) throw malformedHeader(options, 'more than one Authorization header')
+  return credentialsFromAuthorization(values[0], options)
 }
 
 function tokenFromQuery(request: RequestView, context: ChallengeContext): string | undefined {

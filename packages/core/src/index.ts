@@ -20,18 +20,23 @@ export {
   CONFIGURATION_ERROR_CODE,
   ConfigurationError,
   InsufficientScopeError,
+  InvalidDPoPProofError,
   InvalidRequestError,
   InvalidTokenError,
   isConfigurationError,
   isTokenGuardError,
   KeysUnavailableError,
   MissingTokenError,
+  ReplayCheckUnavailableError,
   TokenGuardError,
+  UseDPoPNonceError,
 } from './errors.js'
+export { DPOP_ALGORITHMS } from './binding-options.js'
+export type { BindingMode, BindingSettings, DPoPOptions, DPoPSettings, MtlsOptions, NonceOptions } from './binding-options.js'
 export type { AnyTokenGuardError, ErrorCode, RefusalInit, RefusalReason } from './errors.js'
 export type { TokenFacts } from './token-facts.js'
-export { formatBearerChallenge, sanitizeAttribute } from './challenge.js'
-export type { ChallengeContext, ChallengeParams } from './challenge.js'
+export { formatBearerChallenge, formatChallenges, formatDPoPChallenge, sanitizeAttribute } from './challenge.js'
+export type { ChallengeContext, ChallengeParams, ChallengeSettings } from './challenge.js'
 export { assertScopes, hasScopes, readScopes, scopeRequirement } from './scopes.js'
 export type { ScopeClaim, ScopeRequirement } from './scopes.js'
 export { DEFAULT_ALGORITHMS, DURATION_BOUNDS, ISSUER_ENTRY_KEYS, MULTI_ISSUER_OPTION_KEYS, RFC9068_REQUIRED_CLAIMS, VERIFIER_OPTION_KEYS } from './options.js'

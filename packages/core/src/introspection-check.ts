@@ -1,5 +1,5 @@
 /**
- * The check of an opaque token (RFC 7662): the same {@link CheckedToken} a JWT's check produces, from the
+ * The check of an opaque token (RFC 7662): the same {@link TokenCheckResult} a JWT's check produces, from the
  * authorization server's answer instead of a signature, so that routes, scopes, guards and the
  * verified-token cache treat both alike.
  *
@@ -8,7 +8,7 @@
  * which asks the shared store, then the endpoint → the answer judged by `introspection-claims.ts`, again on
  * every cache hit. An outage or a misconfiguration is a 503 with `Retry-After`, never a 401.
  */
-import type { CheckedToken } from './checked-token.js'
+import type { TokenCheckResult } from './checked-token.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError, isConfigurationError, isTokenGuardError, KeysUnavailableError, type TokenGuardError } from './errors.js'
 import { emit, type KeySourceEventListener } from './events.js'
@@ -43,7 +43,7 @@ export interface IntrospectionCheckInit {
 
 /** Checks opaque tokens of one issuer. */
 export interface IntrospectionCheck {
-  check(token: string): Promise<CheckedToken>
+  check(token: string): Promise<TokenCheckResult>
 }
 
 // Bounds the memory (and the authorization server's load) a flood of distinct tokens can hold at once.
@@ -61,13 +61,13 @@ export function createIntrospectionCheck(init: IntrospectionCheckInit): Introspe
   const authenticate = clientAuthentication(introspection, rules.issuer)
   const flights = new Map<string, Promise<CachedIntrospection>>()
 
-  async function check(token: string): Promise<CheckedToken> {
+  async function check(token: string): Promise<TokenCheckResult> {
     if (!isB64Token(token)) throw new InvalidTokenError({ ...rules.challenge, reason: 'token_malformed', detail: 'the opaque token is not an RFC 6750 b64token' })
     const key = await introspectionKey(rules.issuer, introspection.clientId, token)
     return judged(token, cache.get(key) ?? (await inFlight(key, token)))
   }
 
-  function judged(token: string, { record, expiresAt }: CachedIntrospection): CheckedToken {
+  function judged(token: string, { record, expiresAt }: CachedIntrospection): TokenCheckResult {
     const at = now()
     const verdict = evaluateIntrospection(record.response, at, rules)
     if (!verdict.accepted) {

@@ -1,10 +1,11 @@
 /**
  * The token check for one issuer: the token must name this issuer (checked before its `kid` is looked up, so
  * a foreign token never makes us refetch), its signature must verify with this issuer's keys only (RFC 8725
- * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims, explicit type
- * (§3.11), and no unverified sender binding. It knows nothing of requests, route requirements or caching.
- * With `introspection`, the tokens `tokenFormat` assigns to it are introspected instead
- * (`introspection-check.ts`), into the same {@link CheckedToken}.
+ * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims and explicit type
+ * (§3.11). With `introspection`, the tokens `tokenFormat` assigns to it are introspected instead
+ * (`introspection-check.ts`), into the same {@link CheckedToken}. It knows nothing of requests, route
+ * requirements or caching; a sender binding (`cnf`) is checked per request, against the issuer's `binding`
+ * rules the result carries (`binding.ts`).
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
@@ -53,6 +54,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
   observation.watch(settings.issuer, keySource)
   const introspection = introspectionFor(options, settings, limits, keySource)
   const tokenFormat = settleTokenFormat(options.tokenFormat, introspection !== undefined)
+  const bindingRules = { binding: settings.binding, clockTolerance: settings.clockTolerance, challenge: settings.challenge }
   const joseOptions: JWTVerifyOptions = {
     algorithms: settings.algorithms,
     issuer: settings.issuer,
@@ -63,8 +65,9 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
   }
 
   async function check(token: string, run?: CheckRun): Promise<CheckedToken> {
-    // An introspected token is not traced: an explained run reports its outcome only.
-    if (introspection !== undefined && isIntrospected(token, tokenFormat)) return introspection.check(token)
+    // An introspected token is not traced (an explained run reports its outcome only); it carries this
+    // issuer's binding rules like a verified JWT.
+    if (introspection !== undefined && isIntrospected(token, tokenFormat)) return { ...(await introspection.check(token)), ...bindingRules }
     const trace = run?.trace
     try {
       trace?.issuer(settings)
@@ -92,10 +95,8 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       trace?.passed('audience_claim')
       assertClaimChecks(claims, settings.claimChecks, settings.challenge)
       trace?.passed('claims_option')
-      assertNoUnverifiedBinding(claims, settings)
-      trace?.passed('cnf')
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
-      return { context, keySource, claimChecks: settings.claimChecks, ...validityWindow(claims, settings) }
+      return { context, keySource, claimChecks: settings.claimChecks, ...bindingRules, ...validityWindow(claims, settings) }
     } catch (error) {
       throw refusalFor(error, settings.challenge, factsOf(token, runSeconds(run)))
     }
@@ -162,17 +163,6 @@ function assertNamesIssuer(token: string, settings: SettledOptions): void {
     reason: iss === undefined ? 'claim_missing' : 'issuer_mismatch',
     detail: iss === undefined ? 'the token has no "iss" claim' : `token "iss" ${JSON.stringify(iss)} is not the configured issuer ${JSON.stringify(settings.issuer)}`,
   })
-}
-
-/**
- * A token bound to a key (`cnf.jkt`, DPoP) or a certificate (`cnf["x5t#S256"]`, mTLS) is worthless to a
- * thief only if the binding is proven; a bearer request proves none, so such a token is refused (RFC 9449
- * §7.2, RFC 8705 §3) until the proof is verified.
- */
-function assertNoUnverifiedBinding(claims: Record<string, unknown>, settings: SettledOptions): void {
-  if (claims.cnf === undefined) return
-  const methods = typeof claims.cnf === 'object' && claims.cnf !== null ? Object.keys(claims.cnf).join(', ') : typeof claims.cnf
-  throw new InvalidTokenError({ ...settings.challenge, reason: 'token_binding_unverified', detail: `the token is sender-constrained (cnf: ${methods}) and this request does not prove the binding` })
 }
 
 /** `exp: 1e999` parses to `Infinity` — a token that never expires; jose itself never signs one. */

@@ -4,6 +4,7 @@
  * lists intersect, required claims add up, and an explicit `undefined` unsets nothing. A combination that
  * cannot be read one way only is refused at startup.
  */
+import { proofAgeMs, TOP_LEVEL_ONLY, type BindingMode, type DPoPOptions, type MtlsOptions } from './binding-options.js'
 import type { ClaimCheck } from './claims.js'
 import { parseDuration } from './duration.js'
 import { DURATION_BOUNDS, type VerifierOptions } from './options.js'
@@ -20,6 +21,8 @@ export function combineIssuerOptions(defaults: Options, entry: Options): Verifie
   combined.clockTolerance = smaller('clockTolerance', defaults.clockTolerance, entry.clockTolerance)
   combined.requiredClaims = union(defaults.requiredClaims, entry.requiredClaims)
   combined.algorithms = intersect(defaults.algorithms, entry.algorithms, where)
+  combined.dpop = combineBinding(defaults.dpop, entry.dpop, 'dpop', where)
+  combined.mtls = combineBinding(defaults.mtls, entry.mtls, 'mtls', where)
   return definedOnly(combined) as unknown as VerifierOptions
 }
 
@@ -58,4 +61,31 @@ function intersect(top: readonly string[] | undefined, entry: readonly string[] 
   const both = entry.filter((alg) => top.includes(alg))
   if (both.length === 0) throw new TypeError(`tokenguard: ${where} allows none of the top-level "algorithms" (${top.join(', ')})`)
   return both
+}
+
+type BindingOption = BindingMode | (DPoPOptions & MtlsOptions)
+
+/**
+ * An entry may turn a binding `'allowed'` at the top level into `'off'` or `'required'` for its issuer, narrow
+ * the DPoP algorithms and shorten the proof window; the replay store, nonces and certificate header serve the
+ * whole API and stay at the top level.
+ */
+function combineBinding(top: BindingOption | undefined, entry: BindingOption | undefined, name: 'dpop' | 'mtls', where: string): BindingOption | undefined {
+  if (entry === undefined) return top
+  const topObject = typeof top === 'object' && top !== null ? top : { mode: top }
+  const entryObject = typeof entry === 'object' && entry !== null ? entry : { mode: entry }
+  const misplaced = TOP_LEVEL_ONLY[name].filter((key) => (entryObject as Record<string, unknown>)[key] !== undefined)
+  if (misplaced.length > 0) throw new TypeError(`tokenguard: ${where} sets ${misplaced.map((key) => `"${name}.${key}"`).join(', ')}, which serve the whole API: set them at the top level`)
+  const topMode = topObject.mode ?? 'allowed'
+  const mode = entryObject.mode ?? topMode
+  if (mode !== topMode && topMode !== 'allowed') {
+    throw new TypeError(`tokenguard: ${where} sets "${name}" to ${JSON.stringify(mode)} where the top level says ${JSON.stringify(topMode)}; an entry may only tighten "allowed" to "off" or "required"`)
+  }
+  const combined: Record<string, unknown> = { ...definedOnly(topObject), mode }
+  if (name === 'dpop') {
+    combined.algorithms = intersect(topObject.algorithms, entryObject.algorithms, `${where} ("dpop.algorithms")`)
+    const ages = [topObject.maxProofAge, entryObject.maxProofAge].filter((age) => age !== undefined)
+    if (ages.length > 0) combined.maxProofAge = Math.min(...ages.map(proofAgeMs))
+  }
+  return definedOnly(combined) as BindingOption
 }

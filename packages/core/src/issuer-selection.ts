@@ -120,7 +120,8 @@ function compositeKeySource(sources: () => IssuerCheck[]): KeySource {
 }
 
 function requestFields(options: MultiIssuerOptions) {
-  return { realm: options.realm, resourceMetadata: options.resourceMetadata, allowBodyToken: options.allowBodyToken, allowQueryToken: options.allowQueryToken }
+  // origin and trustProxy: whether each issuer can accept DPoP depends on the request URL being known.
+  return { realm: options.realm, resourceMetadata: options.resourceMetadata, allowBodyToken: options.allowBodyToken, allowQueryToken: options.allowQueryToken, origin: options.origin, trustProxy: options.trustProxy }
 }
 
 function audienceList(audience: VerifierOptions['audience'] | undefined): string[] {

@@ -4,7 +4,8 @@
  * request time): unknown keys, wrong types, durations out of bounds, insecure URLs.
  */
 import { compileClaimChecks, type ClaimCheck } from './claims.js'
-import type { ChallengeContext } from './challenge.js'
+import { settleBinding } from './binding-options.js'
+import type { ChallengeSettings } from './challenge.js'
 import { optionalDuration, type DurationBounds } from './duration.js'
 import { ConfigurationError } from './errors.js'
 import { requireIssuerIdentifier, requireKeySetUrl } from './issuer-identifier.js'
@@ -51,19 +52,27 @@ export const DURATION_BOUNDS = Object.freeze({
 } satisfies Record<string, DurationBounds>)
 
 /** The request-level options that stay with the top level even when several issuers are configured. */
-export type RequestOptions = Pick<VerifierOptions, 'realm' | 'resourceMetadata' | 'allowBodyToken' | 'allowQueryToken' | 'maxTokenLength'>
+export type RequestOptions = Pick<VerifierOptions, 'realm' | 'resourceMetadata' | 'allowBodyToken' | 'allowQueryToken' | 'maxTokenLength' | 'dpop' | 'mtls' | 'origin' | 'trustProxy'>
 
-/** Validates the request-level options. */
-export function settleRequestOptions(options: RequestOptions): Pick<VerifierSettings, 'challenge' | 'extract' | 'maxTokenLength'> {
-  const challenge: ChallengeContext = { realm: optionalString(options.realm, 'realm'), resourceMetadata: optionalString(options.resourceMetadata, 'resourceMetadata') }
+/** Validates the request-level options (and the binding modes, which decide the challenges' schemes). */
+export function settleRequestOptions(options: RequestOptions): Pick<VerifierSettings, 'challenge' | 'extract' | 'maxTokenLength' | 'binding'> {
+  const binding = settleBinding(options)
+  const dpop = binding.dpop.mode !== 'off'
+  const challenge: ChallengeSettings = {
+    realm: optionalString(options.realm, 'realm'),
+    resourceMetadata: optionalString(options.resourceMetadata, 'resourceMetadata'),
+    ...(dpop ? { dpopAlgorithms: binding.dpop.algorithms, bearer: binding.dpop.mode !== 'required' } : {}),
+  }
   return {
     challenge,
     extract: {
       ...challenge,
       allowBodyToken: optionalBoolean(options.allowBodyToken, 'allowBodyToken') === true,
       allowQueryToken: optionalBoolean(options.allowQueryToken, 'allowQueryToken') === true,
+      ...(dpop ? { dpopScheme: true } : {}),
     },
     maxTokenLength: positiveInteger(options.maxTokenLength, 8192, 'maxTokenLength', 1_048_576, 'characters'),
+    binding,
   }
 }
 

@@ -1,54 +1,64 @@
 /**
- * The request pipeline every adapter calls: extract the token (RFC 6750 §2), verify it (the verifier's
- * cache, then the full check), apply the route's requirement — and answer with a {@link Decision}.
- * Synchronous whenever no I/O or crypto is needed (a cached token, no token, a malformed request), so that
+ * The request pipeline every adapter calls: extract the token (RFC 6750 §2, RFC 9449 §7.1), verify it (the
+ * verifier's cache, then the full check), confirm its sender binding (DPoP proof, client certificate) when it
+ * has one, apply the route's requirement — and answer with a {@link Decision}.
+ * Synchronous whenever no I/O or crypto is needed (a cached unbound token, no token, a malformed request), so that
  * adapters pay for no promise on the hot path; a promise otherwise. Refusals are decisions; anything else
  * thrown is a bug and propagates as such. Every decision is reported to the observer (metrics, audit,
  * diagnostics channel) when one listens; when none does, the clock is not even read.
  */
 import type { AuthContext } from './auth-context.js'
+import type { ProofServices } from './binding-options.js'
+import { confirmBinding, type Scheme, type VerifiedToken } from './binding.js'
 import { accepted, ANONYMOUS, refused, type Decision } from './decision.js'
+import type { ProofHeaders } from './dpop-proof.js'
 import { isTokenGuardError, MissingTokenError } from './errors.js'
-import { assertTokenSyntax, extractCandidate } from './extract.js'
+import { assertTokenSyntax, extractCredentials } from './extract.js'
 import type { DecisionCheck } from './observability/decision-event.js'
 import type { DecisionObserver } from './observability/observer.js'
 import type { VerifierSettings } from './options.js'
 import type { RequestView } from './request.js'
+import type { RequestUrlSettings } from './request-url.js'
 import { ANY_VALID_TOKEN, authorize, type RouteRequirement } from './requirement.js'
 
 /** How the pipeline reaches the verifier's token check. */
 export interface TokenVerification {
   /** The verified result if the token is in the verified-token cache (the token's size is checked first). */
-  cached(token: string): AuthContext<object> | undefined
+  cached(token: string): VerifiedToken | undefined
   /** The full check (signature, claims) of a token `cached` did not know. */
-  verify(token: string): Promise<AuthContext<object>>
+  verify(token: string): Promise<VerifiedToken>
 }
+
+/** What the pipeline needs besides the token check: the request-level settings and the proof services. */
+export type PipelineSettings = Pick<VerifierSettings, 'challenge' | 'extract'> & { readonly requestUrl: RequestUrlSettings; readonly services: ProofServices }
 
 /** Decides one request against one compiled route requirement, reporting the decision to `observer`. */
 export function decide<TClaims extends object>(
   view: RequestView,
   requirement: RouteRequirement,
-  settings: Pick<VerifierSettings, 'challenge' | 'extract'>,
+  settings: PipelineSettings,
   tokens: TokenVerification,
   observer?: DecisionObserver,
 ): Decision<TClaims> | Promise<Decision<TClaims>> {
   const watching = observer !== undefined && observer.active() ? observer : undefined
   const started = watching === undefined ? 0 : watching.now()
-  let token: string | undefined
+  let scheme: Scheme
+  let token: string
   try {
-    token = extractCandidate(view, settings.extract)
-    if (token === undefined) {
+    const credentials = extractCredentials(view, settings.extract)
+    if (credentials === undefined) {
       const decision = requirement.optional ? ANONYMOUS : refused(new MissingTokenError({ ...settings.challenge, reason: 'missing_token' }))
       return reported(watching, view, requirement, decision, undefined, 'none', started)
     }
+    ;({ token, scheme } = credentials)
     const cached = tokens.cached(token)
-    if (cached !== undefined) return reported(watching, view, requirement, acceptedIfAuthorized<TClaims>(cached, requirement, settings), cached, 'cached', started)
+    if (cached !== undefined) return reportedLater(watching, view, requirement, bound<TClaims>(cached, view, scheme, requirement, settings), cached.context, 'cached', started)
     assertTokenSyntax(token, settings.extract)
   } catch (error) {
     return reported(watching, view, requirement, refusal(error), undefined, 'none', started)
   }
   return tokens.verify(token).then(
-    (auth) => reported(watching, view, requirement, acceptedIfAuthorized<TClaims>(auth, requirement, settings), auth, 'full', started),
+    (verified) => reportedLater(watching, view, requirement, bound<TClaims>(verified, view, scheme, requirement, settings), verified.context, 'full', started),
     (error: unknown) => reported(watching, view, requirement, refusal(error), undefined, 'full', started),
   )
 }
@@ -57,15 +67,18 @@ export function decide<TClaims extends object>(
  * `verifier.verify()`: the same check for a token the caller extracted itself, throwing refusals; reported
  * like a decision (without a request).
  */
-export async function verifyToken(token: string, requirement: RouteRequirement | undefined, settings: Pick<VerifierSettings, 'challenge'>, tokens: TokenVerification, observer?: DecisionObserver): Promise<AuthContext<object>> {
+export async function verifyToken(token: string, requirement: RouteRequirement | undefined, settings: PipelineSettings, tokens: TokenVerification, observer?: DecisionObserver): Promise<AuthContext<object>> {
   const watching = observer !== undefined && observer.active() ? observer : undefined
   const started = watching === undefined ? 0 : watching.now()
   let auth: AuthContext<object> | undefined
   let check: DecisionCheck = 'none'
   try {
-    auth = tokens.cached(token)
-    check = auth === undefined ? 'full' : 'cached'
-    auth ??= await tokens.verify(token)
+    const cached = tokens.cached(token)
+    check = cached === undefined ? 'full' : 'cached'
+    const verified = cached ?? (await tokens.verify(token))
+    auth = verified.context
+    // No request, so nothing proves a binding: a bound token is refused here (decide() checks its proof).
+    await confirmBinding(verified, { view: undefined, scheme: 'bearer', services: settings.services, requestUrl: settings.requestUrl })
     if (requirement !== undefined) authorize(auth, requirement, settings.challenge)
   } catch (error) {
     if (watching !== undefined && isTokenGuardError(error)) watching.record(undefined, requirement ?? ANY_VALID_TOKEN, refused(error), auth, check, started)
@@ -73,6 +86,24 @@ export async function verifyToken(token: string, requirement: RouteRequirement |
   }
   watching?.record(undefined, requirement ?? ANY_VALID_TOKEN, accepted(auth), auth, check, started)
   return auth
+}
+
+/** {@link reported}, once a decision that may still be proving its binding is settled. */
+function reportedLater<T extends Decision<object>>(observer: DecisionObserver | undefined, view: RequestView, requirement: RouteRequirement, decision: T | Promise<T>, auth: AuthContext<object>, check: DecisionCheck, started: number): T | Promise<T> {
+  if (!(decision instanceof Promise)) return reported(observer, view, requirement, decision, auth, check, started)
+  return decision.then((settled) => reported(observer, view, requirement, settled, auth, check, started))
+}
+
+/** The binding check, then the requirement: synchronous when the token is unbound. */
+function bound<TClaims extends object>(verified: VerifiedToken, view: RequestView, scheme: Scheme, requirement: RouteRequirement, settings: PipelineSettings): Decision<TClaims> | Promise<Decision<TClaims>> {
+  let proving: Promise<ProofHeaders> | undefined
+  try {
+    proving = confirmBinding(verified, { view, scheme, services: settings.services, requestUrl: settings.requestUrl })
+  } catch (error) {
+    return refusal(error)
+  }
+  if (proving === undefined) return acceptedIfAuthorized<TClaims>(verified.context, requirement, settings, undefined)
+  return proving.then((headers) => acceptedIfAuthorized<TClaims>(verified.context, requirement, settings, headers), refusal)
 }
 
 function reported<T extends Decision<object>>(
@@ -88,13 +119,13 @@ function reported<T extends Decision<object>>(
   return decision
 }
 
-function acceptedIfAuthorized<TClaims extends object>(auth: AuthContext<object>, requirement: RouteRequirement, settings: Pick<VerifierSettings, 'challenge'>): Decision<TClaims> {
+function acceptedIfAuthorized<TClaims extends object>(auth: AuthContext<object>, requirement: RouteRequirement, settings: Pick<VerifierSettings, 'challenge'>, headers: ProofHeaders): Decision<TClaims> {
   try {
     authorize(auth, requirement, settings.challenge)
   } catch (error) {
     return refusal(error)
   }
-  return accepted(auth as AuthContext<TClaims>)
+  return accepted(auth as AuthContext<TClaims>, headers)
 }
 
 function refusal(error: unknown): Decision<never> {

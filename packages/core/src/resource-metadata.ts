@@ -5,6 +5,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9728
  */
+import type { BindingSettings } from './binding-options.js'
 import { optionalDuration, type Duration } from './duration.js'
 import type { VerifierSettings } from './options.js'
 
@@ -36,11 +37,20 @@ export interface ResourceMetadataOptions {
   resourcePolicyUri?: string | undefined
   /** URL of the terms of service (`resource_tos_uri`). Default is none. */
   resourceTosUri?: string | undefined
-  /** `tls_client_certificate_bound_access_tokens` (RFC 8705). Default is none (field omitted, meaning `false`). */
+  /**
+   * `tls_client_certificate_bound_access_tokens` (RFC 8705). Only with a verifier that checks certificate-bound
+   * tokens. Default: `true` when the verifier's `mtls` option is set and not `'off'`, else omitted (`false`).
+   */
   tlsClientCertificateBoundAccessTokens?: boolean | undefined
-  /** `dpop_signing_alg_values_supported` (RFC 9449). Default is none. */
+  /**
+   * `dpop_signing_alg_values_supported` (RFC 9449): a subset of the verifier's DPoP algorithms. Default: the
+   * verifier's DPoP algorithms when it accepts DPoP, else omitted.
+   */
   dpopSigningAlgValuesSupported?: readonly string[] | undefined
-  /** `dpop_bound_access_tokens_required` (RFC 9449). Default is none (field omitted, meaning `false`). */
+  /**
+   * `dpop_bound_access_tokens_required` (RFC 9449): `true` only with `dpop: 'required'`. Default: whether the
+   * verifier requires DPoP, when it accepts DPoP, else omitted (`false`).
+   */
   dpopBoundAccessTokensRequired?: boolean | undefined
   /**
    * Further fields, written as given (snake_case, as they appear in the document). They may not replace a
@@ -75,10 +85,10 @@ export const RESOURCE_METADATA_SUFFIX = '/.well-known/oauth-protected-resource'
  *
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-2
  */
-export function buildResourceMetadata(options: ResourceMetadataOptions): ProtectedResourceMetadata {
+export function buildResourceMetadata(options: ResourceMetadataOptions, enforced?: BindingSettings): ProtectedResourceMetadata {
   if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: resource metadata options must be an object')
   parseResource(options.resource)
-  assertOnlyEnforcedBindings(options)
+  assertOnlyEnforcedBindings(options, enforced)
   // `resource` is echoed exactly as configured: clients compare it with the identifier they started from (§3.3).
   const document: Record<string, unknown> = { resource: options.resource }
   setList(document, 'authorization_servers', options.authorizationServers, (value) => requireAbsoluteUrl(value, 'authorizationServers'))
@@ -122,11 +132,14 @@ export function resourceMetadataUrl(resource: string): string {
  * The document's options a verifier already knows: its issuers as the authorization servers (none when a
  * resolver decides which issuers are trusted), and the token methods it accepts. Explicit options win.
  */
-export function resourceMetadataDefaults(settings: Pick<VerifierSettings, 'issuers' | 'extract'>): Partial<ResourceMetadataOptions> {
+export function resourceMetadataDefaults(settings: Pick<VerifierSettings, 'issuers' | 'extract'> & Partial<Pick<VerifierSettings, 'binding'>>): Partial<ResourceMetadataOptions> {
+  const { dpop, mtls } = settings.binding ?? {}
   return {
     ...(settings.issuers.length === 0 ? {} : { authorizationServers: [...settings.issuers] }),
     allowBodyToken: settings.extract.allowBodyToken === true,
     allowQueryToken: settings.extract.allowQueryToken === true,
+    ...(dpop !== undefined && dpop.mode !== 'off' ? { dpopSigningAlgValuesSupported: [...dpop.algorithms], dpopBoundAccessTokensRequired: dpop.mode === 'required' } : {}),
+    ...(mtls !== undefined && mtls.explicit && mtls.mode !== 'off' ? { tlsClientCertificateBoundAccessTokens: true } : {}),
   }
 }
 
@@ -154,9 +167,9 @@ export interface ResourceMetadataResponse {
  * duration string such as `'1h'`; accepted: 0 – 7 days; default 3600000, 1 hour), readable cross-origin
  * (public metadata that browser-based clients fetch).
  */
-export function resourceMetadataResponse(options: ResourceMetadataOptions, cacheMaxAgeOption?: Duration): ResourceMetadataResponse {
+export function resourceMetadataResponse(options: ResourceMetadataOptions, cacheMaxAgeOption?: Duration, enforced?: BindingSettings): ResourceMetadataResponse {
   const cacheMaxAge = optionalDuration(cacheMaxAgeOption, 3_600_000, 'cacheMaxAge', { min: 0, max: 7 * 86_400_000, example: '1h' })
-  const document = buildResourceMetadata(options)
+  const document = buildResourceMetadata(options, enforced)
   const headers = Object.freeze({
     'content-type': 'application/json; charset=utf-8',
     'cache-control': `public, max-age=${Math.floor(cacheMaxAge / 1000)}`,
@@ -180,30 +193,33 @@ export const RESOURCE_METADATA_PREFLIGHT_HEADERS: Readonly<Record<string, string
  */
 export function resourceMetadataFor(
   options: ResourceMetadataOptions & { cacheMaxAge?: Duration | undefined },
-  verifier?: { readonly settings: Pick<VerifierSettings, 'issuers' | 'extract' | 'challenge'> },
+  verifier?: { readonly settings: Pick<VerifierSettings, 'issuers' | 'extract' | 'challenge'> & Partial<Pick<VerifierSettings, 'binding'>> },
 ): ResourceMetadataResponse {
   const { cacheMaxAge, ...fields } = options
   const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
   const defaults = verifier === undefined ? {} : resourceMetadataDefaults(verifier.settings)
-  const response = resourceMetadataResponse({ ...defaults, ...defined } as ResourceMetadataOptions, cacheMaxAge)
+  const response = resourceMetadataResponse({ ...defaults, ...defined } as ResourceMetadataOptions, cacheMaxAge, verifier?.settings.binding)
   if (verifier !== undefined) assertChallengeAdvertises(verifier.settings, response.url)
   return response
 }
 
 /**
  * Advertising a sender constraint that nothing enforces would tell clients their stolen-token protection is
- * on when it is not. Until DPoP / mTLS verification is configured, tokenguard refuses every bound token, so
- * the document may not claim support.
+ * on when it is not: a binding field may only say what the verifier enforces, and without a verifier to ask
+ * (`buildResourceMetadata` alone) none may be set.
  */
-function assertOnlyEnforcedBindings(options: ResourceMetadataOptions): void {
-  const advertised = [
-    options.dpopBoundAccessTokensRequired === true ? 'dpopBoundAccessTokensRequired' : undefined,
-    options.tlsClientCertificateBoundAccessTokens === true ? 'tlsClientCertificateBoundAccessTokens' : undefined,
-    options.dpopSigningAlgValuesSupported !== undefined ? 'dpopSigningAlgValuesSupported' : undefined,
-  ].filter((name) => name !== undefined)
-  if (advertised.length > 0) {
-    throw new TypeError(`tokenguard: resource metadata advertises ${advertised.join(', ')}, but this verifier does not verify DPoP proofs or client certificates (bound tokens are refused); remove the field(s)`)
+function assertOnlyEnforcedBindings(options: ResourceMetadataOptions, enforced: BindingSettings | undefined): void {
+  const unenforced: string[] = []
+  const dpop = enforced?.dpop
+  if (options.dpopSigningAlgValuesSupported !== undefined) {
+    const extra = Array.isArray(options.dpopSigningAlgValuesSupported) ? options.dpopSigningAlgValuesSupported.filter((alg) => dpop === undefined || dpop.mode === 'off' || !dpop.algorithms.includes(alg)) : ['(not an array)']
+    if (extra.length > 0) unenforced.push(`dpopSigningAlgValuesSupported (${extra.join(', ')})`)
   }
+  if (options.dpopBoundAccessTokensRequired === true && dpop?.mode !== 'required') unenforced.push('dpopBoundAccessTokensRequired (the verifier\'s "dpop" is not "required")')
+  if (options.tlsClientCertificateBoundAccessTokens === true && (enforced === undefined || enforced.mtls.mode === 'off')) unenforced.push('tlsClientCertificateBoundAccessTokens')
+  if (unenforced.length === 0) return
+  const fix = enforced === undefined ? 'serve the document with the verifier (resourceMetadataFor / the adapters\' protectedResourceMetadata option), which publishes what it enforces' : 'configure the verifier\'s "dpop" / "mtls" options, or remove the field(s)'
+  throw new TypeError(`tokenguard: resource metadata advertises ${unenforced.join(', ')}, which this verifier does not enforce; ${fix}`)
 }
 
 /**

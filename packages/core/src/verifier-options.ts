@@ -3,11 +3,12 @@
  * (unit, default, bounds), and the list of keys that is checked against them. Validation is `options.ts`.
  */
 import type { JSONWebKeySet } from 'jose'
+import type { BindingMode, BindingSettings, DPoPOptions, MtlsOptions } from './binding-options.js'
 import type { ClaimCheck } from './claims.js'
-import type { ChallengeContext } from './challenge.js'
+import type { ChallengeContext, ChallengeSettings } from './challenge.js'
 import type { Duration } from './duration.js'
 import type { KeySourceEventListener } from './events.js'
-import type { ExtractOptions } from './extract.js'
+import type { ExtractOptions, ExtractSettings } from './extract.js'
 import type { IntrospectionOptions } from './introspection-options.js'
 import type { AuditSink } from './observability/observer.js'
 import type { TelemetryOptions } from './observability/observability-options.js'
@@ -131,6 +132,19 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   /** Extra headers for discovery, key set and introspection requests, e.g. a `User-Agent`. Default is none. */
   fetchHeaders?: Record<string, string> | undefined
   /**
+   * DPoP-bound tokens (RFC 9449): `'allowed'` accepts `Authorization: DPoP` with a valid proof for tokens
+   * bound to a key (`cnf.jkt`) and unbound tokens as Bearer; `'required'` accepts DPoP-bound tokens only;
+   * `'off'` refuses DPoP-bound tokens. Needs `origin` or `trustProxy` (each proof names the request's URL).
+   * Default is `'allowed'` when `origin` or `trustProxy` is set, else `'off'`. See `DPoPOptions`.
+   */
+  dpop?: BindingMode | DPoPOptions | undefined
+  /**
+   * Certificate-bound tokens (RFC 8705): a token bound to a client certificate (`cnf["x5t#S256"]`) must come
+   * over a TLS connection with that certificate (or from a trusted proxy's certificate header). Default is
+   * `'allowed'`. See `MtlsOptions`.
+   */
+  mtls?: BindingMode | MtlsOptions | undefined
+  /**
    * Opaque tokens (RFC 7662): the endpoint and this API's credentials to introspect them with, the cache of
    * answers and its bounds. Each request is bounded by `timeoutDuration` and `maxResponseSize`; an outage
    * or a refused request is a 503, never a 401. Per issuer: with `issuers`, in one entry. Default is none
@@ -167,14 +181,16 @@ export interface VerifierSettings {
   audience: readonly string[]
   /** Accepted algorithms, across issuers. */
   algorithms: readonly string[]
-  /** `realm` and `resource_metadata` of every challenge. */
-  challenge: ChallengeContext
+  /** `realm` and `resource_metadata` of every challenge, and the schemes it offers. */
+  challenge: ChallengeSettings
   /** Where tokens may be taken from. */
-  extract: ExtractOptions
+  extract: ExtractSettings
   /** Longest token accepted, in characters. */
   maxTokenLength: number
   /** Where a request's absolute URL comes from (set by the verifier; absent in an issuer's own settings). */
   requestUrl?: RequestUrlSettings | undefined
+  /** Which sender-constrained tokens are accepted (DPoP, mTLS), e.g. for resource metadata. */
+  binding: BindingSettings
 }
 
 // Every key of VerifierOptions; the compiler keeps the list and the interface in step.
@@ -183,7 +199,7 @@ const VERIFIER_KEYS = {
   clockTolerance: 0, maxTokenAge: 0, requiredClaims: 0, profile: 0, scopeClaims: 0, maxTokenLength: 0, cacheMaxAge: 0,
   cooldownDuration: 0, timeoutDuration: 0, maxStaleDuration: 0, retryDelay: 0, maxResponseSize: 0, maxKeys: 0,
   honorCacheControl: 0, keySnapshot: 0, tokenCache: 0, onEvent: 0, fetchHeaders: 0, realm: 0, resourceMetadata: 0,
-  allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0, introspection: 0, tokenFormat: 0, telemetry: 0, audit: 0,
+  allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0, introspection: 0, tokenFormat: 0, telemetry: 0, audit: 0, dpop: 0, mtls: 0,
 } satisfies Record<keyof VerifierOptions, 0>
 
 /** The keys `createVerifier()` accepts for one issuer. */

@@ -7,6 +7,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc8725#section-3
  */
 import type { AuthContext } from './auth-context.js'
+import { settleProofServices } from './binding-options.js'
+import { confirmBinding, type VerifiedToken } from './binding.js'
 import type { CheckRun } from './check-trace.js'
 import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
@@ -74,11 +76,17 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
   const frozen = deepFreeze(Object.assign(settings, { requestUrl }))
   const tokens = cachedVerification(frozen, cache, check)
   const observer = observability.decisions
+  // Outside the frozen settings: a shared store holds a live client (a Redis connection) that must stay mutable.
+  const pipeline = { challenge: frozen.challenge, extract: frozen.extract, requestUrl, services: settleProofServices(options) }
 
   /** The explained run only (`explainToken`): traced, its own clock, no cache. */
   async function explained(token: string, requirement: RouteRequirement | RouteRequirementInit | undefined, run: CheckRun): Promise<AuthContext<object>> {
     const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
-    const context = await tokens.verify(token, run)
+    const verified = await tokens.verify(token, run)
+    const { context } = verified
+    // As verify(): without a request, a bound token proves nothing and is refused.
+    await confirmBinding(verified, { view: undefined, scheme: 'bearer', services: pipeline.services, requestUrl })
+    run.trace?.passed('cnf')
     if (compiled !== undefined) authorize(context, compiled, frozen.challenge, run.trace)
     return context
   }
@@ -87,9 +95,9 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
     async verify<TClaims extends object>(token: string, requirement?: RouteRequirement | RouteRequirementInit) {
       // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
       const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
-      return (await verifyToken(token, compiled, frozen, tokens, observer)) as AuthContext<TClaims>
+      return (await verifyToken(token, compiled, pipeline, tokens, observer)) as AuthContext<TClaims>
     },
-    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, frozen, tokens, observer),
+    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, pipeline, tokens, observer),
     requirement: compileRequirement,
     ready: () => keySource.ready(),
     keySource,
@@ -112,7 +120,7 @@ export function explainedVerify(verifier: Verifier): ExplainedVerify | undefined
 
 /** The pipeline's view of the verifier's token check, which an explained run also takes. */
 interface ExplainableVerification extends TokenVerification {
-  verify(token: string, run?: CheckRun): Promise<AuthContext<object>>
+  verify(token: string, run?: CheckRun): Promise<VerifiedToken>
 }
 
 // Issuers whose name may label a refusal in metrics before any token of theirs was verified.
@@ -130,7 +138,7 @@ function cachedVerification(settings: VerifierSettings, cache: TokenCache<Checke
       if (hit === undefined) return undefined
       hit.keySource.maintain() // a hit skips key lookup: keep the key set's lifecycle going all the same
       assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
-      return hit.context
+      return hit
     },
     async verify(token, run) {
       if (run !== undefined) assertPlausibleToken(token, settings) // `cached` checks the size on the usual path
@@ -139,7 +147,7 @@ function cachedVerification(settings: VerifierSettings, cache: TokenCache<Checke
       const checked = await check(token, run)
       // An explained run's clock need not be the wall clock: what it found is not the cache's to keep.
       if (run === undefined) cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
-      return checked.context
+      return checked
     },
   }
 }

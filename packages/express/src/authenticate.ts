@@ -53,6 +53,7 @@ export function authenticate(options: AuthenticateOptions): AuthenticateMiddlewa
 
 function settle(decision: Decision<AuthClaims>, req: Request, res: Response, next: NextFunction, state: RequestState): void {
   if (decision.outcome === 'refused') return refuse(decision.error, req, res, next, state)
+  if (decision.outcome === 'accepted' && decision.headers !== undefined) for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value)
   req.auth = decision.auth
   next()
 }

@@ -4,7 +4,7 @@
  * template is only known where Express matched a route: `authenticate()` on the route itself, not `app.use()`
  * before routing (metrics and audit events then carry no route, never the raw path).
  */
-import type { RequestView } from '@tokenguard/core/adapter'
+import { peerCertificateOf, type RequestView } from '@tokenguard/core/adapter'
 import type { Request } from 'express'
 import { routeOf } from './respond.js'
 
@@ -17,5 +17,7 @@ export function viewOf(req: Request): RequestView {
     encrypted: (req.socket as { encrypted?: boolean }).encrypted === true,
     remoteAddress: req.socket.remoteAddress,
     route: req.route === undefined ? undefined : routeOf(req),
+    // Read only for certificate-bound tokens: building the certificate object costs on every other request.
+    get peerCertificate() { return peerCertificateOf(req.socket) },
   }
 }

@@ -50,7 +50,7 @@ export async function tokenguardPlugin(app: FastifyInstance, options: Tokenguard
 
 /** The context's hook: synchronous for cached tokens and refusals that need no I/O; async only on a cache miss. */
 function authenticateHook(verifier: Verifier, requirements: RouteRequirements): onRequestHookHandler {
-  return function tokenguardAuthenticate(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
+  return function tokenguardAuthenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
     let requirement: RouteRequirement | undefined
     try {
       requirement = requirements.of(request)
@@ -58,7 +58,7 @@ function authenticateHook(verifier: Verifier, requirements: RouteRequirements): 
       return done(error as Error)
     }
     if (requirement === undefined) return done()
-    decideInto(request, verifier, requirement, done)
+    decideInto(request, reply, verifier, requirement, done)
   }
 }
 
@@ -69,8 +69,8 @@ function authenticateHook(verifier: Verifier, requirements: RouteRequirements): 
  * hooks before route hooks, so such a guard may run before any authentication.
  */
 function guardHook(verifier: Verifier, requirement: RouteRequirement): GuardHook {
-  const hook: GuardHook = function tokenguardAuthorize(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
-    if (request.auth === null) return decideInto(request, verifier, requirement, done)
+  const hook: GuardHook = function tokenguardAuthorize(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+    if (request.auth === null) return decideInto(request, reply, verifier, requirement, done)
     try {
       authorize(request.auth, requirement, verifier.settings.challenge)
     } catch (error) {
@@ -82,14 +82,15 @@ function guardHook(verifier: Verifier, requirement: RouteRequirement): GuardHook
   return hook
 }
 
-function decideInto(request: FastifyRequest, verifier: Verifier, requirement: RouteRequirement, done: HookHandlerDoneFunction): void {
+function decideInto(request: FastifyRequest, reply: FastifyReply, verifier: Verifier, requirement: RouteRequirement, done: HookHandlerDoneFunction): void {
   const decision = verifier.decide<AuthClaims>(viewOf(request), requirement)
-  if (!(decision instanceof Promise)) return settle(request, decision, done)
-  decision.then((settled) => settle(request, settled, done), done)
+  if (!(decision instanceof Promise)) return settle(request, reply, decision, done)
+  decision.then((settled) => settle(request, reply, settled, done), done)
 }
 
-function settle(request: FastifyRequest, decision: Decision<AuthClaims>, done: HookHandlerDoneFunction): void {
+function settle(request: FastifyRequest, reply: FastifyReply, decision: Decision<AuthClaims>, done: HookHandlerDoneFunction): void {
   if (decision.outcome === 'refused') return done(decision.error)
+  if (decision.outcome === 'accepted' && decision.headers !== undefined) reply.headers(decision.headers)
   request.auth = decision.auth
   done()
 }

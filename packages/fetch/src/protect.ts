@@ -42,6 +42,7 @@ export function protect<R extends Requirement, Rest extends unknown[] = []>(
   const protectedHandler = async (request: Request, ...args: Rest): Promise<Response> => {
     const view = await webRequestView(request, verifier.settings.extract, { route })
     const decision = await verifier.decide<AuthClaims>(view, compiled)
+    if (decision.outcome === 'accepted' && decision.headers !== undefined) return withHeaders(await handler(request, decision.auth as AuthFor<R>, ...args), decision.headers)
     if (decision.outcome !== 'refused') return handler(request, decision.auth as AuthFor<R>, ...args)
     report(decision.error, request, `${request.method} ${where}`)
     return refusalResponse(decision.error)
@@ -53,4 +54,11 @@ export function protect<R extends Requirement, Rest extends unknown[] = []>(
 export function compile(verifier: Verifier, requirement: Requirement): RouteRequirement {
   if (requirement === undefined) return verifier.requirement()
   return isRouteRequirement(requirement) ? requirement : verifier.requirement(requirement)
+}
+
+/** The handler's response with the decision's headers (a fresh `DPoP-Nonce`); a fetched response's headers are immutable. */
+function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
+  const copy = new Response(response.body, response)
+  for (const [name, value] of Object.entries(headers)) copy.headers.set(name, value)
+  return copy
 }

@@ -41,6 +41,8 @@ export class TokenguardGuard implements CanActivate {
       if (isTokenGuardError(error)) return this.#refuse(context, request, route, error)
       throw error
     }
+    // e.g. a fresh DPoP-Nonce
+    if (decision.outcome === 'accepted' && decision.headers !== undefined) for (const [name, value] of Object.entries(decision.headers)) this.host.httpAdapter.setHeader(context.switchToHttp().getResponse(), name, value)
     rememberAuth(request, decision.auth)
     return true
   }
