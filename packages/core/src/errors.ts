@@ -52,6 +52,8 @@ export type RefusalReason =
   // authorization
   | 'insufficient_scope'
   | 'claim_requirement_failed'
+  /** An asynchronous claim check (a predicate of `claims`) rejected: what it consults is down (503). */
+  | 'claim_check_unavailable'
   // sender-constrained tokens: a `cnf` claim whose binding this request does not prove
   | 'token_binding_unverified'
   // the application's wiring
@@ -196,6 +198,21 @@ export class KeysUnavailableError extends TokenGuardError {
 }
 
 /**
+ * 503 with `Retry-After`: an asynchronous claim check rejected instead of answering (the tenant directory
+ * it asks is down, say). The token may be fine: a 401 would send the client to fetch a new one for nothing.
+ */
+export class ClaimCheckUnavailableError extends TokenGuardError {
+  /** Seconds after which a retry makes sense. */
+  readonly retryAfter: number
+
+  constructor(init: RefusalInit, retryAfterSeconds = 1) {
+    const retryAfter = Number.isFinite(retryAfterSeconds) ? Math.max(1, Math.ceil(retryAfterSeconds)) : 1
+    super(503, 'temporarily_unavailable', 'The service cannot check this access token right now', init, { 'Retry-After': String(retryAfter) }, undefined)
+    this.retryAfter = retryAfter
+  }
+}
+
+/**
  * 500: the application is wired so that tokenguard cannot decide, e.g. a scope guard on a route where no
  * authentication ran. Never lets the request through; the detail names the fix.
  */
@@ -206,7 +223,14 @@ export class AuthenticationMissingError extends TokenGuardError {
 }
 
 /** Every refusal tokenguard makes, for exhaustive `switch (error.code)` in applications. */
-export type AnyTokenGuardError = InvalidRequestError | MissingTokenError | InvalidTokenError | InsufficientScopeError | KeysUnavailableError | AuthenticationMissingError
+export type AnyTokenGuardError =
+  | InvalidRequestError
+  | MissingTokenError
+  | InvalidTokenError
+  | InsufficientScopeError
+  | KeysUnavailableError
+  | ClaimCheckUnavailableError
+  | AuthenticationMissingError
 
 /** Narrowing helper that also works across duplicated installs of this package. */
 export function isTokenGuardError(value: unknown): value is TokenGuardError {

@@ -13,9 +13,10 @@ import { firstFailedClaim, type ClaimCheck } from './claims.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
 import { refusalFor } from './jose-refusal.js'
-import { LocalKeySource, type KeySource } from './key-source.js'
-import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
+import { LocalKeySource, type DiscoveryRecord, type KeySource } from './key-source.js'
+import { requireUrl, settleFixedKey, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
 import { assertProfileClaims } from './profile-claims.js'
+import { PublicKeySource } from './public-key.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
 import { factsOf, readUnverified } from './token-facts.js'
@@ -40,11 +41,14 @@ export interface IssuerCheck {
   check(token: string): Promise<CheckedToken>
 }
 
-/** Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results. */
-export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void): IssuerCheck {
+/**
+ * Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results,
+ * `discovered` is what an earlier check of this issuer discovered (a resolver's issuer coming back).
+ */
+export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void, discovered?: DiscoveryRecord): IssuerCheck {
   const settings = settleOptions(options)
   const limits = settleKeySourceLimits(options) // validated even when unused, so a typo never hides
-  const keySource = createKeySource(options, limits, onKeysRemoved)
+  const keySource = createKeySource(options, limits, onKeysRemoved, discovered)
   const joseOptions: JWTVerifyOptions = {
     algorithms: settings.algorithms,
     issuer: settings.issuer,
@@ -68,7 +72,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       assertFiniteTimes(claims, settings)
       assertProfileClaims(claims, settings.profile, settings.challenge)
       assertAudienceClaim(claims, settings)
-      assertClaimChecks(claims, settings.claimChecks, settings.challenge)
+      await assertClaimChecks(claims, settings.claimChecks, settings.challenge)
       assertNoUnverifiedBinding(claims, settings)
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
       return { context, keySource, claimChecks: settings.claimChecks, ...validityWindow(claims, settings) }
@@ -80,12 +84,18 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
   return { settings, keySource, check }
 }
 
-/** The verifier's `claims` option: 401 `claim_invalid` naming the first check that fails. */
-export function assertClaimChecks(claims: Record<string, unknown>, checks: ReadonlyArray<readonly [string, ClaimCheck]>, challenge: ChallengeContext): void {
+/**
+ * The verifier's `claims` option: 401 `claim_invalid` naming the first check that fails; a promise once a
+ * predicate answers with one (503 `claim_check_unavailable` when it rejects).
+ */
+export function assertClaimChecks(claims: Record<string, unknown>, checks: ReadonlyArray<readonly [string, ClaimCheck]>, challenge: ChallengeContext): void | Promise<void> {
   const failed = firstFailedClaim(claims, checks)
-  if (failed !== undefined) {
-    throw new InvalidTokenError({ ...challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
-  }
+  if (failed instanceof Promise) return failed.then((name) => refuseInvalidClaim(name, challenge))
+  refuseInvalidClaim(failed, challenge)
+}
+
+function refuseInvalidClaim(failed: string | undefined, challenge: ChallengeContext): void {
+  if (failed !== undefined) throw new InvalidTokenError({ ...challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
 }
 
 /** A token from another issuer is refused on its unverified `iss` alone: its `kid` must not cause a key fetch. */
@@ -152,16 +162,19 @@ function validityWindow(claims: JWTPayload, settings: SettledOptions): { validFr
   return { validFrom, validUntil }
 }
 
-function createKeySource(options: VerifierOptions, limits: ReturnType<typeof settleKeySourceLimits>, onKeysRemoved: () => void): KeySource {
-  const given = [options.jwks, options.secret, options.jwksUri].filter((value) => value !== undefined).length
-  if (given > 1) throw new TypeError('tokenguard: give at most one of "jwksUri", "jwks" and "secret"')
+function createKeySource(options: VerifierOptions, limits: ReturnType<typeof settleKeySourceLimits>, onKeysRemoved: () => void, discovered: DiscoveryRecord | undefined): KeySource {
   if (options.secret !== undefined) return LocalKeySource.fromSecret(settleSecret(options.secret))
   if (options.jwks !== undefined) return LocalKeySource.fromJwks(options.jwks)
+  const fixedKey = settleFixedKey(options)
+  if (fixedKey !== undefined) return new PublicKeySource(fixedKey)
   return new RemoteKeySource({
     ...limits,
     issuer: options.jwksUri === undefined ? requireUrl(options.issuer, 'issuer') : options.issuer,
     jwksUri: options.jwksUri === undefined ? undefined : requireUrl(options.jwksUri, 'jwksUri'),
+    discoveryUrl: options.discoveryUrl,
+    discovered,
     headers: options.fetchHeaders,
+    fetch: options.fetch,
     allowInsecureHttp: options.allowInsecureHttp === true,
     snapshot: options.keySnapshot,
     onEvent: options.onEvent,

@@ -11,7 +11,8 @@ import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer
 import { resolvingPicker, type Build, type Picker } from './issuer-resolution.js'
 import type { KeySource } from './key-source.js'
 import type { IssuerEntry, MultiIssuerOptions } from './multi-issuer-options.js'
-import { assertIssuerEntry, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
+import { assertIssuerEntry, PER_ISSUER_OPTION_KEYS, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
+import type { RequestView } from './request.js'
 import { readUnverified } from './token-facts.js'
 
 export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './multi-issuer-options.js'
@@ -20,21 +21,23 @@ export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './multi-is
 export interface IssuerSelection {
   readonly settings: VerifierSettings
   readonly keySource: KeySource
-  check(token: string): Promise<CheckedToken>
+  /** `request` is the request the token came with (`undefined` from `verify()`), for the resolver. */
+  check(token: string, request?: RequestView): Promise<CheckedToken>
 }
 
 /** Builds the selection; `onKeysRemoved` lets the owner of the token cache drop cached results. */
 export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved: () => void): IssuerSelection {
   assertNoSharedKeys(options)
-  const { timeoutDuration, maxIssuers } = settleMultiIssuerOptions(options)
+  const { timeoutDuration, maxIssuers, keySetCacheSize, discoveryCacheSize } = settleMultiIssuerOptions(options)
   const request = settleRequestOptions(options)
-  const { issuers, maxIssuers: _maxIssuers, tokenCache: _cache, ...defaults } = options
-  const build: Build = (entry, where, path, keySnapshot) => {
+  const { issuers, maxIssuers: _maxIssuers, keySetCacheSize: _keySets, discoveryCacheSize: _discoveries, tokenCache: _cache, ...defaults } = options
+  const build: Build = (entry, where, path, remembered = {}) => {
     assertIssuerEntry(entry, where, path)
-    return createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...(keySnapshot === undefined ? {} : { keySnapshot }) }, onKeysRemoved)
+    const keySnapshot = remembered.keySet === undefined ? {} : { keySnapshot: remembered.keySet }
+    return createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...keySnapshot }, onKeysRemoved, remembered.discovery)
   }
 
-  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers, timeoutDuration }) : listPicker(issuers, build)
+  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers, timeoutDuration, keySetCacheSize, discoveryCacheSize }) : listPicker(issuers, build)
   const known = typeof issuers === 'function' ? [] : pick.known()
   const settings: VerifierSettings = {
     ...request,
@@ -43,9 +46,9 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
     algorithms: unique(known.flatMap((issuer) => issuer.settings.algorithms)),
   }
 
-  async function check(token: string): Promise<CheckedToken> {
+  async function check(token: string, request?: RequestView): Promise<CheckedToken> {
     const iss = unverifiedIssuer(token, settings)
-    const issuer = await pick.find(iss)
+    const issuer = await pick.find(iss, request)
     if (issuer === undefined) {
       throw new InvalidTokenError({ ...settings.challenge, reason: 'issuer_not_trusted', detail: `the token names an issuer that is not trusted: ${JSON.stringify(iss)}` })
     }
@@ -56,10 +59,8 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
 }
 
 // Keys belong to one issuer (RFC 8725 §3.8): at the top level they would be handed to every issuer.
-const PER_ISSUER_ONLY = ['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot'] as const
-
 function assertNoSharedKeys(options: MultiIssuerOptions): void {
-  const misplaced = PER_ISSUER_ONLY.filter((name) => (options as unknown as Record<string, unknown>)[name] !== undefined)
+  const misplaced = PER_ISSUER_OPTION_KEYS.filter((name) => (options as unknown as Record<string, unknown>)[name] !== undefined)
   if (misplaced.length > 0) throw new TypeError(`tokenguard: with "issuers", ${misplaced.join(', ')} belong in each issuer's entry, not at the top level`)
 }
 

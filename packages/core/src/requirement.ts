@@ -62,14 +62,21 @@ export function isRouteRequirement(value: unknown): value is RouteRequirement {
 export const ANY_VALID_TOKEN: RouteRequirement = compileRequirement()
 
 /**
- * Applies a requirement's scope and claim checks to a verified token.
+ * Applies a requirement's scope and claim checks to a verified token: synchronously, unless one of its
+ * claim predicates answers with a promise — then the result is a promise, rejecting the same way.
  *
  * @throws {InsufficientScopeError} 403 when a scope is missing.
  * @throws {InvalidTokenError} 401 `claim_requirement_failed` when a claim check fails.
+ * @throws {ClaimCheckUnavailableError} 503 when an asynchronous claim check rejects.
  */
-export function authorize(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext): void {
+export function authorize(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext): void | Promise<void> {
   assertScopes(context.scopes, requirement.scopes, challenge)
   const failed = firstFailedClaim(context.claims as Record<string, unknown>, requirement.claims)
+  if (failed instanceof Promise) return failed.then((name) => refuseFailedClaim(name, challenge))
+  refuseFailedClaim(failed, challenge)
+}
+
+function refuseFailedClaim(failed: string | undefined, challenge: ChallengeContext): void {
   if (failed !== undefined) {
     throw new InvalidTokenError({ ...challenge, reason: 'claim_requirement_failed', detail: `claim "${failed}" does not satisfy the route's requirement` })
   }

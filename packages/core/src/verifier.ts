@@ -74,8 +74,8 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
     async verify<TClaims extends object>(token: string, requirement?: RouteRequirement | RouteRequirementInit) {
       // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
       const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
-      const context = tokens.cached(token) ?? (await tokens.verify(token))
-      if (compiled !== undefined) authorize(context, compiled, frozen.challenge)
+      const context = await (tokens.cached(token) ?? tokens.verify(token))
+      if (compiled !== undefined) await authorize(context, compiled, frozen.challenge)
       return context as AuthContext<TClaims>
     },
     decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, frozen, tokens),
@@ -87,22 +87,26 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
 }
 
 /** Size limit → cache → full check, the same for one issuer or several. */
-function cachedVerification(settings: VerifierSettings, cache: TokenCache<CheckedToken> | undefined, check: (token: string) => Promise<CheckedToken>): TokenVerification {
+function cachedVerification(
+  settings: VerifierSettings,
+  cache: TokenCache<CheckedToken> | undefined,
+  check: (token: string, request?: RequestView) => Promise<CheckedToken>,
+): TokenVerification {
   return {
     cached(token) {
       assertPlausibleToken(token, settings)
       const hit = cache?.get(token, epochSeconds())
       if (hit === undefined) return undefined
       hit.keySource.maintain() // a hit skips key lookup: keep the key set's lifecycle going all the same
-      assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
-      return hit.context
+      const pending = assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
+      return pending === undefined ? hit.context : pending.then(() => hit.context)
     },
-    async verify(token) {
+    async verify(token, request) {
       if (!isCanonicalCompactJws(token)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
       }
       const generation = cache?.generation ?? 0
-      const checked = await check(token)
+      const checked = await check(token, request)
       cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
       return checked.context
     },

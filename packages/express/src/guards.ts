@@ -19,7 +19,9 @@ export function requireAnyScope(...scopes: string[]): RequestHandler {
 
 /**
  * Requires claim `name` to equal `check` (for array claims: to contain it), or `check(value, claims)` to
- * return `true`. Refusals are 401 `invalid_token` with reason `claim_requirement_failed`.
+ * return `true` (or a promise of `true`; a rejection is 503 `claim_check_unavailable`). For a word of a
+ * space-delimited string claim, `requireClaim('scope', includes('admin'))`. Refusals are 401
+ * `invalid_token` with reason `claim_requirement_failed`.
  */
 export function requireClaim(name: string, check: ClaimCheck): RequestHandler {
   return guard(compileRequirement({ claims: { [name]: check } }), 'tokenguardRequireClaim')
@@ -33,13 +35,15 @@ function guard(requirement: RouteRequirement, name: string): RequestHandler {
   const handler = (req: Request, res: Response, next: NextFunction): void => {
     const state = stateOf(req)
     if (state === undefined) return refuse(notAuthenticated(req, name), req, res, next, WITHOUT_AUTHENTICATE)
+    let pending: void | Promise<void>
     try {
       if (req.auth == null) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
-      authorize(req.auth, requirement, state.challenge)
+      pending = authorize(req.auth, requirement, state.challenge)
     } catch (error) {
       return refuse(error, req, res, next, state)
     }
-    next()
+    if (pending === undefined) return next()
+    pending.then(() => next(), (error: unknown) => refuse(error, req, res, next, state))
   }
   Object.defineProperty(handler, 'name', { value: name })
   return handler

@@ -71,12 +71,14 @@ function authenticateHook(verifier: Verifier, requirements: RouteRequirements): 
 function guardHook(verifier: Verifier, requirement: RouteRequirement): GuardHook {
   const hook: GuardHook = function tokenguardAuthorize(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
     if (request.auth === null) return decideInto(request, verifier, requirement, done)
+    let pending: void | Promise<void>
     try {
-      authorize(request.auth, requirement, verifier.settings.challenge)
+      pending = authorize(request.auth, requirement, verifier.settings.challenge)
     } catch (error) {
       return done(error as Error)
     }
-    done()
+    if (pending === undefined) return done()
+    pending.then(() => done(), done)
   }
   hook[kRequirement] = requirement
   return hook
