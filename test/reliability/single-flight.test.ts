@@ -12,7 +12,7 @@ import { describe, test } from 'node:test'
 import { gate } from '../support/key-server.js'
 import { acrossTargets, burst, CORE, fetchedAt, freshUntil, gatedBurst, rig, sleepUntil, tally, until } from './harness.js'
 
-const HOLD_LIMIT = 120_000
+const HOLD_LIMIT = 60_000
 
 describe('single flight', { concurrency: true }, () => {
   acrossTargets('on a cold cache and once stale', (target) => {

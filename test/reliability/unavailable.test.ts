@@ -18,7 +18,7 @@ function assertUnavailable(outcome: Outcome, label: string): void {
 
 acrossTargets('503 not 401', (target) => {
   test('cold start with the key server dropping connections: 503 + Retry-After, reported as keys_unavailable; 200 once it answers', async (t) => {
-    const { server, target: api, log, close } = await rig(target.start, { retryDelay: 1000, timeoutDuration: 120_000 })
+    const { server, target: api, log, close } = await rig(target.start, { retryDelay: 1000, timeoutDuration: 60_000 })
     t.after(close)
     const token = await server.mint()
     // discovery is held until all 20 requests are in flight, then the connection is dropped: the 20 share

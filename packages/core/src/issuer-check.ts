@@ -62,9 +62,9 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
     try {
       // Keys first (a cold fetch, single flight): a misconfigured or unreachable issuer answers 503 for every
       // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
-      await keySource.usable()
+      const getKey = await keySource.usable()
       assertNamesIssuer(token, settings)
-      const { payload, protectedHeader } = await jwtVerify(token, keySource.getKey, joseOptions)
+      const { payload, protectedHeader } = await jwtVerify(token, getKey, joseOptions)
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })
       }

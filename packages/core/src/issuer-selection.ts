@@ -90,7 +90,9 @@ function compositeKeySource(sources: () => IssuerCheck[]): KeySource {
       throw new TypeError('tokenguard: a multi-issuer verifier has one key source per issuer')
     },
     ready: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.ready()))),
-    usable: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.usable()))),
+    usable: async () => {
+      throw new TypeError('tokenguard: a multi-issuer verifier has one key source per issuer')
+    },
     refresh: async () => void (await Promise.all(sources().map((issuer) => issuer.keySource.refresh()))),
     maintain: () => sources().forEach((issuer) => issuer.keySource.maintain()),
     export: () => undefined,

@@ -12,10 +12,11 @@ export interface KeySource {
   /** Resolves once keys are usable (fetching them if needed); rejects with a `KeysUnavailableError`. */
   ready(): Promise<void>
   /**
-   * Resolves once keys are usable (fetching them if needed, single flight), for the request path: rejects
-   * with a `KeysUnavailableError` (503; reason `keys_misconfigured` or `keys_unavailable`), never anything else.
+   * The key resolver of the keys usable now (fetched first if needed, single flight), for the request path:
+   * rejects with a `KeysUnavailableError` (503; reason `keys_misconfigured` or `keys_unavailable`), never
+   * anything else. Unknown `kid`s still refetch under the cooldown.
    */
-  usable(): Promise<void>
+  usable(): Promise<JWTVerifyGetKey>
   /** Fetches the key set now (single flight with any fetch under way). Static sources do nothing. */
   refresh(): Promise<void>
   /**
@@ -75,7 +76,9 @@ export class LocalKeySource implements KeySource {
   }
 
   async ready(): Promise<void> {}
-  async usable(): Promise<void> {}
+  async usable(): Promise<JWTVerifyGetKey> {
+    return this.getKey
+  }
   async refresh(): Promise<void> {}
   maintain(): void {}
   export(): undefined {

@@ -81,8 +81,14 @@ export class RemoteKeySource implements KeySource {
   }
 
   /** jose key resolver: the key for this token's header, fetching only when the rules above allow. */
-  readonly getKey: JWTVerifyGetKey = async (header, token) => {
+  readonly getKey: JWTVerifyGetKey = async (header, token) => this.#resolve(await this.#usableKeys(), header, token)
+
+  async usable(): Promise<JWTVerifyGetKey> {
     const keys = await this.#usableKeys()
+    return (header, token) => this.#resolve(keys, header, token)
+  }
+
+  async #resolve(keys: LoadedKeySet, header: Parameters<JWTVerifyGetKey>[0], token: Parameters<JWTVerifyGetKey>[1]) {
     try {
       return await keys.resolve(header, token)
     } catch (error) {
@@ -90,10 +96,6 @@ export class RemoteKeySource implements KeySource {
       const refreshed = await this.#refetchForUnknownKid(error)
       return refreshed.resolve(header, token)
     }
-  }
-
-  async usable(): Promise<void> {
-    await this.#usableKeys()
   }
 
   async ready(): Promise<void> {
