@@ -110,9 +110,10 @@ export class PublicKeySource implements KeySource {
     await this.#imported
   }
 
-  async usable(): Promise<void> {
+  async usable(): Promise<JWTVerifyGetKey> {
     try {
       await this.#imported
+      return this.getKey
     } catch (error) {
       throw new KeysUnavailableError({ reason: 'keys_misconfigured', detail: `no usable keys: ${(error as Error).message}`, cause: error }, 60)
     }
