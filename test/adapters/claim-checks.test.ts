@@ -2,22 +2,32 @@
  * Issue 17 item 3, in every adapter, over real HTTP: `requireClaim('scope', includes('admin'))` (a word
  * of a space-delimited string claim, express-oauth2-jwt-bearer's `claimIncludes`) and an asynchronous
  * claim predicate (a tenant directory): accepted 200, refused 401, directory down 503 with Retry-After.
- * Express 5 and 4 use the guards, Fastify both `config.auth.claims` and the `requireClaim` decorator, the
- * node:http example adapter a compiled requirement.
+ * Express 5 and 4 and Hono use the guards, Fastify both `config.auth.claims` and the `requireClaim`
+ * decorator, NestJS (Express and Fastify platforms) `@Claim()`, the fetch adapter and the node:http example
+ * adapter a route requirement.
  */
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
+import { serve } from '@hono/node-server'
+import { Controller, Get, type DynamicModule } from '@nestjs/common'
+import { NestFactory } from '@nestjs/core'
+import { FastifyAdapter } from '@nestjs/platform-fastify'
 import { createVerifier, includes, type ClaimPredicate, type Verifier } from '@tokenguard/core'
 import { authenticate, includes as expressIncludes, requireClaim } from '@tokenguard/express'
 import tokenguard, { includes as fastifyIncludes } from '@tokenguard/fastify'
+import { includes as fetchIncludes, protect as protectFetch } from '@tokenguard/fetch'
+import { includes as honoIncludes, requireClaim as honoRequireClaim, tokenguard as honoTokenguard } from '@tokenguard/hono'
+import { Claim, includes as nestIncludes, TokenguardModule } from '@tokenguard/nestjs'
 import { createTestIssuer, type TestIssuer } from '@tokenguard/testing'
 import express from 'express'
 import express4 from 'express4'
 import Fastify from 'fastify'
+import { Hono } from 'hono'
 import { protect } from '../../examples/node-http-adapter.js'
+import { serveFetch } from '../support/fetch-server.js'
 
 let issuer: TestIssuer
 before(async () => {
@@ -60,6 +70,29 @@ const expressApp = (create: () => express.Express): Start => async (verifier) =>
   return listening(app.listen(0, '127.0.0.1') as Server)
 }
 
+@Controller()
+class ClaimsController {
+  @Claim('scope', nestIncludes('admin'))
+  @Get('admin')
+  admin() {
+    return { ok: true }
+  }
+
+  @Claim('tenant', knownTenant)
+  @Get('tenant')
+  tenant() {
+    return { ok: true }
+  }
+}
+
+const nestApp = (platform: 'express' | 'fastify'): Start => async (verifier) => {
+  class ClaimsModule {}
+  const module: DynamicModule = { module: ClaimsModule, imports: [TokenguardModule.forRoot({ verifier, onError: () => undefined, warmup: 'off' })], controllers: [ClaimsController] }
+  const app = platform === 'fastify' ? await NestFactory.create(module, new FastifyAdapter(), { logger: false }) : await NestFactory.create(module, { logger: false })
+  await app.listen(0, '127.0.0.1')
+  return listening(app.getHttpServer() as Server, () => app.close())
+}
+
 const ADAPTERS: ReadonlyArray<{ name: string; start: Start }> = [
   { name: 'express5', start: expressApp(() => express()) },
   { name: 'express4', start: expressApp(() => express4() as unknown as express.Express) },
@@ -83,6 +116,29 @@ const ADAPTERS: ReadonlyArray<{ name: string; start: Start }> = [
       app.get('/tenant', { onRequest: app.requireClaim('tenant', knownTenant) }, async () => ({ ok: true }))
       await app.listen({ port: 0, host: '127.0.0.1' })
       return listening(app.server, () => app.close())
+    },
+  },
+  {
+    name: 'hono',
+    async start(verifier) {
+      const app = new Hono()
+      const auth = honoTokenguard({ verifier, onError: () => undefined })
+      app.get('/admin', auth, honoRequireClaim('scope', honoIncludes('admin')), (c) => c.json({ ok: true }))
+      app.get('/tenant', auth, honoRequireClaim('tenant', knownTenant), (c) => c.json({ ok: true }))
+      return listening(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server)
+    },
+  },
+  { name: 'nestjs-express', start: nestApp('express') },
+  { name: 'nestjs-fastify', start: nestApp('fastify') },
+  {
+    name: 'fetch',
+    async start(verifier) {
+      const ok = async () => Response.json({ ok: true })
+      const routes = new Map([
+        ['/admin', protectFetch({ verifier, onError: () => undefined, route: '/admin' }, { claims: { scope: fetchIncludes('admin') } }, ok)],
+        ['/tenant', protectFetch({ verifier, onError: () => undefined, route: '/tenant' }, { claims: { tenant: knownTenant } }, ok)],
+      ])
+      return listening(await serveFetch(async (request) => (routes.get(new URL(request.url).pathname) ?? (async () => new Response('not found', { status: 404 })))(request)))
     },
   },
   {

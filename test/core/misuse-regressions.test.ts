@@ -28,6 +28,7 @@ describe('issue 11 case 9: the operator can see why', () => {
     for (let i = 0; i < 20; i++) {
       const error = await expectRefusal(verifier.verify(await signToken(stranger, { iss: 'https://other.example/' })), 'issuer_mismatch', 401)
       assert.match(error.detail ?? '', /other\.example/)
+      assert.equal(error.facts?.iss, 'https://other.example/', 'the pre-check refusal carries the token facts too')
       assert.match(error.detail ?? '', new RegExp(server.issuer.replaceAll('.', '\\.')))
     }
     assert.equal(server.counts.jwks, before, 'no key-set refetch for tokens of another issuer')

@@ -1,6 +1,7 @@
 /**
  * What users install is what was tested: pack every package with npm, install the tarballs into an empty
- * project (with Express, Fastify and ioredis as the application would), and use them through their `exports` maps.
+ * project (with Express, Fastify, Hono and ioredis as the application would; npm brings NestJS as the nestjs
+ * package's peer), and use them through their `exports` maps.
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
@@ -14,7 +15,7 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../../../', import.meta.url))
-const PACKAGES = ['core', 'express', 'fastify', 'client', 'redis']
+const PACKAGES = ['core', 'express', 'fastify', 'fetch', 'hono', 'nestjs', 'client', 'redis']
 
 let dir: string
 
@@ -24,7 +25,7 @@ before(async () => {
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
   const tarballs = (await readdir(dir)).filter((file) => file.endsWith('.tgz')).map((file) => `./${file}`)
   assert.equal(tarballs.length, PACKAGES.length)
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs, 'express@5', 'fastify@5', 'ioredis@5'], { cwd: dir, timeout: 180_000 })
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs, 'express@5', 'fastify@5', 'hono@4', 'ioredis@5'], { cwd: dir, timeout: 180_000 })
 })
 after(() => rm(dir, { recursive: true, force: true }))
 
@@ -41,17 +42,21 @@ test('every exports target exists in the installed packages', async () => {
   }
 })
 
-test('the installed packages verify a token through core, Express and Fastify', async () => {
+test('the installed packages verify a token through core, Express, Fastify, the fetch handler, Hono and NestJS\'s module', async () => {
   await writeFile(join(dir, 'check.mjs'), CONSUMER)
   const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: dir, timeout: 30_000 })
   // Express logs one line per refusal (console.info) before the result line.
-  assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1) ?? ''), { core: 'client-1', express: [200, 401], fastify: [200, 403], client: 'function', redis: ['function', 'function'] })
+  assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1) ?? ''), { core: 'client-1', express: [200, 401], fastify: [200, 403], fetch: [200, 401], hono: [200, 403], nestjs: 'TokenguardModule', client: 'function', redis: ['function', 'function'] })
 })
 
 const CONSUMER = `
 import { createVerifier } from '@tokenguard/core'
 import { authenticate, requireScopes } from '@tokenguard/express'
 import tokenguard from '@tokenguard/fastify'
+import { protect } from '@tokenguard/fetch'
+import { tokenguard as honoGuard, requireScopes as honoScopes } from '@tokenguard/hono'
+import { TokenguardModule } from '@tokenguard/nestjs'
+import { Hono } from 'hono'
 import { createTokenClient } from '@tokenguard/client'
 import { redisReplayStore, redisTokenStore } from '@tokenguard/redis'
 import { SignJWT, exportJWK, generateKeyPair } from 'jose'
@@ -83,5 +88,16 @@ f.get('/w', { config: { auth: { scopes: ['write:data'] } } }, async () => 'no')
 const fastifyStatuses = [(await f.inject({ url: '/', headers: { authorization: 'Bearer ' + token } })).statusCode, (await f.inject({ url: '/w', headers: { authorization: 'Bearer ' + token } })).statusCode]
 await f.close()
 
-console.log(JSON.stringify({ core, express: expressStatuses, fastify: fastifyStatuses, client: typeof createTokenClient, redis: [typeof redisReplayStore, typeof redisTokenStore] }))
+const handler = protect({ ...options, logger: false }, { scopes: ['read:data'] }, (_request, auth) => Response.json(auth.claims.sub))
+const fetchStatuses = [(await handler(new Request('https://api.example/', { headers: { authorization: 'Bearer ' + token } }))).status, (await handler(new Request('https://api.example/'))).status]
+
+const hono = new Hono()
+hono.use('/*', honoGuard({ ...options, logger: false }))
+hono.get('/', honoScopes('read:data'), (c) => c.json(c.get('auth').claims.sub))
+hono.get('/w', honoScopes('write:data'), (c) => c.text('no'))
+const honoStatuses = [(await hono.request('/', { headers: { authorization: 'Bearer ' + token } })).status, (await hono.request('/w', { headers: { authorization: 'Bearer ' + token } })).status]
+
+const nestjs = TokenguardModule.forRoot({ ...options, warmup: 'off' }).module.name
+
+console.log(JSON.stringify({ core, express: expressStatuses, fastify: fastifyStatuses, fetch: fetchStatuses, hono: honoStatuses, nestjs, client: typeof createTokenClient, redis: [typeof redisReplayStore, typeof redisTokenStore] }))
 `

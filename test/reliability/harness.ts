@@ -90,10 +90,15 @@ function lowerCased(entries: Iterable<[string, string]>): Record<string, string>
   return headers
 }
 
-/** Core first, then Express 5, Express 4 and Fastify: the one table every HTTP-facing scenario runs over. */
+// The scenarios here are about the key source and wait for time to pass, side by side: each adapter added
+// is more timed work competing for two cores. Hono, NestJS and the fetch handler translate the same decision,
+// and meet the key source's caching and outages in the contract table (test/adapters/contract-table.ts).
+const KEY_SOURCE_ADAPTERS = new Set(['express5', 'express4', 'fastify', 'node-http'])
+
+/** Core first, then Express 5, Express 4, Fastify and the node:http example: the one table every HTTP-facing scenario runs over. */
 export const TARGETS: ReadonlyArray<{ name: string; start: TargetFactory }> = [
   { name: 'core', start: startCore },
-  ...ADAPTERS.map((adapter) => ({ name: adapter.name, start: overHttp(adapter.name, adapter.start) })),
+  ...ADAPTERS.filter((adapter) => KEY_SOURCE_ADAPTERS.has(adapter.name)).map((adapter) => ({ name: adapter.name, start: overHttp(adapter.name, adapter.start) })),
 ]
 
 /**
@@ -147,7 +152,14 @@ export async function rig(start: TargetFactory, overrides: Partial<VerifierOptio
   const key = await generateSigningKey('ES256')
   const server = await startKeyServer({ keys: [key] })
   const log = new EventLog()
-  const target = await start({ issuer: server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent, ...overrides })
+  let target: Target
+  try {
+    target = await start({ issuer: server.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, ...FAST, onEvent: log.onEvent, ...overrides })
+  } catch (error) {
+    // A refused configuration must fail the test, not leave a key server keeping the test file alive.
+    await server.close()
+    throw error
+  }
   return {
     server,
     target,

@@ -1,6 +1,8 @@
 /**
  * The same small API built on each adapter, listening on 127.0.0.1, so that one table of cases can be run
- * against every framework over real HTTP.
+ * against every framework over real HTTP: Express 5 and 4, Fastify, Hono (`@hono/node-server`), NestJS on
+ * its Express and Fastify platforms, the Fetch API handler (through a `node:http` bridge), and the `node:http`
+ * example adapter (examples/node-http-adapter.ts).
  *
  * Routes: GET /public (no auth) · GET /data (read:data) · POST /data (write:data) · GET /any (read:data or
  * admin) · GET /maybe (optional) · GET /client (claim client_id = read-write-client) · POST /form (body
@@ -10,12 +12,16 @@ import { once } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import formbody from '@fastify/formbody'
+import { serve } from '@hono/node-server'
 import { createVerifier, type TokenGuardError, type Verifier, type VerifierOptions } from '@tokenguard/core'
 import { authenticate, requireAnyScope, requireClaim, requireScopes } from '@tokenguard/express'
 import tokenguard from '@tokenguard/fastify'
 import express from 'express'
 import express4 from 'express4'
 import Fastify from 'fastify'
+import { serveFetch } from './fetch-server.js'
+import { startNestApp, type NestPlatform } from './nest-app.js'
+import { fetchApp, honoApp, payload } from './web-apps.js'
 import { protect } from '../../examples/node-http-adapter.js'
 
 export interface RunningApp {
@@ -30,10 +36,6 @@ export interface RunningApp {
 }
 
 export type AppFactory = (options: VerifierOptions) => Promise<RunningApp>
-
-function payload(auth: { claims: Record<string, unknown>; scopes: ReadonlySet<string> } | null | undefined) {
-  return auth ? { sub: auth.claims.sub, client_id: auth.claims.client_id, scopes: [...auth.scopes].sort() } : { anonymous: true }
-}
 
 function expressFactory(name: string, createApp: () => express.Express): AppFactory {
   return async (options) => {
@@ -78,6 +80,35 @@ async function fastifyApp(options: VerifierOptions): Promise<RunningApp> {
   app.get('/whoami', async (request) => payload(request.auth))
   await app.listen({ port: 0, host: '127.0.0.1' })
   return running('fastify', app.server, verifier, refusals, () => app.close())
+}
+
+/** Refusals as the adapter's `onError` hook reports them. */
+function recorder(): { refusals: RunningApp['refusals']; onError: (error: TokenGuardError) => void } {
+  const refusals: RunningApp['refusals'] = []
+  return { refusals, onError: (error) => void refusals.push({ reason: error.reason, status: error.status }) }
+}
+
+async function honoNodeApp(options: VerifierOptions): Promise<RunningApp> {
+  const verifier = createVerifier(options)
+  const { refusals, onError } = recorder()
+  const server = serve({ fetch: honoApp(verifier, onError).fetch, port: 0, hostname: '127.0.0.1' }) as Server
+  await once(server, 'listening')
+  return running('hono', server, verifier, refusals)
+}
+
+async function fetchNodeApp(options: VerifierOptions): Promise<RunningApp> {
+  const verifier = createVerifier(options)
+  const { refusals, onError } = recorder()
+  return running('fetch', await serveFetch(fetchApp(verifier, onError)), verifier, refusals)
+}
+
+function nestFactory(platform: NestPlatform): AppFactory {
+  return async (options) => {
+    const verifier = createVerifier(options)
+    const { refusals, onError } = recorder()
+    const app = await startNestApp(platform, { verifier, onError, warmup: 'off' })
+    return running(`nestjs-${platform}`, app.getHttpServer() as Server, verifier, refusals, () => app.close())
+  }
 }
 
 /** The documented third-party adapter (examples/node-http-adapter.ts) behind a router of a few lines. */
@@ -134,10 +165,14 @@ function running(name: string, server: Server, verifier: Verifier, refusals: Run
   }
 }
 
-/** Every adapter, by name: Express 5, Express 4, Fastify 5, and the node:http example adapter. */
+/** Every adapter on Node, by name: Express 5, Express 4, Fastify 5, Hono, NestJS (both platforms), the fetch handler, and the node:http example adapter. */
 export const ADAPTERS: ReadonlyArray<{ name: string; start: AppFactory }> = [
   { name: 'express5', start: expressFactory('express5', () => express()) },
   { name: 'express4', start: expressFactory('express4', () => express4() as unknown as express.Express) },
   { name: 'fastify', start: fastifyApp },
+  { name: 'hono', start: honoNodeApp },
+  { name: 'nestjs-express', start: nestFactory('express') },
+  { name: 'nestjs-fastify', start: nestFactory('fastify') },
+  { name: 'fetch', start: fetchNodeApp },
   { name: 'node-http', start: nodeHttpApp },
 ]

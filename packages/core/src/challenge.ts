@@ -21,9 +21,9 @@ export interface ChallengeParams {
 
 /** Where the challenge attributes that do not depend on the failure come from (configuration). */
 export interface ChallengeContext {
-  /** `realm` attribute of every challenge. */
+  /** `realm` attribute of every challenge. Default is none: challenges carry no `realm`. */
   realm?: string | undefined
-  /** `resource_metadata` attribute of every challenge (RFC 9728 §5.1). */
+  /** `resource_metadata` attribute of every challenge (RFC 9728 §5.1): the metadata document's URL. Default is none. */
   resourceMetadata?: string | undefined
 }
 

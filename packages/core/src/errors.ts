@@ -149,6 +149,8 @@ function challenge(init: RefusalInit, error: string | undefined, errorDescriptio
 
 /** 400 `invalid_request`: the request is malformed (RFC 6750 §3.1), e.g. two token methods at once. */
 export class InvalidRequestError extends TokenGuardError {
+  // The literal makes AnyTokenGuardError a union that `switch (error.code)` narrows.
+  declare readonly code: 'invalid_request'
   constructor(init: RefusalInit, description = 'The request is malformed') {
     super(400, 'invalid_request', description, init, {}, challenge(init, 'invalid_request', description))
   }
@@ -156,6 +158,7 @@ export class InvalidRequestError extends TokenGuardError {
 
 /** 401 without an `error` attribute: the request carried no bearer credentials (RFC 6750 §3.1). */
 export class MissingTokenError extends TokenGuardError {
+  declare readonly code: 'missing_token'
   constructor(init: RefusalInit = { reason: 'missing_token' }) {
     super(401, 'missing_token', 'An access token is required', init, {}, challenge(init, undefined, undefined))
   }
@@ -163,6 +166,7 @@ export class MissingTokenError extends TokenGuardError {
 
 /** 401 `invalid_token`: expired, revoked, malformed, or invalid for other reasons. */
 export class InvalidTokenError extends TokenGuardError {
+  declare readonly code: 'invalid_token'
   constructor(init: RefusalInit, description = 'The access token is invalid') {
     super(401, 'invalid_token', description, init, {}, challenge(init, 'invalid_token', description))
   }
@@ -170,6 +174,7 @@ export class InvalidTokenError extends TokenGuardError {
 
 /** 403 `insufficient_scope`, naming the scopes the request needs in the challenge's `scope`. */
 export class InsufficientScopeError extends TokenGuardError {
+  declare readonly code: 'insufficient_scope'
   /** The scopes the route names: all of its required scopes, then its any-of scopes. */
   readonly requiredScopes: readonly string[]
 
@@ -187,6 +192,7 @@ export class InsufficientScopeError extends TokenGuardError {
  * would send it to fetch new tokens from a struggling authorization server.
  */
 export class KeysUnavailableError extends TokenGuardError {
+  declare readonly code: 'temporarily_unavailable'
   /** Seconds after which a retry makes sense. */
   readonly retryAfter: number
 
@@ -217,6 +223,7 @@ export class ClaimCheckUnavailableError extends TokenGuardError {
  * authentication ran. Never lets the request through; the detail names the fix.
  */
 export class AuthenticationMissingError extends TokenGuardError {
+  declare readonly code: 'server_error'
   constructor(init: RefusalInit) {
     super(500, 'server_error', 'The server cannot check access tokens on this route', init, {}, undefined)
   }
@@ -231,6 +238,15 @@ export type AnyTokenGuardError =
   | KeysUnavailableError
   | ClaimCheckUnavailableError
   | AuthenticationMissingError
+
+/**
+ * `error` with the token's facts, for refusals raised by tokenguard's own checks inside the issuer check
+ * (which are created before the facts are read). Facts already present are kept.
+ */
+export function withFacts<T extends TokenGuardError>(error: T, facts: TokenFacts | undefined): T {
+  if (facts !== undefined && error.facts === undefined && error.status < 500) (error as { facts: TokenFacts | undefined }).facts = facts
+  return error
+}
 
 /** Narrowing helper that also works across duplicated installs of this package. */
 export function isTokenGuardError(value: unknown): value is TokenGuardError {

@@ -4,7 +4,7 @@
  */
 import { errors } from 'jose'
 import type { ChallengeContext } from './challenge.js'
-import { InvalidTokenError, isTokenGuardError, type RefusalReason, type TokenGuardError } from './errors.js'
+import { InvalidTokenError, isTokenGuardError, withFacts, type RefusalReason, type TokenGuardError } from './errors.js'
 import type { TokenFacts } from './token-facts.js'
 
 const EXPIRED_DESCRIPTION = 'The access token expired'
@@ -14,7 +14,7 @@ const EXPIRED_DESCRIPTION = 'The access token expired'
  * `facts` (the token's unverified values) go with the refusal for the operator.
  */
 export function refusalFor(error: unknown, context: ChallengeContext, facts?: TokenFacts): TokenGuardError {
-  if (isTokenGuardError(error)) return error
+  if (isTokenGuardError(error)) return withFacts(error, facts)
   const detail = error instanceof Error ? error.message : 'verification failed'
   const cause = withoutClaims(error)
   if (error instanceof errors.JWTExpired) {

@@ -32,7 +32,7 @@ export const RFC9068_REQUIRED_CLAIMS: readonly string[] = Object.freeze(['iss', 
 export const PER_ISSUER_OPTION_KEYS: readonly string[] = Object.freeze(['issuer', 'jwksUri', 'discoveryUrl', 'jwks', 'publicKey', 'secret', 'keySnapshot'])
 
 /** Options of the whole verifier: in an `issuers` entry they would be ignored. */
-export const TOP_LEVEL_OPTION_KEYS: readonly string[] = Object.freeze(['realm', 'resourceMetadata', 'allowBodyToken', 'allowQueryToken', 'maxTokenLength', 'tokenCache'])
+export const TOP_LEVEL_OPTION_KEYS: readonly string[] = Object.freeze(['realm', 'resourceMetadata', 'allowBodyToken', 'allowQueryToken', 'maxTokenLength', 'tokenCache', 'origin', 'trustProxy'])
 
 /** The keys {@link createVerifier} accepts with `issuers`. */
 export const MULTI_ISSUER_OPTION_KEYS: readonly string[] = Object.freeze([

@@ -10,13 +10,13 @@ import { assertScopes, scopeRequirement, type ScopeRequirement } from './scopes.
 
 /** What a route asks of a request, as written in configuration. */
 export interface RouteRequirementInit {
-  /** Every one of these scopes is needed (403 `insufficient_scope` otherwise). */
+  /** Every one of these scopes is needed (403 `insufficient_scope` otherwise); an empty list is refused. Default is none. */
   scopes?: readonly string[] | undefined
-  /** At least one of these scopes is needed. */
+  /** At least one of these scopes is needed; an empty list is refused. Default is none. */
   anyScopes?: readonly string[] | undefined
-  /** A request without any token passes as anonymous; a request with a bad token is still refused. */
+  /** A request without any token passes as anonymous (`auth` is `null`); a request with a bad token is still refused. Default is `false`. */
   optional?: boolean | undefined
-  /** Claims that must hold (401 `invalid_token`, reason `claim_requirement_failed`, otherwise). */
+  /** Claims that must hold (401 `invalid_token`, reason `claim_requirement_failed`, otherwise). Default is none. */
   claims?: Readonly<Record<string, ClaimCheck>> | undefined
 }
 

@@ -14,7 +14,7 @@ import type { ScopeClaim } from './scopes.js'
 import type { TokenCacheOptions } from './token-cache.js'
 
 /**
- * Options of `createVerifier()`. Every duration is a {@link Duration}: a number of milliseconds, or a
+ * Options of `createVerifier()`. Every duration is a `Duration`: a number of milliseconds, or a
  * string with its unit (`'5s'`, `'10m'`); each has bounds, checked at startup. Unknown keys are refused.
  */
 export interface VerifierOptions extends ExtractOptions, ChallengeContext, RequestUrlOptions {
@@ -23,12 +23,12 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * `jwksUri`, `jwks` or `secret` is given, its metadata is discovered from it (OpenID Connect Discovery,
    * then RFC 8414); the metadata's `issuer` must equal it exactly too. An `https` URL without userinfo,
    * query or fragment (RFC 8414 §2); with `jwks` or `secret`, any other string (not an `http` URL) is
-   * accepted too. Required.
+   * accepted too. Required; no default.
    */
   issuer: string
   /**
    * This API's identifier(s). The token's `aud` must contain at least one of them (RFC 9068 §4,
-   * RFC 8707). Required.
+   * RFC 8707). Required; no default.
    */
   audience: string | readonly string[]
   /**
@@ -41,10 +41,10 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   /**
    * Claims every token must satisfy, checked after the signature: an expected value (for array claims, a
    * member) or a predicate `(value, claims) => boolean`. A failure is 401 `invalid_token` with reason
-   * `claim_invalid`. E.g. Cognito's `{ token_use: 'access' }`.
+   * `claim_invalid`. E.g. Cognito's `{ token_use: 'access' }`. Default is none.
    */
   claims?: Readonly<Record<string, ClaimCheck>> | undefined
-  /** The issuer's JWK Set URL (`https`, never weaker than the issuer's scheme); skips discovery. */
+  /** The issuer's JWK Set URL (`https`, never weaker than the issuer's scheme); skips discovery. Default is the discovered `jwks_uri`. */
   jwksUri?: string | undefined
   /**
    * Where the authorization server's metadata is, for providers that publish it elsewhere than the two
@@ -59,7 +59,7 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * Never set this in production. Default is `false`.
    */
   allowInsecureHttp?: boolean | undefined
-  /** Fixed verification keys (a JWK Set); no network at all. For tests and air-gapped deployments. */
+  /** Fixed verification keys (a JWK Set); no network at all. For tests and air-gapped deployments. Default is none. */
   jwks?: JSONWebKeySet | undefined
   /**
    * One fixed verification key, no network: a PEM string (an SPKI public key, `-----BEGIN PUBLIC KEY-----`,
@@ -72,6 +72,7 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   /**
    * Shared secret for HS256/384/512 tokens (at least 32 bytes). Requires `algorithms` to list only HMAC
    * algorithms; the JWKS path is then off. Prefer asymmetric tokens: anyone who can verify can also mint.
+   * Default is none.
    */
   secret?: string | Uint8Array | undefined
   /**
@@ -91,7 +92,7 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * minute – 1 day. Default is none.
    */
   maxTokenAge?: Duration | undefined
-  /** Claims that must be present in addition to `exp` (always required), `iss`, and `aud` (or the `audienceClaim`). */
+  /** Claims that must be present in addition to `exp` (always required), `iss`, and `aud` (or the `audienceClaim`). Default is none. */
   requiredClaims?: readonly string[] | undefined
   /**
    * `'rfc9068'` requires `typ: at+jwt` and the claims of RFC 9068 §2.2 (`sub`, `client_id`, `iat`, `jti`).
@@ -135,7 +136,7 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   maxKeys?: number | undefined
   /** Take the key set response's `Cache-Control: max-age` (bounded to 1 min – 24 h). Default is `true`. */
   honorCacheControl?: boolean | undefined
-  /** A snapshot from `verifier.keySource.export()`, so a cold start need not fetch (serverless). */
+  /** A snapshot from `verifier.keySource.export()`, so a cold start need not fetch (serverless). Default is none. */
   keySnapshot?: unknown
   /**
    * The verified-token cache: a token seen before skips the signature check (its clock window, scopes and
@@ -143,9 +144,9 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * disables it. Default is `{ max: 10000, maxSize: 33554432 }` (32 MiB).
    */
   tokenCache?: false | TokenCacheOptions | undefined
-  /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). */
+  /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). A listener that throws is ignored. Default is none. */
   onEvent?: KeySourceEventListener | undefined
-  /** Extra headers for discovery and key set requests, e.g. a `User-Agent`. */
+  /** Extra headers for discovery and key set requests, e.g. a `User-Agent`. Default is none. */
   fetchHeaders?: Record<string, string> | undefined
   /**
    * The `fetch` for discovery and key set requests: a corporate proxy, a custom CA or any undici dispatcher,

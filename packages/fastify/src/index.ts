@@ -20,6 +20,6 @@ export { tokenguard }
 export type { AuthClaims, PluginOptions, RouteAuthConfig, TokenguardPluginOptions } from './types.js'
 export { includes } from '@tokenguard/core'
 export { AuthenticationMissingError, ClaimCheckUnavailableError, InsufficientScopeError, InvalidRequestError, InvalidTokenError, isTokenGuardError, KeysUnavailableError, MissingTokenError, TokenGuardError } from '@tokenguard/core'
-export type { AuthContext, Verifier, VerifierOptions } from '@tokenguard/core'
+export type { AuthContext, Duration, Verifier, VerifierOptions } from '@tokenguard/core'
 export type { FastifyResourceMetadataOptions, ResourceMetadataPluginOptions } from './metadata.js'
 export { resourceMetadataPath, resourceMetadataUrl } from '@tokenguard/core'

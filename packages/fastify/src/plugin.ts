@@ -25,7 +25,7 @@ type GuardHook = onRequestHookHandler & { [kRequirement]?: RouteRequirement }
 export async function tokenguardPlugin(app: FastifyInstance, options: TokenguardPluginOptions): Promise<void> {
   if (app.hasDecorator('tokenguard')) throw new Error('tokenguard: the plugin is already registered in this context')
   assertPluginOptions(options)
-  const { requireByDefault = true, warmup = 'await', protectedResourceMetadata, ...verifierOptions } = options
+  const { requireByDefault = true, warmup = 'await', protectedResourceMetadata, prefix: _prefix, logLevel: _logLevel, logSerializers: _logSerializers, ...verifierOptions } = options as typeof options & { prefix?: unknown; logLevel?: unknown; logSerializers?: unknown }
   const verifier = 'verifier' in verifierOptions ? verifierOptions.verifier : createVerifier(advertiseResourceMetadata(verifierOptions, protectedResourceMetadata))
   const requirements = routeRequirements(verifier, requireByDefault)
   // Bodies are only parsed by preValidation; without body tokens, refuse before parsing anything.

@@ -1,0 +1,81 @@
+/**
+ * The request view of a Fetch API `Request` (Workers, Deno, Bun, Hono, Next.js route handlers), built from
+ * web-standard parts only, so that every runtime with `Request` decides requests exactly as Node does.
+ */
+import type { ExtractOptions } from './extract.js'
+import type { RequestView } from './request.js'
+
+/** What the runtime knows about a request that a `Request` does not carry. */
+export interface WebRequestExtras {
+  /** The peer's address, when the runtime exposes it (for logs and audit). */
+  remoteAddress?: string | undefined
+  /** The route's template (never the raw path), for logs and metrics. */
+  route?: string | undefined
+}
+
+const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded'
+// A form body that carries an access token is a few kilobytes; a larger one is not read for a token.
+const MAX_FORM_BYTES = 64 * 1024
+
+/**
+ * The view core decides on. Synchronous unless body tokens are enabled and the request has a form body:
+ * that body is then read from a clone (so the handler can still read it), up to 64 KiB.
+ */
+export function webRequestView(request: Request, extract: Pick<ExtractOptions, 'allowBodyToken'>, extras: WebRequestExtras = {}): RequestView | Promise<RequestView> {
+  const view: RequestView = {
+    method: request.method,
+    url: request.url,
+    encrypted: request.url.startsWith('https:'),
+    headers: request.headers,
+    remoteAddress: extras.remoteAddress,
+    route: extras.route,
+  }
+  if (!extract.allowBodyToken || !carriesForm(request)) return view
+  return readForm(request).then((body) => ({ ...view, body }))
+}
+
+function carriesForm(request: Request): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.body === null) return false
+  const mediaType = (request.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase()
+  return mediaType === FORM_MEDIA_TYPE
+}
+
+/** The form's fields; a repeated field becomes an array (which extraction refuses for `access_token`). */
+async function readForm(request: Request): Promise<Record<string, string | string[]> | undefined> {
+  const text = await boundedText(request.clone())
+  if (text === undefined) return undefined
+  const fields: Record<string, string | string[]> = Object.create(null)
+  for (const [name, value] of new URLSearchParams(text)) {
+    const existing = fields[name]
+    fields[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
+  }
+  return fields
+}
+
+async function boundedText(request: Request): Promise<string | undefined> {
+  const reader = request.body!.getReader()
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_FORM_BYTES) {
+    void reader.cancel().catch(() => undefined) // the clone's copy of the body is not kept for nothing
+    return undefined
+  }
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > MAX_FORM_BYTES) {
+      // Not awaited: a tee branch's cancel settles only once the other branch (the handler's) is done too.
+      void reader.cancel().catch(() => undefined)
+      return undefined
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(bytes)
+}

@@ -1,0 +1,40 @@
+/**
+ * `tokenguard()`: the Hono middleware. It settles its options once; per request it builds the view of
+ * `c.req.raw`, asks core for a decision, and translates it: `c.set('auth', …)` and `next()`, or the
+ * refusal's `Response`.
+ */
+import { adapterSetup, webRequestView, type Verifier } from '@tokenguard/core/adapter'
+import type { Context, MiddlewareHandler } from 'hono'
+import { refuse, rememberState, type RequestState } from './state.js'
+import type { AuthClaims, TokenguardEnv, TokenguardOptions } from './types.js'
+
+/** The middleware, with its verifier exposed (e.g. `await mw.verifier.ready()` to warm up). */
+export type TokenguardMiddleware = MiddlewareHandler<TokenguardEnv> & { readonly verifier: Verifier }
+
+/**
+ * Requires a valid access token (RFC 6750 bearer) and sets `c.get('auth')` (`null` on an optional route
+ * without a token). Refusals are answered with their status, challenge and a JSON body
+ * `{ error, error_description }`, and logged in one line (or given to `onError`).
+ *
+ * @example
+ * ```ts
+ * const app = new Hono()
+ * app.use('/api/*', tokenguard({ issuer: 'https://id.example.com/', audience: 'https://api.example.com' }))
+ * app.get('/api/data', requireScopes('read:data'), (c) => c.json({ client: c.get('auth')?.claims.client_id }))
+ * ```
+ */
+export function tokenguard(options: TokenguardOptions): TokenguardMiddleware {
+  const { verifier, requirement, report } = adapterSetup<Context>(options, { where: 'tokenguard() options' })
+  const state: RequestState = Object.freeze({ challenge: verifier.settings.challenge, report })
+
+  const middleware: MiddlewareHandler<TokenguardEnv> = async function tokenguardAuthenticate(c, next) {
+    rememberState(c, state)
+    const view = await webRequestView(c.req.raw, verifier.settings.extract, { route: c.req.routePath })
+    const decision = await verifier.decide<AuthClaims>(view, requirement)
+    if (decision.outcome === 'refused') return refuse(c, decision.error, report)
+    c.set('auth', decision.auth)
+    await next()
+    return undefined
+  }
+  return Object.assign(middleware, { verifier })
+}

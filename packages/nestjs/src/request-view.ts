@@ -1,0 +1,14 @@
+/**
+ * The one place the Nest adapter reads a request: Express' `req` or Fastify's `request` (whose Node request
+ * is `raw`), whichever platform the application runs on. Nest has parsed the body before guards run.
+ */
+import type { RequestView } from '@tokenguard/core/adapter'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+
+/** The parts of an Express request, or of a Fastify request (whose Node request is `raw`), the view is made of. */
+export type PlatformRequest = { method: string; url: string; originalUrl?: string; headers: IncomingHttpHeaders; body?: unknown; raw?: IncomingMessage; socket?: IncomingMessage['socket'] }
+
+export function viewOf(request: PlatformRequest, route: string): RequestView {
+  const socket = (request.raw ?? request).socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined
+  return { method: request.method, url: request.originalUrl ?? request.url, headers: request.headers, body: request.body, encrypted: socket?.encrypted === true, remoteAddress: socket?.remoteAddress, route }
+}
