@@ -208,6 +208,7 @@ export class KeysUnavailableError extends TokenGuardError {
  * it asks is down, say). The token may be fine: a 401 would send the client to fetch a new one for nothing.
  */
 export class ClaimCheckUnavailableError extends TokenGuardError {
+  declare readonly code: 'temporarily_unavailable'
   /** Seconds after which a retry makes sense. */
   readonly retryAfter: number
 

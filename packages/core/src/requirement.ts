@@ -76,6 +76,22 @@ export function authorize(context: AuthContext<object>, requirement: RouteRequir
   refuseFailedClaim(failed, challenge)
 }
 
+/**
+ * {@link authorize} for callback-style adapters (Express, Fastify hooks): `settled` is called once, with
+ * the refusal or with nothing — synchronously whenever every check is, so a cached token on a route with
+ * synchronous checks costs no promise.
+ */
+export function authorizeThen(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext, settled: (error?: unknown) => void): void {
+  let pending: void | Promise<void>
+  try {
+    pending = authorize(context, requirement, challenge)
+  } catch (error) {
+    return settled(error)
+  }
+  if (pending === undefined) return settled()
+  pending.then(() => settled(), settled)
+}
+
 function refuseFailedClaim(failed: string | undefined, challenge: ChallengeContext): void {
   if (failed !== undefined) {
     throw new InvalidTokenError({ ...challenge, reason: 'claim_requirement_failed', detail: `claim "${failed}" does not satisfy the route's requirement` })

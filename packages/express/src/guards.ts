@@ -3,7 +3,7 @@
  * declared (bad scope names, an empty list, throw at startup) and does only set lookups per request.
  */
 import type { ClaimCheck } from '@tokenguard/core'
-import { AuthenticationMissingError, authorize, compileRequirement, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
+import { AuthenticationMissingError, authorizeThen, compileRequirement, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { refuse, routeOf, stateOf, type RequestState } from './respond.js'
 
@@ -35,15 +35,8 @@ function guard(requirement: RouteRequirement, name: string): RequestHandler {
   const handler = (req: Request, res: Response, next: NextFunction): void => {
     const state = stateOf(req)
     if (state === undefined) return refuse(notAuthenticated(req, name), req, res, next, WITHOUT_AUTHENTICATE)
-    let pending: void | Promise<void>
-    try {
-      if (req.auth == null) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
-      pending = authorize(req.auth, requirement, state.challenge)
-    } catch (error) {
-      return refuse(error, req, res, next, state)
-    }
-    if (pending === undefined) return next()
-    pending.then(() => next(), (error: unknown) => refuse(error, req, res, next, state))
+    if (req.auth == null) return refuse(new MissingTokenError({ ...state.challenge, reason: 'missing_token' }), req, res, next, state)
+    authorizeThen(req.auth, requirement, state.challenge, (error) => (error === undefined ? next() : refuse(error, req, res, next, state)))
   }
   Object.defineProperty(handler, 'name', { value: name })
   return handler
