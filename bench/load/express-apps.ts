@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { expressjwt, type GetVerificationKey } from 'express-jwt'
 import { auth, requiredScopes } from 'express-oauth2-jwt-bearer'
 import jwksRsa from 'jwks-rsa'
+import { observabilityFor } from './observability.js'
 import { BODY, grantsScope, REQUIRED_SCOPE, ROUTE, type IssuerConfig } from './variants.js'
 
 const handler = (_req: Request, res: Response) => void res.json(BODY)
@@ -31,7 +32,11 @@ export function expressApp(variant: string, config: IssuerConfig): express.Expre
       break
     }
     case 'express-tokenguard':
-      app.get(ROUTE, authenticate({ issuer: config.issuer, audience: config.audience, allowInsecureHttp: true }), requireScopes(REQUIRED_SCOPE), handler)
+    case 'express-tokenguard-again':
+    case 'express-tokenguard-otel':
+    case 'express-tokenguard-otel-sdk':
+    case 'express-tokenguard-observed':
+      app.get(ROUTE, authenticate({ issuer: config.issuer, audience: config.audience, allowInsecureHttp: true, ...observabilityFor(variant) }), requireScopes(REQUIRED_SCOPE), handler)
       break
     case 'express-oauth2-jwt-bearer':
       app.get(ROUTE, auth({ issuerBaseURL: config.issuer, audience: config.audience }), requiredScopes(REQUIRED_SCOPE), handler)

@@ -6,6 +6,7 @@ import tokenguard from '@tokenguard/fastify'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify'
 import fastifyAuth0Verify from 'fastify-auth0-verify'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
+import { observabilityFor } from './observability.js'
 import { BODY, grantsScope, REQUIRED_SCOPE, ROUTE, type IssuerConfig } from './variants.js'
 
 const handler = async () => BODY
@@ -21,7 +22,11 @@ export async function fastifyApp(variant: string, config: IssuerConfig): Promise
       app.get(ROUTE, { onRequest: (_request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => done() }, handler)
       break
     case 'fastify-tokenguard':
-      await app.register(tokenguard, { issuer: config.issuer, audience: config.audience, allowInsecureHttp: true })
+    case 'fastify-tokenguard-again':
+    case 'fastify-tokenguard-otel':
+    case 'fastify-tokenguard-otel-sdk':
+    case 'fastify-tokenguard-observed':
+      await app.register(tokenguard, { issuer: config.issuer, audience: config.audience, allowInsecureHttp: true, ...observabilityFor(variant) })
       app.get(ROUTE, { config: { auth: { scopes: [REQUIRED_SCOPE] } } }, handler)
       break
     case 'fastify-auth0-verify': {

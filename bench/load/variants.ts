@@ -5,8 +5,11 @@
  */
 
 export type Framework = 'express' | 'fastify'
-/** `floor`: the framework with empty hooks where the auth hooks go, the least any auth library can cost. */
-export type VariantKind = 'bare' | 'floor' | 'tokenguard' | 'peer'
+/**
+ * `floor`: the framework with empty hooks where the auth hooks go, the least any auth library can cost.
+ * `instrumented`: tokenguard with observability on (see `bench/observability.ts`), never in the default run.
+ */
+export type VariantKind = 'bare' | 'floor' | 'tokenguard' | 'peer' | 'instrumented'
 
 export interface VariantInfo {
   readonly name: string
@@ -29,6 +32,22 @@ export const VARIANTS: readonly VariantInfo[] = [
   { name: 'fastify-jose', framework: 'fastify', kind: 'peer', label: 'Fastify 5 + jose (onRequest hook)' },
 ]
 
+/**
+ * Instrumented tokenguard, per framework, with an A/A control (`-again`, the uninstrumented server twice): `-otel` passes `telemetry: { api }` with no SDK registered (what a
+ * library user without OpenTelemetry pays), `-otel-sdk` registers the metrics and tracing SDKs first (what
+ * recording costs), `-observed` adds an audit sink and a `tokenguard:decision` subscriber to that.
+ */
+export const INSTRUMENTED_VARIANTS: readonly VariantInfo[] = (['express', 'fastify'] as const).flatMap((framework) => {
+  const name = framework === 'express' ? 'Express 5' : 'Fastify 5'
+  return [
+    // The uninstrumented server again, in its own process: the spread between the two is the run's noise floor.
+    { name: `${framework}-tokenguard-again`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, uninstrumented again (A/A control)` },
+    { name: `${framework}-tokenguard-otel`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, telemetry: { api }, no SDK` },
+    { name: `${framework}-tokenguard-otel-sdk`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, metrics + tracing SDK registered` },
+    { name: `${framework}-tokenguard-observed`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, SDK + audit sink + channel subscriber` },
+  ]
+})
+
 /** Where the servers find the issuer; passed to each server process in its environment. */
 export interface IssuerConfig {
   issuer: string
@@ -42,8 +61,8 @@ export const REQUIRED_SCOPE = 'read:data'
 export const BODY = Object.freeze({ ok: true })
 
 export function variantNamed(name: string): VariantInfo {
-  const variant = VARIANTS.find((candidate) => candidate.name === name)
-  if (variant === undefined) throw new TypeError(`bench: unknown variant ${JSON.stringify(name)} (known: ${VARIANTS.map((v) => v.name).join(', ')})`)
+  const variant = [...VARIANTS, ...INSTRUMENTED_VARIANTS].find((candidate) => candidate.name === name)
+  if (variant === undefined) throw new TypeError(`bench: unknown variant ${JSON.stringify(name)} (known: ${[...VARIANTS, ...INSTRUMENTED_VARIANTS].map((v) => v.name).join(', ')})`)
   return variant
 }
 

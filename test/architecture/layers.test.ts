@@ -53,6 +53,15 @@ test('core is runtime-neutral: no node: imports and no Node globals in its sourc
   assert.deepEqual(offenders.map((file) => relative(packages, file)), [])
 })
 
+test('core reaches a Node built-in in one place only, feature-detected: diagnostics_channel through getBuiltinModule of the global process', () => {
+  const core = packageSources.find((pkg) => pkg.name === 'core')!.files
+  const users = core.filter((file) => /getBuiltinModule|\bprocess\b/.test(readFileSync(file, 'utf8').replace(/^\s*(\/\/|\*|\/\*\*).*$/gm, '')))
+  assert.deepEqual(users.map((file) => relative(packages, file)), [join('core', 'src', 'observability', 'diagnostics-channel.ts')])
+  const text = readFileSync(users[0]!, 'utf8')
+  assert.match(text, /runtime\?\.getBuiltinModule\?\.\('node:diagnostics_channel'\)/, 'guarded: absent on runtimes without it')
+  assert.match(text, /catch \{/, 'a runtime that refuses the module leaves core without channels, not broken')
+})
+
 test('source files stay under ~300 lines', () => {
   const long = allSources.map((file) => [relative(packages, file), readFileSync(file, 'utf8').split('\n').length] as const).filter(([, lines]) => lines > 300)
   assert.deepEqual(long, [])

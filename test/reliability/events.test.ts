@@ -36,7 +36,7 @@ describe('key source events (core)', () => {
     assert.deepEqual(events[0], { type: 'fetch_start', uri: r.server.issuer, cause: 'cold' })
     assert.deepEqual(events[1], { type: 'discovered', issuer: r.server.issuer, jwksUri: r.server.jwksUri })
     assert.deepEqual(events[2], { type: 'keys_changed', added: [r.key.kid], removed: [] })
-    assert.deepEqual({ ...events[3], durationMs: 0 }, { type: 'fetch_success', uri: r.server.jwksUri, durationMs: 0, keyCount: 1, maxAge: 300 })
+    assert.deepEqual({ ...events[3], durationMs: 0 }, { type: 'fetch_success', uri: r.server.jwksUri, cause: 'cold', durationMs: 0, keyCount: 1, maxAge: 300 })
   })
 
   test('rotation: keys_changed names the kids added and removed', async () => {
@@ -65,6 +65,7 @@ describe('key source events (core)', () => {
     const failure = events[1] as Extract<KeySourceEvent, { type: 'fetch_failure' }>
     assert.match(failure.error, /HTTP status 503/)
     assert.equal(failure.consecutiveFailures, 1)
+    assert.equal(failure.cause, 'refresh')
     assert.ok(failure.retryAt >= started + 50, 'retryAt is at least retryDelay away')
   })
 

@@ -7,6 +7,8 @@ export type { ClientAuthMethod, ClientAssertionAlg, PrivateKeyInput } from './cl
 export { TokenRequestError, hintFor, type TokenErrorCode } from './errors.js'
 export { createMemoryStore, isCachedToken, type CachedToken, type TokenStore } from './store.js'
 export { isInvalidTokenChallenge } from './authorized-fetch.js'
+export type { ClientTelemetryApi, ClientTelemetryOptions, TokenRequestEvent, TokenRequestSink } from './telemetry.js'
+export { tokenRequestSpikeDetector, type TokenRequestSpikeAlert, type TokenRequestSpikeDetectorOptions } from './token-request-spike.js'
 // Also at '@tokenguard/client/presets' (as in @tokenguard/core); kept here so existing imports keep working.
 export {
   auth0,

@@ -8,6 +8,7 @@ import type { Duration } from './duration.js'
 import type { FetchLike, TokenClientLogger } from './http.js'
 import type { RetryOptions } from './retry.js'
 import type { TokenStore } from './store.js'
+import type { ClientTelemetryOptions, TokenRequestSink } from './telemetry.js'
 
 export interface TokenClientOptions {
   /**
@@ -111,6 +112,17 @@ export interface TokenClientOptions {
   fetch?: FetchLike
   /** Logger for debug/warn events; never receives secrets. Default: none. */
   logger?: TokenClientLogger
+  /**
+   * OpenTelemetry: `{ api }` with `import * as api from '@opentelemetry/api'` (never loaded by this package).
+   * Records `tokenguard.client.token_requests` and `tokenguard.client.token_request.duration`, and a
+   * `tokenguard.client.token_request` span per request. Default: none.
+   */
+  telemetry?: ClientTelemetryOptions
+  /**
+   * Called with one `TokenRequestEvent` per token request (outcome, cause, duration, error code — never the
+   * token or a secret), e.g. `tokenRequestSpikeDetector()`. Exceptions thrown by it are ignored. Default: none.
+   */
+  audit?: TokenRequestSink | readonly TokenRequestSink[]
 }
 
 /** Per-call overrides of what token to get. */

@@ -10,6 +10,7 @@ import type { TransportSettings } from './http.js'
 import type { TokenClientOptions, TokenRequestOverrides } from './options.js'
 import { isUsable, shouldRefresh, type RefreshPolicy } from './refresh.js'
 import { cacheKey, createMemoryStore, type CachedToken, type TokenStore } from './store.js'
+import { tokenRequestObserver, type TokenRequestObserver } from './telemetry.js'
 import { requestToken, type TokenRequestSpec } from './token-request.js'
 import { checkOverrides, checkScope, normalizeResource, overrideLabel, resolveOptions, type ResolvedOptions } from './validate.js'
 
@@ -53,7 +54,9 @@ class TokenClientImpl implements TokenClient {
   readonly #policy: RefreshPolicy
   readonly #secrets: string[]
   readonly #inflight = new Map<string, Promise<CachedToken>>()
+  readonly #observer: TokenRequestObserver | undefined
   #endpoint: Promise<string> | undefined
+  #endpointUrl: string | undefined
 
   constructor(input: TokenClientOptions) {
     const options = resolveOptions(input)
@@ -81,6 +84,8 @@ class TokenClientImpl implements TokenClient {
       jitterFactor: Math.random(),
     }
     if (options.tokenEndpoint !== undefined) this.#endpoint = Promise.resolve(options.tokenEndpoint)
+    this.#endpointUrl = options.tokenEndpoint
+    this.#observer = tokenRequestObserver(options.clientId, options.telemetry, options.audit)
   }
 
   async getToken(overrides?: TokenRequestOverrides): Promise<string> {
@@ -159,7 +164,9 @@ class TokenClientImpl implements TokenClient {
     if (!force && previous && !shouldRefresh(previous, this.#policy)) return previous
     let token: CachedToken
     try {
-      token = await requestToken(await this.#spec(target), this.#transport)
+      const request = async () => requestToken(await this.#spec(target), this.#transport)
+      const cause = force ? 'forced' : previous === undefined ? 'cold' : 'refresh'
+      token = this.#observer === undefined ? await request() : await this.#observer.observe(cause, target.scope, () => this.#endpointUrl, request)
     } catch (error) {
       if (!force && previous && isUsable(previous, EXPIRY_SAFETY_MARGIN)) {
         this.#transport.logger?.warn?.('token refresh failed; using the cached token until it expires', {
@@ -217,9 +224,10 @@ class TokenClientImpl implements TokenClient {
   #tokenEndpoint(): Promise<string> {
     if (!this.#endpoint) {
       const { issuer, allowInsecureHttp, maxResponseSize, timeoutDuration } = this.#options
-      const pending = discover(issuer!, { fetch: this.#transport.fetch, timeoutDuration, maxResponseSize, allowInsecureHttp }).then(
-        (metadata) => metadata.tokenEndpoint,
-      )
+      const pending = discover(issuer!, { fetch: this.#transport.fetch, timeoutDuration, maxResponseSize, allowInsecureHttp }).then((metadata) => {
+        this.#endpointUrl = metadata.tokenEndpoint
+        return metadata.tokenEndpoint
+      })
       // Do not memoise failures: the next call tries again.
       pending.catch(() => {
         if (this.#endpoint === pending) this.#endpoint = undefined

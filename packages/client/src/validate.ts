@@ -10,6 +10,7 @@ import type { FetchLike, TokenClientLogger } from './http.js'
 import type { TokenClientOptions, TokenRequestOverrides } from './options.js'
 import { resolveRetry, type ResolvedRetry } from './retry.js'
 import { normalizeScope, type TokenStore } from './store.js'
+import { checkAudit, checkTelemetry, type ClientTelemetryOptions, type TokenRequestSink } from './telemetry.js'
 import { checkEndpointUrl } from './url.js'
 
 /** Options after validation: defaults applied, durations in milliseconds, scope and resource normalised. */
@@ -39,6 +40,8 @@ export interface ResolvedOptions {
   allowInsecureHttp: boolean
   fetch: FetchLike | undefined
   logger: TokenClientLogger | undefined
+  telemetry: ClientTelemetryOptions | undefined
+  audit: readonly TokenRequestSink[]
 }
 
 /** Every option name; the type check below fails the build when TokenClientOptions gains one not listed here. */
@@ -46,7 +49,7 @@ export const OPTION_NAMES = [
   'tokenEndpoint', 'issuer', 'clientId', 'clientSecret', 'privateKey', 'keyId', 'alg', 'assertionAudience',
   'assertionLifetimeDuration', 'auth', 'scope', 'audience', 'resource', 'extraParams', 'bodyFormat', 'store',
   'timeoutDuration', 'maxResponseSize', 'retry', 'refreshAheadDuration', 'refreshJitterDuration',
-  'fallbackLifetimeDuration', 'allowInsecureHttp', 'fetch', 'logger',
+  'fallbackLifetimeDuration', 'allowInsecureHttp', 'fetch', 'logger', 'telemetry', 'audit',
 ] as const satisfies readonly (keyof TokenClientOptions)[]
 const everyOptionListed: Exclude<keyof TokenClientOptions, (typeof OPTION_NAMES)[number]> extends never ? true : never = true
 void everyOptionListed
@@ -197,6 +200,8 @@ export function resolveOptions(options: TokenClientOptions): ResolvedOptions {
     allowInsecureHttp,
     fetch: options.fetch,
     logger: checkLogger(options.logger),
+    telemetry: checkTelemetry(options.telemetry, WHERE),
+    audit: checkAudit(options.audit, WHERE),
   }
 }
 

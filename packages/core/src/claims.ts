@@ -6,7 +6,8 @@
  * predicate answers synchronously, so that a cached token on a route with synchronous checks is still
  * decided without a promise; the first predicate that answers with a promise makes the rest wait for it.
  */
-import { ClaimCheckUnavailableError } from './errors.js'
+import type { ChallengeContext } from './challenge.js'
+import { ClaimCheckUnavailableError, InvalidTokenError } from './errors.js'
 
 /**
  * A predicate on one claim: `value` is the claim (`undefined` when absent), `claims` the whole verified set.
@@ -41,6 +42,20 @@ export function compileClaimChecks(claims: Readonly<Record<string, ClaimCheck>> 
  */
 export function firstFailedClaim(claims: Readonly<Record<string, unknown>>, checks: ClaimChecks): string | undefined | Promise<string | undefined> {
   return firstFailedFrom(claims, checks, 0)
+}
+
+/**
+ * The verifier's `claims` option: 401 `claim_invalid` naming the first check that fails; a promise once a
+ * predicate answers with one (503 `claim_check_unavailable` when it rejects).
+ */
+export function assertClaimChecks(claims: Record<string, unknown>, checks: ClaimChecks, challenge: ChallengeContext): void | Promise<void> {
+  const failed = firstFailedClaim(claims, checks)
+  if (failed instanceof Promise) return failed.then((name) => refuseInvalidClaim(name, challenge))
+  refuseInvalidClaim(failed, challenge)
+}
+
+function refuseInvalidClaim(failed: string | undefined, challenge: ChallengeContext): void {
+  if (failed !== undefined) throw new InvalidTokenError({ ...challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
 }
 
 function firstFailedFrom(claims: Readonly<Record<string, unknown>>, checks: ClaimChecks, start: number): string | undefined | Promise<string | undefined> {

@@ -3,52 +3,57 @@
  * a foreign token never makes us refetch), its signature must verify with this issuer's keys only (RFC 8725
  * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims, explicit type
  * (§3.11), and no unverified sender binding. It knows nothing of requests, route requirements or caching.
+ * With `introspection`, the tokens `tokenFormat` assigns to it are introspected instead
+ * (`introspection-check.ts`), into the same {@link CheckedToken}.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
-import type { AccessTokenClaims, AuthContext } from './auth-context.js'
-import type { ChallengeContext } from './challenge.js'
-import { firstFailedClaim, type ClaimCheck } from './claims.js'
+import type { AccessTokenClaims } from './auth-context.js'
+import { runSeconds, type CheckRun, type CheckTrace } from './check-trace.js'
+import type { CheckedToken } from './checked-token.js'
+import { assertClaimChecks } from './claims.js'
+import { isCanonicalCompactJws } from './compact-syntax.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
+import { createIntrospectionCheck, type IntrospectionCheck } from './introspection-check.js'
+import { settleIntrospection } from './introspection-options.js'
 import { refusalFor } from './jose-refusal.js'
 import { LocalKeySource, type DiscoveryRecord, type KeySource } from './key-source.js'
 import { requireUrl, settleFixedKey, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
+import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-observation.js'
 import { assertProfileClaims } from './profile-claims.js'
 import { PublicKeySource } from './public-key.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
 import { factsOf, readUnverified } from './token-facts.js'
+import { isIntrospected, settleTokenFormat, type TokenFormat } from './token-format.js'
 import { isAcceptedType } from './token-type.js'
 
-/** A verified token with the clock window (epoch seconds) in which the result stays valid. */
-export interface CheckedToken {
-  context: AuthContext<object>
-  /** The key source that verified it, kept current on cache hits. */
-  keySource: KeySource
-  /** The verifier's `claims` checks, applied again on every cache hit (predicates may change their mind). */
-  claimChecks: ReadonlyArray<readonly [string, ClaimCheck]>
-  validFrom: number
-  validUntil: number
-}
+export type { CheckedToken } from './checked-token.js'
 
 /** One issuer's rules and keys. */
 export interface IssuerCheck {
   readonly settings: SettledOptions
   readonly keySource: KeySource
-  /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. */
-  check(token: string): Promise<CheckedToken>
+  /** Which tokens it verifies locally and which it introspects. */
+  readonly tokenFormat: TokenFormat
+  /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. `run` explains it (`explain.ts`). */
+  check(token: string, run?: CheckRun): Promise<CheckedToken>
 }
 
 /**
  * Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results,
+ * `observation` is the verifier's metrics, channel and tracing for this issuer's key source, and
  * `discovered` is what an earlier check of this issuer discovered (a resolver's issuer coming back).
  */
-export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void, discovered?: DiscoveryRecord): IssuerCheck {
+export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void, observation: KeyObservation = NO_KEY_OBSERVATION, discovered?: DiscoveryRecord): IssuerCheck {
   const settings = settleOptions(options)
   const limits = settleKeySourceLimits(options) // validated even when unused, so a typo never hides
-  const keySource = createKeySource(options, limits, onKeysRemoved, discovered)
+  const keySource = createKeySource(options, limits, onKeysRemoved, observation, discovered)
+  observation.watch(settings.issuer, keySource)
+  const introspection = introspectionFor(options, settings, limits, keySource)
+  const tokenFormat = settleTokenFormat(options.tokenFormat, introspection !== undefined)
   const joseOptions: JWTVerifyOptions = {
     algorithms: settings.algorithms,
     issuer: settings.issuer,
@@ -58,44 +63,86 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
     ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
   }
 
-  async function check(token: string): Promise<CheckedToken> {
+  async function check(token: string, run?: CheckRun): Promise<CheckedToken> {
+    // An introspected token is not traced: an explained run reports its outcome only.
+    if (introspection !== undefined && isIntrospected(token, tokenFormat)) return introspection.check(token)
+    const trace = run?.trace
     try {
+      trace?.issuer(settings)
+      assertCanonicalJws(token, settings)
+      trace?.passed('token_syntax')
       // Keys first (a cold fetch, single flight): a misconfigured or unreachable issuer answers 503 for every
       // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
       const getKey = await keySource.usable()
+      trace?.passed('keys_usable')
       assertNamesIssuer(token, settings)
-      const { payload, protectedHeader } = await jwtVerify(token, getKey, joseOptions)
+      trace?.passed('issuer_precheck')
+      const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }
+      const { payload, protectedHeader } = await jwtVerify(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
+      trace?.passed('jwt')
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })
       }
+      trace?.passed('typ')
       const claims = payload as AccessTokenClaims
       assertFiniteTimes(claims, settings)
+      trace?.passed('finite_times')
       assertProfileClaims(claims, settings.profile, settings.challenge)
+      trace?.passed('profile_claims')
       assertAudienceClaim(claims, settings)
+      trace?.passed('audience_claim')
       await assertClaimChecks(claims, settings.claimChecks, settings.challenge)
+      trace?.passed('claims_option')
       assertNoUnverifiedBinding(claims, settings)
+      trace?.passed('cnf')
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
       return { context, keySource, claimChecks: settings.claimChecks, ...validityWindow(claims, settings) }
     } catch (error) {
-      throw refusalFor(error, settings.challenge, factsOf(token))
+      throw refusalFor(error, settings.challenge, factsOf(token, runSeconds(run)))
     }
   }
 
-  return { settings, keySource, check }
+  return { settings, keySource, tokenFormat, check }
+}
+
+function introspectionFor(options: VerifierOptions, settings: SettledOptions, limits: ReturnType<typeof settleKeySourceLimits>, keySource: KeySource): IntrospectionCheck | undefined {
+  const allowInsecureHttp = options.allowInsecureHttp === true
+  const introspection = settleIntrospection(options.introspection, { issuer: settings.issuer, allowInsecureHttp })
+  if (introspection === undefined) return undefined
+  return createIntrospectionCheck({
+    introspection,
+    // The answer has no header and no RFC 9068 profile: only the claims the operator asked for are required.
+    rules: { ...settings, requireAudience: introspection.requireAudience, requiredClaims: [...(options.requiredClaims ?? [])] },
+    scopeClaims: settings.scopeClaims,
+    algorithms: settings.algorithms,
+    keySource,
+    limits,
+    headers: options.fetchHeaders,
+    fetch: options.fetch,
+    discoveryUrl: options.discoveryUrl,
+    allowInsecureHttp,
+    onEvent: options.onEvent,
+  })
 }
 
 /**
- * The verifier's `claims` option: 401 `claim_invalid` naming the first check that fails; a promise once a
- * predicate answers with one (503 `claim_check_unavailable` when it rejects).
+ * One spelling per token (see `compact-syntax.ts`): a JWT in any other form is malformed. Opaque tokens
+ * never get here: they are introspected or, without introspection, refused here too.
  */
-export function assertClaimChecks(claims: Record<string, unknown>, checks: ReadonlyArray<readonly [string, ClaimCheck]>, challenge: ChallengeContext): void | Promise<void> {
-  const failed = firstFailedClaim(claims, checks)
-  if (failed instanceof Promise) return failed.then((name) => refuseInvalidClaim(name, challenge))
-  refuseInvalidClaim(failed, challenge)
+function assertCanonicalJws(token: string, settings: SettledOptions): void {
+  if (!isCanonicalCompactJws(token)) {
+    throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
+  }
 }
 
-function refuseInvalidClaim(failed: string | undefined, challenge: ChallengeContext): void {
-  if (failed !== undefined) throw new InvalidTokenError({ ...challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
+/** jose asks for a key only once `alg` passed the allowlist: the call and its answer are both steps. */
+function tracedGetKey(getKey: KeySource['getKey'], trace: CheckTrace): KeySource['getKey'] {
+  return async (header, token) => {
+    trace.passed('algorithm')
+    const key = await getKey(header, token)
+    trace.passed('key')
+    return key
+  }
 }
 
 /** A token from another issuer is refused on its unverified `iss` alone: its `kid` must not cause a key fetch. */
@@ -162,7 +209,13 @@ function validityWindow(claims: JWTPayload, settings: SettledOptions): { validFr
   return { validFrom, validUntil }
 }
 
-function createKeySource(options: VerifierOptions, limits: ReturnType<typeof settleKeySourceLimits>, onKeysRemoved: () => void, discovered: DiscoveryRecord | undefined): KeySource {
+function createKeySource(
+  options: VerifierOptions,
+  limits: ReturnType<typeof settleKeySourceLimits>,
+  onKeysRemoved: () => void,
+  observation: KeyObservation,
+  discovered: DiscoveryRecord | undefined,
+): KeySource {
   if (options.secret !== undefined) return LocalKeySource.fromSecret(settleSecret(options.secret))
   if (options.jwks !== undefined) return LocalKeySource.fromJwks(options.jwks)
   const fixedKey = settleFixedKey(options)
@@ -177,7 +230,8 @@ function createKeySource(options: VerifierOptions, limits: ReturnType<typeof set
     fetch: options.fetch,
     allowInsecureHttp: options.allowInsecureHttp === true,
     snapshot: options.keySnapshot,
-    onEvent: options.onEvent,
+    onEvent: observation.listener(options.issuer, options.onEvent),
     onKeysRemoved,
+    trace: observation.trace,
   })
 }

@@ -19,6 +19,7 @@ import { fetchJson, type FetchFunction, type FetchJsonOptions } from './fetch-js
 import { failureKind, keySetMisconfiguration, usableKeySet } from './key-source-failure.js'
 import { diffKeySets, freshnessFor, loadKeySet, parseSnapshot, type KeySetSnapshot, type LoadedKeySet } from './key-set.js'
 import type { DiscoveryRecord, KeySource } from './key-source.js'
+import type { Traced } from './observability/tracing.js'
 
 /** Settled options of a remote key source (defaults applied by the verifier's option parsing). */
 export interface RemoteKeySourceOptions {
@@ -48,6 +49,8 @@ export interface RemoteKeySourceOptions {
   onEvent?: KeySourceEventListener | undefined
   /** Called when keys that may have verified cached tokens leave the set. */
   onKeysRemoved?: (() => void) | undefined
+  /** Spans around fetches and discovery (OpenTelemetry, when the verifier has `telemetry`). */
+  trace?: Traced | undefined
 }
 
 // Start the background refresh once this share of the freshness has passed.
@@ -210,10 +213,18 @@ export class RemoteKeySource implements KeySource {
   }
 
   #refresh(cause: FetchCause): Promise<void> {
-    this.#inflight ??= this.#fetchAndReplace(cause).finally(() => {
+    this.#inflight ??= this.#tracedFetch(cause).finally(() => {
       this.#inflight = undefined
     })
     return this.#inflight
+  }
+
+  #tracedFetch(cause: FetchCause): Promise<void> {
+    const trace = this.#options.trace
+    if (trace === undefined) return this.#fetchAndReplace(cause)
+    const attributes = { 'tokenguard.fetch.cause': cause, 'tokenguard.issuer': this.#options.issuer, 'url.full': this.#options.jwksUri ?? this.#discovered?.jwksUri }
+    // A background refresh is no request's work: a root span, not a child of the request that started it.
+    return trace('tokenguard.jwks.fetch', attributes, cause === 'refresh', () => this.#fetchAndReplace(cause))
   }
 
   async #fetchAndReplace(cause: FetchCause): Promise<void> {
@@ -232,7 +243,7 @@ export class RemoteKeySource implements KeySource {
       this.#consecutiveFailures = 0
       this.#retryAt = 0
       this.#misconfiguration = undefined
-      emit(this.#options.onEvent, { type: 'fetch_success', uri: jwksUri, durationMs: fetchedAt - started, keyCount: jwks.keys.length, maxAge })
+      emit(this.#options.onEvent, { type: 'fetch_success', uri: jwksUri, cause, durationMs: fetchedAt - started, keyCount: jwks.keys.length, maxAge })
     } catch (error) {
       this.#discovered = undefined
       this.#consecutiveFailures += 1
@@ -243,6 +254,7 @@ export class RemoteKeySource implements KeySource {
       emit(this.#options.onEvent, {
         type: 'fetch_failure',
         uri,
+        cause,
         durationMs: failedAt - started,
         error: error instanceof Error ? error.message : String(error),
         consecutiveFailures: this.#consecutiveFailures,
@@ -258,7 +270,9 @@ export class RemoteKeySource implements KeySource {
     const known = this.#discovered
     if (known !== undefined && Date.now() - known.discoveredAt < this.#options.discoveryCacheMaxAge) return known.jwksUri
     const issuer = this.#options.issuer!
-    const metadata = await discover(issuer, this.#fetchOptions, this.#options.discoveryUrl)
+    const trace = this.#options.trace
+    const discovery = () => discover(issuer, this.#fetchOptions, 'jwks_uri', this.#options.discoveryUrl)
+    const metadata = trace === undefined ? await discovery() : await trace('tokenguard.discovery', { 'tokenguard.issuer': issuer }, false, discovery)
     this.#discovered = { jwksUri: metadata.jwks_uri, discoveredAt: Date.now() }
     emit(this.#options.onEvent, { type: 'discovered', issuer, jwksUri: metadata.jwks_uri })
     return metadata.jwks_uri

@@ -4,6 +4,7 @@
  */
 import type { AuthContext } from './auth-context.js'
 import type { ChallengeContext } from './challenge.js'
+import type { CheckTrace } from './check-trace.js'
 import { compileClaimChecks, firstFailedClaim, type ClaimCheck } from './claims.js'
 import { InvalidTokenError } from './errors.js'
 import { assertScopes, scopeRequirement, type ScopeRequirement } from './scopes.js'
@@ -68,12 +69,14 @@ export const ANY_VALID_TOKEN: RouteRequirement = compileRequirement()
  * @throws {InsufficientScopeError} 403 when a scope is missing.
  * @throws {InvalidTokenError} 401 `claim_requirement_failed` when a claim check fails.
  * @throws {ClaimCheckUnavailableError} 503 when an asynchronous claim check rejects.
+ * @param trace Reports the steps that passed; only `explainToken` gives one.
  */
-export function authorize(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext): void | Promise<void> {
+export function authorize(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext, trace?: CheckTrace): void | Promise<void> {
   assertScopes(context.scopes, requirement.scopes, challenge)
+  trace?.passed('scopes')
   const failed = firstFailedClaim(context.claims as Record<string, unknown>, requirement.claims)
-  if (failed instanceof Promise) return failed.then((name) => refuseFailedClaim(name, challenge))
-  refuseFailedClaim(failed, challenge)
+  if (failed instanceof Promise) return failed.then((name) => refuseFailedClaim(name, challenge, trace))
+  refuseFailedClaim(failed, challenge, trace)
 }
 
 /**
@@ -92,10 +95,11 @@ export function authorizeThen(context: AuthContext<object>, requirement: RouteRe
   pending.then(() => settled(), settled)
 }
 
-function refuseFailedClaim(failed: string | undefined, challenge: ChallengeContext): void {
+function refuseFailedClaim(failed: string | undefined, challenge: ChallengeContext, trace: CheckTrace | undefined): void {
   if (failed !== undefined) {
     throw new InvalidTokenError({ ...challenge, reason: 'claim_requirement_failed', detail: `claim "${failed}" does not satisfy the route's requirement` })
   }
+  trace?.passed('route_claims')
 }
 
 function asList(value: readonly string[] | undefined, name: string): readonly string[] {

@@ -9,9 +9,13 @@ import type { Duration } from './duration.js'
 import type { KeySourceEventListener } from './events.js'
 import type { FetchFunction } from './fetch-json.js'
 import type { ExtractOptions } from './extract.js'
+import type { IntrospectionOptions } from './introspection-options.js'
+import type { AuditSink } from './observability/observer.js'
+import type { TelemetryOptions } from './observability/observability-options.js'
 import type { RequestUrlOptions, RequestUrlSettings } from './request-url.js'
 import type { ScopeClaim } from './scopes.js'
 import type { TokenCacheOptions } from './token-cache.js'
+import type { TokenFormat } from './token-format.js'
 
 /**
  * Options of `createVerifier()`. Every duration is a `Duration`: a number of milliseconds, or a
@@ -146,7 +150,7 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   tokenCache?: false | TokenCacheOptions | undefined
   /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). A listener that throws is ignored. Default is none. */
   onEvent?: KeySourceEventListener | undefined
-  /** Extra headers for discovery and key set requests, e.g. a `User-Agent`. Default is none. */
+  /** Extra headers for discovery, key set and introspection requests, e.g. a `User-Agent`. Default is none. */
   fetchHeaders?: Record<string, string> | undefined
   /**
    * The `fetch` for discovery and key set requests: a corporate proxy, a custom CA or any undici dispatcher,
@@ -157,6 +161,33 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * followed itself is refused. Default is the global `fetch`.
    */
   fetch?: FetchFunction | undefined
+  /**
+   * Opaque tokens (RFC 7662): the endpoint and this API's credentials to introspect them with, the cache of
+   * answers and its bounds. Each request is bounded by `timeoutDuration` and `maxResponseSize`; an outage
+   * or a refused request is a 503, never a 401. Per issuer: with `issuers`, in one entry. Default is none
+   * (every token must be a JWT).
+   */
+  introspection?: IntrospectionOptions | undefined
+  /**
+   * Which tokens are verified locally and which are introspected: `'jwt'` (all local), `'opaque'` (all
+   * introspected, a revocation check on JWTs too) or `'auto'` (JWT-shaped tokens local, every other token
+   * introspected; a JWT-shaped token that fails local verification is refused, not introspected). Default
+   * is `'auto'` with `introspection`, else `'jwt'`.
+   */
+  tokenFormat?: TokenFormat | undefined
+  /**
+   * OpenTelemetry metrics and spans: `{ api }`, with `import * as api from '@opentelemetry/api'` (tokenguard
+   * never loads the package itself), and optionally `clientIds` to label metrics by client. See the README's
+   * observability section for the instruments. Default is none: no instrument, no span, no cost.
+   */
+  telemetry?: TelemetryOptions | undefined
+  /**
+   * Audit sink(s): called with one `DecisionEvent` per decision (outcome, reason, `iss`, `client_id`, `sub`,
+   * `kid`, `jti`, scopes required and granted, route template, remote address, user agent — never the token).
+   * Anomaly detectors (`refusalSpikeDetector`, `newNetworkDetector`) are sinks too. Exceptions thrown by a
+   * sink are ignored. Default is none (no event is built).
+   */
+  audit?: AuditSink | readonly AuditSink[] | undefined
 }
 
 /** What every verifier (one issuer or several) tells adapters and metadata publishers about itself. */
@@ -183,7 +214,7 @@ const VERIFIER_KEYS = {
   clockTolerance: 0, maxTokenAge: 0, requiredClaims: 0, profile: 0, scopeClaims: 0, maxTokenLength: 0, cacheMaxAge: 0,
   discoveryCacheMaxAge: 0, cooldownDuration: 0, timeoutDuration: 0, maxStaleDuration: 0, retryDelay: 0, maxResponseSize: 0, maxKeys: 0,
   honorCacheControl: 0, keySnapshot: 0, tokenCache: 0, onEvent: 0, fetchHeaders: 0, fetch: 0, realm: 0, resourceMetadata: 0,
-  allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0,
+  allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0, introspection: 0, tokenFormat: 0, telemetry: 0, audit: 0,
 } satisfies Record<keyof VerifierOptions, 0>
 
 /** The keys `createVerifier()` accepts for one issuer. */

@@ -7,15 +7,17 @@
  * @see https://www.rfc-editor.org/rfc/rfc8725#section-3
  */
 import type { AuthContext } from './auth-context.js'
-import { isCanonicalCompactJws } from './compact-syntax.js'
+import type { CheckRun } from './check-trace.js'
 import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
-import { assertClaimChecks, createIssuerCheck, type CheckedToken } from './issuer-check.js'
+import { assertClaimChecks } from './claims.js'
+import { createIssuerCheck, type CheckedToken } from './issuer-check.js'
 import { createIssuerSelection, type MultiIssuerOptions } from './issuer-selection.js'
 import type { KeySource } from './key-source.js'
 import type { VerifierOptions, VerifierSettings } from './options.js'
-import { decide, type TokenVerification } from './pipeline.js'
+import { settleObservability } from './observability/observability-options.js'
+import { decide, verifyToken, type TokenVerification } from './pipeline.js'
 import type { RequestView } from './request.js'
 import { settleRequestUrl } from './request-url.js'
 import { ANY_VALID_TOKEN, authorize, compileRequirement, isRouteRequirement, type RouteRequirement, type RouteRequirementInit } from './requirement.js'
@@ -63,35 +65,69 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
   if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: options must be an object')
   const cache = tokenCacheFrom<CheckedToken>(options.tokenCache)
   const dropCached = () => cache?.clear()
+  const observability = settleObservability(options, trustedIssuers(options), cache)
   const { settings, keySource, check } =
-    'issuers' in options && options.issuers !== undefined ? createIssuerSelection(options as MultiIssuerOptions, dropCached) : createIssuerCheck(options as VerifierOptions, dropCached)
+    'issuers' in options && options.issuers !== undefined
+      ? createIssuerSelection(options as MultiIssuerOptions, dropCached, observability.keys)
+      : createIssuerCheck(options as VerifierOptions, dropCached, observability.keys)
   const requestUrl = settleRequestUrl(options)
   // Frozen: jose reads the same algorithm and audience lists, so a caller must not be able to widen them.
   const frozen = deepFreeze(Object.assign(settings, { requestUrl }))
   const tokens = cachedVerification(frozen, cache, check)
+  const observer = observability.decisions
 
-  return {
+  /** The explained run only (`explainToken`): traced, its own clock, no cache. */
+  async function explained(token: string, requirement: RouteRequirement | RouteRequirementInit | undefined, run: CheckRun): Promise<AuthContext<object>> {
+    const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
+    const context = await tokens.verify(token, undefined, run)
+    if (compiled !== undefined) await authorize(context, compiled, frozen.challenge, run.trace)
+    return context
+  }
+
+  const verifier: Verifier = {
     async verify<TClaims extends object>(token: string, requirement?: RouteRequirement | RouteRequirementInit) {
       // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
       const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
-      const context = await (tokens.cached(token) ?? tokens.verify(token))
-      if (compiled !== undefined) await authorize(context, compiled, frozen.challenge)
-      return context as AuthContext<TClaims>
+      return (await verifyToken(token, compiled, frozen, tokens, observer)) as AuthContext<TClaims>
     },
-    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, frozen, tokens),
+    decide: <TClaims extends object>(request: RequestView, requirement: RouteRequirement = ANY_VALID_TOKEN) => decide<TClaims>(request, requirement, frozen, tokens, observer),
     requirement: compileRequirement,
     ready: () => keySource.ready(),
     keySource,
     settings: frozen,
   }
+  explainable.set(verifier, explained)
+  return verifier
+}
+
+/** `verify()` itself, with a run that traces its steps and sets its clock (and so skips the cache). */
+export type ExplainedVerify = (token: string, requirement: RouteRequirement | RouteRequirementInit | undefined, run: CheckRun) => Promise<AuthContext<object>>
+
+// Keyed by the verifier object: an explained run reaches verify()'s own code without a public parameter.
+const explainable = new WeakMap<Verifier, ExplainedVerify>()
+
+/** The explained form of `verifier.verify`, for `explainToken`; `undefined` for an object not made by `createVerifier`. */
+export function explainedVerify(verifier: Verifier): ExplainedVerify | undefined {
+  return explainable.get(verifier)
+}
+
+/** The pipeline's view of the verifier's token check, which an explained run also takes. */
+interface ExplainableVerification extends TokenVerification {
+  verify(token: string, request?: RequestView, run?: CheckRun): Promise<AuthContext<object>>
+}
+
+// Issuers whose name may label a refusal in metrics before any token of theirs was verified.
+function trustedIssuers(options: VerifierOptions | MultiIssuerOptions): string[] {
+  if ('issuers' in options && Array.isArray(options.issuers)) return options.issuers.map((entry) => entry.issuer).filter((issuer) => typeof issuer === 'string')
+  return typeof (options as VerifierOptions).issuer === 'string' ? [(options as VerifierOptions).issuer] : []
 }
 
 /** Size limit → cache → full check, the same for one issuer or several. */
 function cachedVerification(
   settings: VerifierSettings,
   cache: TokenCache<CheckedToken> | undefined,
-  check: (token: string, request?: RequestView) => Promise<CheckedToken>,
-): TokenVerification {
+  check: (token: string, run?: CheckRun, request?: RequestView) => Promise<CheckedToken>,
+): ExplainableVerification {
   return {
     cached(token) {
       assertPlausibleToken(token, settings)
@@ -101,13 +137,13 @@ function cachedVerification(
       const pending = assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
       return pending === undefined ? hit.context : pending.then(() => hit.context)
     },
-    async verify(token, request) {
-      if (!isCanonicalCompactJws(token)) {
-        throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
-      }
+    async verify(token, request, run) {
+      if (run !== undefined) assertPlausibleToken(token, settings) // `cached` checks the size on the usual path
+      // The check decides the token's format: a JWT in canonical form, or an opaque token to introspect.
       const generation = cache?.generation ?? 0
-      const checked = await check(token, request)
-      cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
+      const checked = await check(token, run, request)
+      // An explained run's clock need not be the wall clock: what it found is not the cache's to keep.
+      if (run === undefined) cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
       return checked.context
     },
   }

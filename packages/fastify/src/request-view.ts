@@ -10,5 +10,7 @@ export function viewOf(request: FastifyRequest): RequestView {
     body: request.body,
     encrypted: (request.raw.socket as { encrypted?: boolean }).encrypted === true,
     remoteAddress: request.raw.socket.remoteAddress,
+    // The template (`/items/:id`), never the raw path; undefined for a request that matched no route.
+    route: request.is404 ? undefined : request.routeOptions.url,
   }
 }
