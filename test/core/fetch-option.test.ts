@@ -119,7 +119,7 @@ describe('issue 17 item 3: the bounds hold whatever the fetch does', () => {
       const verifier = local({ fetch: ignoringSignal, timeoutDuration: 200, retryDelay: 10 })
       const error = await readyFailure(verifier)
       assert.ok(error instanceof KeysUnavailableError, String(error))
-      assert.match(error.detail ?? '', /timed out after 200 ms/)
+      assert.match(error.detail ?? '', /timed out after \d+ ms/)
       assert.ok(issuer.held >= 1, 'the request really hung at the issuer')
     } finally {
       await issuer.restore()

@@ -267,12 +267,10 @@ export class RemoteKeySource implements KeySource {
 
   async #resolveJwksUri(): Promise<string> {
     if (this.#options.jwksUri !== undefined) return this.#options.jwksUri
-    const known = this.#discovered
-    if (known !== undefined && Date.now() - known.discoveredAt < this.#options.discoveryCacheMaxAge) return known.jwksUri
+    if (this.#discovered !== undefined && Date.now() - this.#discovered.discoveredAt < this.#options.discoveryCacheMaxAge) return this.#discovered.jwksUri
     const issuer = this.#options.issuer!
-    const trace = this.#options.trace
     const discovery = () => discover(issuer, this.#fetchOptions, 'jwks_uri', this.#options.discoveryUrl)
-    const metadata = trace === undefined ? await discovery() : await trace('tokenguard.discovery', { 'tokenguard.issuer': issuer }, false, discovery)
+    const metadata = this.#options.trace === undefined ? await discovery() : await this.#options.trace('tokenguard.discovery', { 'tokenguard.issuer': issuer }, false, discovery)
     this.#discovered = { jwksUri: metadata.jwks_uri, discoveredAt: Date.now() }
     emit(this.#options.onEvent, { type: 'discovered', issuer, jwksUri: metadata.jwks_uri })
     return metadata.jwks_uri
