@@ -44,17 +44,20 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   audienceClaim?: 'aud' | 'client_id' | (string & {}) | undefined
   /**
    * Claims every token must satisfy, checked after the signature: an expected value (for array claims, a
-   * member) or a predicate `(value, claims) => boolean`. A failure is 401 `invalid_token` with reason
-   * `claim_invalid`. E.g. Cognito's `{ token_use: 'access' }`. Default is none.
+   * member), `includes(...words)` (words of a space-delimited string claim, or array members), or a
+   * predicate `(value, claims) => boolean`. A predicate may answer with a promise (a decision that needs one
+   * is a promise, also for a cached token); a rejection is 503 `claim_check_unavailable`. A failure is 401
+   * `invalid_token` with reason `claim_invalid`. E.g. Cognito's `{ token_use: 'access' }`. Default is none.
    */
   claims?: Readonly<Record<string, ClaimCheck>> | undefined
   /** The issuer's JWK Set URL (`https`, never weaker than the issuer's scheme); skips discovery. Default is the discovered `jwks_uri`. */
   jwksUri?: string | undefined
   /**
    * Where the authorization server's metadata is, for providers that publish it elsewhere than the two
-   * well-known locations (`https`, never weaker than the issuer's scheme); only this URL is fetched. The
-   * document's `issuer` must still equal `issuer` exactly (RFC 8414 §3.3). Default is OpenID Connect
-   * Discovery, then RFC 8414, derived from `issuer`.
+   * well-known locations (`https`, never weaker than the issuer's scheme); only this URL is fetched, for the
+   * key set's `jwks_uri` and introspection's `introspection_endpoint` alike. The document's `issuer` must
+   * still equal `issuer` exactly (RFC 8414 §3.3). Default is OpenID Connect Discovery, then RFC 8414,
+   * derived from `issuer`.
    */
   discoveryUrl?: string | undefined
   /**
@@ -153,7 +156,7 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   /** Extra headers for discovery, key set and introspection requests, e.g. a `User-Agent`. Default is none. */
   fetchHeaders?: Record<string, string> | undefined
   /**
-   * The `fetch` for discovery and key set requests: a corporate proxy, a custom CA or any undici dispatcher,
+   * The `fetch` for discovery, key set and introspection requests: a corporate proxy, a custom CA or any undici dispatcher,
    * e.g. `(url, init) => undiciFetch(url, { ...init, dispatcher: new ProxyAgent(proxyUrl) })`. It is called
    * with `init.redirect: 'manual'`, which it must pass on. `timeoutDuration`, `maxResponseSize` and the
    * same-origin redirect rule hold whatever it does: a fetch that ignores `init.signal` is still cut off,
