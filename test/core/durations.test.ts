@@ -29,7 +29,7 @@ function refusedAtStartup(extra: Record<string, unknown>, option: string, messag
   })
 }
 
-const DURATION_OPTIONS = ['clockTolerance', 'maxTokenAge', 'cacheMaxAge', 'cooldownDuration', 'timeoutDuration', 'maxStaleDuration', 'retryDelay'] as const
+const DURATION_OPTIONS = ['clockTolerance', 'maxTokenAge', 'cacheMaxAge', 'discoveryCacheMaxAge', 'cooldownDuration', 'timeoutDuration', 'maxStaleDuration', 'retryDelay'] as const
 
 describe('issue 11 case 2: durations say their unit and are bounded', () => {
   test('issue 11 case 2: clockTolerance 5000 is 5 seconds: a token that expired an hour ago is refused', async () => {
@@ -62,7 +62,7 @@ describe('issue 11 case 2: durations say their unit and are bounded', () => {
 
   test('issue 11 case 2: every duration option takes a jose-style string', () => {
     const strings: Record<(typeof DURATION_OPTIONS)[number], string> = {
-      clockTolerance: '5s', maxTokenAge: '1h', cacheMaxAge: '10m', cooldownDuration: '30s', timeoutDuration: '500ms', maxStaleDuration: '1d', retryDelay: '2s',
+      clockTolerance: '5s', maxTokenAge: '1h', cacheMaxAge: '10m', discoveryCacheMaxAge: '12h', cooldownDuration: '30s', timeoutDuration: '500ms', maxStaleDuration: '1d', retryDelay: '2s',
     }
     const verifier = local(strings)
     assert.equal((verifier.settings as SettledOptions).maxTokenAge, 3600)

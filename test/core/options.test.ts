@@ -68,13 +68,15 @@ describe('createVerifier refuses bad options with a TypeError', () => {
     assert.doesNotThrow(() => createVerifier({ ...REMOTE, secret: 'é'.repeat(16) }), '16 × 2 UTF-8 bytes = 32 bytes')
   })
 
-  test('at most one of jwksUri, jwks and secret', async () => {
+  test('at most one of jwksUri, discoveryUrl, jwks, publicKey and secret', async () => {
     const { publicJwk } = await generateSigningKey()
     const jwks = { keys: [publicJwk] }
-    const message = /at most one of "jwksUri", "jwks" and "secret"/
+    const message = /at most one of "jwksUri", "discoveryUrl", "jwks", "publicKey", "secret"/
     refuses({ ...REMOTE, jwksUri: 'http://127.0.0.1:9/jwks', jwks }, message)
     refuses({ ...REMOTE, jwksUri: 'http://127.0.0.1:9/jwks', secret: TEST_SECRET }, message)
     refuses({ ...REMOTE, jwks, secret: TEST_SECRET }, message)
+    refuses({ ...REMOTE, publicKey: publicJwk, jwks, algorithms: ['RS256'] }, message)
+    refuses({ ...REMOTE, discoveryUrl: 'http://127.0.0.1:9/metadata', jwksUri: 'http://127.0.0.1:9/jwks' }, message)
   })
 
   test('jwksUri must be an absolute http(s) URL', () => {

@@ -34,22 +34,27 @@ export function discoveryUrls(issuer: string): string[] {
 }
 
 /**
- * Fetches and validates the metadata of `issuer`. The document's `issuer` must be identical to the
- * configured one (RFC 8414 §3.3) and `required` (default `jwks_uri`; `introspection_endpoint` for opaque
- * tokens) an absolute `https` URL (`http` only with `allowInsecureHttp`, and never for an `https` issuer);
- * otherwise the document is not used. An endpoint the caller does not need never fails the document: an
- * unusable one is left out.
+ * Fetches and validates the metadata of `issuer`, from `discoveryUrl` alone when one is given. The
+ * document's `issuer` must be identical to the configured one (RFC 8414 §3.3) and `required` (default
+ * `jwks_uri`; `introspection_endpoint` for opaque tokens) an absolute `https` URL (`http` only with
+ * `allowInsecureHttp`, and never for an `https` issuer); otherwise the document is not used. An endpoint
+ * the caller does not need never fails the document: an unusable one is left out.
  *
  * @throws {ConfigurationError} when the server answered and the answer shows the configuration cannot work:
  *   a document naming another issuer (both strings side by side), an unusable `required` endpoint, or nothing at
  *   either location (404).
  * @throws {FetchJsonError} when the server did not answer usefully (down, timeout, 5xx): an outage.
  */
-export async function discover(issuer: string, options: FetchJsonOptions, required: RequiredEndpoint = 'jwks_uri'): Promise<AuthorizationServerMetadata> {
+export async function discover(
+  issuer: string,
+  options: FetchJsonOptions,
+  required: RequiredEndpoint = 'jwks_uri',
+  discoveryUrl?: string,
+): Promise<AuthorizationServerMetadata> {
   const failures: Array<{ url: string; error: unknown }> = []
   // One budget for the whole discovery: a hanging first location must not double the wait.
   const deadline = Date.now() + options.timeoutDuration
-  for (const url of discoveryUrls(issuer)) {
+  for (const url of discoveryUrl === undefined ? discoveryUrls(issuer) : [discoveryUrl]) {
     const remaining = deadline - Date.now()
     if (remaining <= 0) {
       failures.push({ url, error: new FetchJsonError(`not tried, the ${options.timeoutDuration} ms budget is spent`) })
@@ -57,29 +62,32 @@ export async function discover(issuer: string, options: FetchJsonOptions, requir
     }
     try {
       const { body } = await fetchJson(url, { ...options, timeoutDuration: remaining })
-      return validateMetadata(body, issuer, url, options.allowInsecureHttp === true, required)
+      return validateMetadata(body, issuer, url, options.allowInsecureHttp === true, required, discoveryUrl === undefined ? 'issuer' : 'discoveryUrl')
     } catch (error) {
       failures.push({ url, error })
     }
   }
-  throw discoveryFailure(issuer, failures)
+  throw discoveryFailure(issuer, failures, discoveryUrl)
 }
 
 // A document that contradicts the configuration is the clearest diagnosis; nothing anywhere (404s only)
 // is the next; anything else (down, timeout, 5xx) may pass, and is an outage.
-function discoveryFailure(issuer: string, failures: Array<{ url: string; error: unknown }>): Error {
+function discoveryFailure(issuer: string, failures: Array<{ url: string; error: unknown }>, discoveryUrl: string | undefined): Error {
   const contradiction = failures.find(({ error }) => isConfigurationError(error))
   if (contradiction !== undefined) return contradiction.error as Error
   const summary = failures.map(({ url, error }) => `${url}: ${error instanceof Error ? error.message : String(error)}`).join('; ')
   if (failures.length > 0 && failures.every(({ error }) => error instanceof FetchJsonError && error.kind === 'configuration')) {
+    if (discoveryUrl !== undefined) {
+      return new ConfigurationError('discoveryUrl', `no authorization server metadata at discoveryUrl ${discoveryUrl} (${summary}) — set discoveryUrl to where your authorization server publishes its metadata, or set jwksUri`)
+    }
     return new ConfigurationError('issuer', `no authorization server metadata found for issuer ${JSON.stringify(issuer)} (${summary}) — set issuer to the exact issuer identifier your authorization server publishes, or set jwksUri`)
   }
   return new FetchJsonError(`discovery failed (${summary})`)
 }
 
-function validateMetadata(body: unknown, issuer: string, url: string, allowInsecureHttp: boolean, required: RequiredEndpoint): AuthorizationServerMetadata {
+function validateMetadata(body: unknown, issuer: string, url: string, allowInsecureHttp: boolean, required: RequiredEndpoint, option: 'issuer' | 'discoveryUrl'): AuthorizationServerMetadata {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ConfigurationError('issuer', `the metadata at ${url} is not a JSON object — check issuer ${JSON.stringify(issuer)}`)
+    throw new ConfigurationError(option, `the metadata at ${url} is not a JSON object — check ${option === 'issuer' ? `issuer ${JSON.stringify(issuer)}` : `discoveryUrl ${url}`}`)
   }
   const metadata = body as Record<string, unknown>
   if (metadata.issuer !== issuer) {

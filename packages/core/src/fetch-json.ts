@@ -7,7 +7,42 @@
  * Each failure says whose fault it probably is: an `outage` (no answer, a timeout, a 5xx, a 429) passes,
  * while a `configuration` failure (a 404, a redirect elsewhere, a body that is not JSON or too large) will
  * not change by waiting, unless someone changes the configuration or the server's publication.
+ *
+ * The bounds hold whatever `fetch` does (the `fetch` option: a proxy, a custom CA, an undici dispatcher):
+ * the time budget is raced against the call and every body read, not left to the fetch honouring the
+ * signal; the body is read here, chunk by chunk; and a response the fetch reached by following redirects
+ * itself is refused, since only the hops made here are checked.
  */
+
+/**
+ * The Fetch API call tokenguard makes: the global `fetch`, undici's `fetch`, or a wrapper that adds a
+ * dispatcher (proxy, custom CA), e.g. `(url, init) => undiciFetch(url, { ...init, dispatcher })`. It must
+ * pass `init.redirect` (`'manual'`) on; `init.signal` should be passed on too, so that a timed-out request
+ * is also cancelled (the time budget holds either way).
+ */
+export type FetchFunction = (url: string, init: FetchInit) => Promise<FetchResponse>
+
+/** What tokenguard passes to a {@link FetchFunction}: a GET (discovery, key set) or a form POST (introspection). */
+export interface FetchInit {
+  method: 'GET' | 'POST'
+  headers: Record<string, string>
+  /** The urlencoded form of a POST. */
+  body?: string
+  redirect: 'manual'
+  signal: AbortSignal
+}
+
+/**
+ * The part of a response tokenguard reads: a Fetch API `Response`, or any object with the same members
+ * (node-fetch's, whose `body` is a Node stream, is read as an async iterable of bytes).
+ */
+export interface FetchResponse {
+  status: number
+  headers: { get(name: string): string | null }
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null
+  /** `true` when the fetch followed a redirect itself (such a response is refused). */
+  redirected?: boolean | undefined
+}
 
 /** Bounds for one fetch. */
 export interface FetchJsonOptions {
@@ -19,6 +54,8 @@ export interface FetchJsonOptions {
   headers?: Record<string, string> | undefined
   /** Allow plain `http` URLs (local tests). Default is `false`: an `http` URL is refused before any request. */
   allowInsecureHttp?: boolean | undefined
+  /** The fetch to call. Default is the global `fetch`. */
+  fetch?: FetchFunction | undefined
 }
 
 /** Whose fault a failure probably is: the remote end's (`outage`: wait and retry) or the configuration's. */
@@ -86,20 +123,21 @@ export async function postForm(url: string, form: URLSearchParams, options: Fetc
     throw new FetchJsonError(`refused to post to ${url} over plain http (allowInsecureHttp is not set)`, { kind: 'configuration' })
   }
   const signal = AbortSignal.timeout(options.timeoutDuration)
+  const call: FetchFunction = options.fetch ?? (globalFetch as FetchFunction)
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      signal,
-      redirect: 'manual',
-      headers: { ...options.headers, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    })
+    const init: FetchInit = { method: 'POST', signal, redirect: 'manual', headers: { ...options.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() }
+    const response = await untilAborted(Promise.resolve().then(() => call(url, init)), signal)
+    assertResponse(response)
+    if (response.redirected === true) {
+      discard(response)
+      throw new FetchJsonError('the fetch followed a redirect itself: pass init.redirect ("manual") on to it', { kind: 'configuration' })
+    }
     const contentType = response.headers.get('content-type')
     if (response.status !== 200) {
-      await response.body?.cancel()
+      discard(response)
       return { status: response.status, contentType, text: '' }
     }
-    return { status: 200, contentType, text: await readBounded(response, options.maxResponseSize) }
+    return { status: 200, contentType, text: await readBounded(response, options.maxResponseSize, signal) }
   } catch (error) {
     if (error instanceof FetchJsonError) throw error
     if (signal.aborted) throw new FetchJsonError(`timed out after ${options.timeoutDuration} ms`, { cause: error })
@@ -108,25 +146,48 @@ export async function postForm(url: string, form: URLSearchParams, options: Fetc
 }
 
 async function fetchWithinBudget(start: URL, options: FetchJsonOptions, signal: AbortSignal): Promise<FetchedJson> {
+  const call: FetchFunction = options.fetch ?? (globalFetch as FetchFunction)
   let target = start
   for (let hop = 0; ; hop++) {
-    const response = await fetch(target, {
-      signal,
-      redirect: 'manual',
-      headers: { accept: 'application/json', ...options.headers },
-    })
+    const init: FetchInit = { method: 'GET', signal, redirect: 'manual', headers: { accept: 'application/json', ...options.headers } }
+    const response = await untilAborted(Promise.resolve().then(() => call(target.href, init)), signal)
+    assertResponse(response)
+    if (response.redirected === true) {
+      discard(response)
+      throw new FetchJsonError('the fetch followed a redirect itself: pass init.redirect ("manual") on to it, tokenguard follows same-origin redirects itself', { kind: 'configuration' })
+    }
     if (REDIRECT_STATUSES.has(response.status)) {
-      await response.body?.cancel()
+      discard(response)
       target = nextHop(target, response.headers.get('location'), hop)
       continue
     }
     if (response.status !== 200) {
-      await response.body?.cancel()
+      discard(response)
       throw new FetchJsonError(`unexpected HTTP status ${response.status}`, { kind: statusKind(response.status) })
     }
-    const text = await readBounded(response, options.maxResponseSize)
+    const text = await readBounded(response, options.maxResponseSize, signal)
     return { body: parseJson(text), cacheControl: response.headers.get('cache-control') }
   }
+}
+
+const globalFetch = (url: string, init: FetchInit) => fetch(url, init)
+
+// A custom fetch is the application's code: what it resolves with is checked before it is read.
+function assertResponse(response: unknown): asserts response is FetchResponse {
+  const candidate = response as Partial<FetchResponse> | null
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.status !== 'number' || typeof candidate.headers?.get !== 'function') {
+    throw new FetchJsonError('the fetch resolved with something that is not a response (no numeric status, no headers.get)', { kind: 'configuration' })
+  }
+}
+
+/** Rejects with the budget's timeout as soon as `signal` aborts, whether or not `promise` ever settles. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }
 
 function nextHop(from: URL, location: string | null, hop: number): URL {
@@ -137,27 +198,53 @@ function nextHop(from: URL, location: string | null, hop: number): URL {
   return next
 }
 
-async function readBounded(response: Response, maxBytes: number): Promise<string> {
+async function readBounded(response: FetchResponse, maxBytes: number, signal: AbortSignal): Promise<string> {
   const declared = Number(response.headers.get('content-length'))
   if (declared > maxBytes) {
-    await response.body?.cancel()
+    discard(response)
     throw new FetchJsonError(`response of ${declared} bytes exceeds the ${maxBytes} byte limit (maxResponseSize)`, { kind: 'configuration' })
   }
-  if (response.body === null) return ''
-  const reader = response.body.getReader()
+  if (response.body === null || response.body === undefined) return ''
   const chunks: Uint8Array[] = []
   let received = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    received += value.byteLength
-    if (received > maxBytes) {
-      await reader.cancel()
-      throw new FetchJsonError(`response exceeds the ${maxBytes} byte limit (maxResponseSize)`, { kind: 'configuration' })
+  const iterator = chunksOf(response.body)
+  try {
+    for (;;) {
+      const { done, value } = await untilAborted(iterator.next(), signal)
+      if (done === true) break
+      if (!(value instanceof Uint8Array)) throw new FetchJsonError('the response body yielded something other than bytes', { kind: 'configuration' })
+      received += value.byteLength
+      if (received > maxBytes) throw new FetchJsonError(`response exceeds the ${maxBytes} byte limit (maxResponseSize)`, { kind: 'configuration' })
+      chunks.push(value)
     }
-    chunks.push(value)
+  } catch (error) {
+    void iterator.return?.().catch(() => undefined) // stop the transfer; the failure is what matters
+    throw error
   }
   return new TextDecoder('utf-8', { fatal: true }).decode(concat(chunks, received))
+}
+
+/** The body's chunks, whether it is a Fetch API stream or a Node stream (node-fetch). */
+function chunksOf(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncIterator<Uint8Array> {
+  if (typeof (body as ReadableStream<Uint8Array>).getReader === 'function') {
+    const reader = (body as ReadableStream<Uint8Array>).getReader()
+    return {
+      next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
+      return: async () => {
+        await reader.cancel()
+        return { done: true, value: undefined }
+      },
+    }
+  }
+  if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') return (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+  throw new FetchJsonError('the response body is neither a stream nor an async iterable of bytes', { kind: 'configuration' })
+}
+
+/** Drops a body that will not be read, without waiting for it. */
+function discard(response: FetchResponse): void {
+  const body = response.body as { cancel?: () => Promise<void>; destroy?: () => void } | null
+  if (typeof body?.cancel === 'function') void body.cancel().catch(() => undefined)
+  else if (typeof body?.destroy === 'function') body.destroy()
 }
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {

@@ -12,11 +12,13 @@ export type { IntrospectionCacheOptions } from './introspection-cache.js'
 export type { IntrospectionCacheStore, IntrospectionRecord } from './introspection-cache-store.js'
 export { compileRequirement } from './requirement.js'
 export type { RouteRequirement, RouteRequirementInit } from './requirement.js'
-export type { ClaimCheck } from './claims.js'
+export { includes } from './claims.js'
+export type { ClaimCheck, ClaimPredicate } from './claims.js'
 export { extractToken } from './extract.js'
 export type { ExtractOptions } from './extract.js'
 export {
   AuthenticationMissingError,
+  ClaimCheckUnavailableError,
   CONFIGURATION_ERROR_CODE,
   ConfigurationError,
   InsufficientScopeError,
@@ -45,7 +47,8 @@ export { formatDuration, parseDuration } from './duration.js'
 export type { Duration, DurationBounds, DurationUnit } from './duration.js'
 export { isIssuerIdentifier, requireIssuerIdentifier, requireKeySetUrl } from './issuer-identifier.js'
 export type { SettledOptions, VerifierOptions, VerifierSettings } from './options.js'
-export type { KeySource } from './key-source.js'
+export type { DiscoveryRecord, KeySource } from './key-source.js'
+export type { FetchFunction, FetchInit, FetchResponse } from './fetch-json.js'
 export type { KeySetSnapshot } from './key-set.js'
 export type { FetchCause, KeySourceEvent, KeySourceEventListener } from './events.js'
 export type { ObservabilityOptions, TelemetryOptions } from './observability/observability-options.js'

@@ -9,9 +9,11 @@
  * every cache hit. An outage or a misconfiguration is a 503 with `Retry-After`, never a 401.
  */
 import type { TokenCheckResult } from './checked-token.js'
+import { assertClaimChecks } from './claims.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError, isConfigurationError, isTokenGuardError, KeysUnavailableError, type TokenGuardError } from './errors.js'
 import { emit, type KeySourceEventListener } from './events.js'
+import type { FetchFunction } from './fetch-json.js'
 import { isB64Token } from './extract.js'
 import { evaluateIntrospection, type IntrospectionRules } from './introspection-claims.js'
 import { clientAuthentication } from './introspection-client-auth.js'
@@ -36,6 +38,10 @@ export interface IntrospectionCheckInit {
   /** The key fetches' bounds, applied to every introspection request and store call too. */
   limits: { timeoutDuration: number; maxResponseSize: number; retryDelay: number }
   headers?: Record<string, string> | undefined
+  /** The `fetch` option: every discovery and introspection request goes through it. */
+  fetch?: FetchFunction | undefined
+  /** The `discoveryUrl` option: where the metadata naming the endpoint is. */
+  discoveryUrl?: string | undefined
   /** Whether an `http` endpoint (configured or discovered) may be used. */
   allowInsecureHttp: boolean
   onEvent?: KeySourceEventListener | undefined
@@ -56,15 +62,17 @@ export function createIntrospectionCheck(init: IntrospectionCheckInit): Introspe
   const cache = new IntrospectionCache(introspection.cache)
   const now = cache.now
   const store = introspection.cacheStore
-  const fetchOptions = { timeoutDuration: limits.timeoutDuration, maxResponseSize: limits.maxResponseSize, headers: init.headers, allowInsecureHttp: init.allowInsecureHttp }
-  const endpoint = endpointResolver(rules.issuer, introspection.endpoint, fetchOptions, init.onEvent)
+  const fetchOptions = { timeoutDuration: limits.timeoutDuration, maxResponseSize: limits.maxResponseSize, headers: init.headers, allowInsecureHttp: init.allowInsecureHttp, fetch: init.fetch }
+  const endpoint = endpointResolver(rules.issuer, introspection.endpoint, fetchOptions, init.onEvent, init.discoveryUrl)
   const authenticate = clientAuthentication(introspection, rules.issuer)
   const flights = new Map<string, Promise<CachedIntrospection>>()
 
   async function check(token: string): Promise<TokenCheckResult> {
     if (!isB64Token(token)) throw new InvalidTokenError({ ...rules.challenge, reason: 'token_malformed', detail: 'the opaque token is not an RFC 6750 b64token' })
     const key = await introspectionKey(rules.issuer, introspection.clientId, token)
-    return judged(token, cache.get(key) ?? (await inFlight(key, token)))
+    const checked = judged(token, cache.get(key) ?? (await inFlight(key, token)))
+    await assertClaimChecks(checked.context.claims, rules.claimChecks, rules.challenge) // the "claims" option, async predicates included
+    return checked
   }
 
   function judged(token: string, { record, expiresAt }: CachedIntrospection): TokenCheckResult {

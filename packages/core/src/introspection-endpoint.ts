@@ -10,12 +10,18 @@ import type { FetchJsonOptions } from './fetch-json.js'
 /** Resolves the endpoint; rejects with a `FetchJsonError` when discovery fails. */
 export type EndpointResolver = () => Promise<string>
 
-export function endpointResolver(issuer: string, configured: string | undefined, fetchOptions: FetchJsonOptions, onEvent: KeySourceEventListener | undefined): EndpointResolver {
+export function endpointResolver(
+  issuer: string,
+  configured: string | undefined,
+  fetchOptions: FetchJsonOptions,
+  onEvent: KeySourceEventListener | undefined,
+  discoveryUrl?: string,
+): EndpointResolver {
   if (configured !== undefined) return () => Promise.resolve(configured)
   let found: string | undefined
   let inflight: Promise<string> | undefined
   const lookUp = async (): Promise<string> => {
-    const metadata = await discover(issuer, fetchOptions, 'introspection_endpoint')
+    const metadata = await discover(issuer, fetchOptions, 'introspection_endpoint', discoveryUrl)
     found = metadata.introspection_endpoint!
     emit(onEvent, { type: 'introspection_discovered', issuer, endpoint: found })
     return found

@@ -4,7 +4,7 @@
  * down, slow or failing: try again later) or a misconfiguration (it refuses this API's own request:
  * retrying will not help, someone must fix the options). Neither is ever the token's fault.
  */
-import { postForm, type PostedForm } from './fetch-json.js'
+import { postForm, type FetchFunction, type PostedForm } from './fetch-json.js'
 import type { ClientAuthentication } from './introspection-client-auth.js'
 
 /** The media type of a signed introspection response (RFC 9701 §4). */
@@ -33,6 +33,8 @@ export interface IntrospectionRequestSettings {
   maxResponseSize: number
   /** Extra request headers (`fetchHeaders`). */
   headers?: Record<string, string> | undefined
+  /** The `fetch` option. Default is the global `fetch`. */
+  fetch?: FetchFunction | undefined
   allowInsecureHttp: boolean
   authenticate: ClientAuthentication
 }
@@ -52,7 +54,7 @@ export async function requestIntrospection(token: string, settings: Introspectio
   }
   let posted: PostedForm
   try {
-    posted = await postForm(settings.endpoint, form, { timeoutDuration: settings.timeoutDuration, maxResponseSize: settings.maxResponseSize, headers, allowInsecureHttp: settings.allowInsecureHttp })
+    posted = await postForm(settings.endpoint, form, { timeoutDuration: settings.timeoutDuration, maxResponseSize: settings.maxResponseSize, headers, allowInsecureHttp: settings.allowInsecureHttp, fetch: settings.fetch })
   } catch (error) {
     throw new IntrospectionFault(error instanceof Error ? error.message : String(error), false, { cause: error })
   }

@@ -11,20 +11,20 @@
  */
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
 import type { AccessTokenClaims } from './auth-context.js'
-import type { ChallengeContext } from './challenge.js'
 import { runSeconds, type CheckRun, type CheckTrace } from './check-trace.js'
 import type { CheckedToken } from './checked-token.js'
-import { firstFailedClaim, type ClaimCheck } from './claims.js'
+import { assertClaimChecks } from './claims.js'
 import { isCanonicalCompactJws } from './compact-syntax.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
 import { createIntrospectionCheck, type IntrospectionCheck } from './introspection-check.js'
 import { settleIntrospection } from './introspection-options.js'
 import { refusalFor } from './jose-refusal.js'
-import { LocalKeySource, type KeySource } from './key-source.js'
-import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
+import { LocalKeySource, type DiscoveryRecord, type KeySource } from './key-source.js'
+import { requireUrl, settleFixedKey, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
 import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-observation.js'
 import { assertProfileClaims } from './profile-claims.js'
+import { PublicKeySource } from './public-key.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
 import { factsOf, readUnverified } from './token-facts.js'
@@ -44,13 +44,14 @@ export interface IssuerCheck {
 }
 
 /**
- * Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results, and
- * `observation` is the verifier's metrics, channel and tracing for this issuer's key source.
+ * Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results,
+ * `observation` is the verifier's metrics, channel and tracing for this issuer's key source, and
+ * `discovered` is what an earlier check of this issuer discovered (a resolver's issuer coming back).
  */
-export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void, observation: KeyObservation = NO_KEY_OBSERVATION): IssuerCheck {
+export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void, observation: KeyObservation = NO_KEY_OBSERVATION, discovered?: DiscoveryRecord): IssuerCheck {
   const settings = settleOptions(options)
   const limits = settleKeySourceLimits(options) // validated even when unused, so a typo never hides
-  const keySource = createKeySource(options, limits, onKeysRemoved, observation)
+  const keySource = createKeySource(options, limits, onKeysRemoved, observation, discovered)
   observation.watch(settings.issuer, keySource)
   const introspection = introspectionFor(options, settings, limits, keySource)
   const tokenFormat = settleTokenFormat(options.tokenFormat, introspection !== undefined)
@@ -93,7 +94,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       trace?.passed('profile_claims')
       assertAudienceClaim(claims, settings)
       trace?.passed('audience_claim')
-      assertClaimChecks(claims, settings.claimChecks, settings.challenge)
+      await assertClaimChecks(claims, settings.claimChecks, settings.challenge)
       trace?.passed('claims_option')
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
       return { context, keySource, claimChecks: settings.claimChecks, ...bindingRules, ...validityWindow(claims, settings) }
@@ -118,6 +119,8 @@ function introspectionFor(options: VerifierOptions, settings: SettledOptions, li
     keySource,
     limits,
     headers: options.fetchHeaders,
+    fetch: options.fetch,
+    discoveryUrl: options.discoveryUrl,
     allowInsecureHttp,
     onEvent: options.onEvent,
   })
@@ -130,14 +133,6 @@ function introspectionFor(options: VerifierOptions, settings: SettledOptions, li
 function assertCanonicalJws(token: string, settings: SettledOptions): void {
   if (!isCanonicalCompactJws(token)) {
     throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
-  }
-}
-
-/** The verifier's `claims` option: 401 `claim_invalid` naming the first check that fails. */
-export function assertClaimChecks(claims: Record<string, unknown>, checks: ReadonlyArray<readonly [string, ClaimCheck]>, challenge: ChallengeContext): void {
-  const failed = firstFailedClaim(claims, checks)
-  if (failed !== undefined) {
-    throw new InvalidTokenError({ ...challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
   }
 }
 
@@ -204,16 +199,25 @@ function validityWindow(claims: JWTPayload, settings: SettledOptions): { validFr
   return { validFrom, validUntil }
 }
 
-function createKeySource(options: VerifierOptions, limits: ReturnType<typeof settleKeySourceLimits>, onKeysRemoved: () => void, observation: KeyObservation): KeySource {
-  const given = [options.jwks, options.secret, options.jwksUri].filter((value) => value !== undefined).length
-  if (given > 1) throw new TypeError('tokenguard: give at most one of "jwksUri", "jwks" and "secret"')
+function createKeySource(
+  options: VerifierOptions,
+  limits: ReturnType<typeof settleKeySourceLimits>,
+  onKeysRemoved: () => void,
+  observation: KeyObservation,
+  discovered: DiscoveryRecord | undefined,
+): KeySource {
   if (options.secret !== undefined) return LocalKeySource.fromSecret(settleSecret(options.secret))
   if (options.jwks !== undefined) return LocalKeySource.fromJwks(options.jwks)
+  const fixedKey = settleFixedKey(options)
+  if (fixedKey !== undefined) return new PublicKeySource(fixedKey)
   return new RemoteKeySource({
     ...limits,
     issuer: options.jwksUri === undefined ? requireUrl(options.issuer, 'issuer') : options.issuer,
     jwksUri: options.jwksUri === undefined ? undefined : requireUrl(options.jwksUri, 'jwksUri'),
+    discoveryUrl: options.discoveryUrl,
+    discovered,
     headers: options.fetchHeaders,
+    fetch: options.fetch,
     allowInsecureHttp: options.allowInsecureHttp === true,
     snapshot: options.keySnapshot,
     onEvent: observation.listener(options.issuer, options.onEvent),

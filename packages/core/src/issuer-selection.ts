@@ -14,7 +14,8 @@ import { resolvingPicker, type Build, type Picker } from './issuer-resolution.js
 import type { KeySource } from './key-source.js'
 import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-observation.js'
 import type { IssuerEntry, MultiIssuerOptions } from './multi-issuer-options.js'
-import { assertIssuerEntry, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
+import { assertIssuerEntry, PER_ISSUER_OPTION_KEYS, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
+import type { RequestView } from './request.js'
 import { readUnverified } from './token-facts.js'
 import { isJwtShaped } from './token-format.js'
 
@@ -24,21 +25,23 @@ export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './multi-is
 export interface IssuerSelection {
   readonly settings: VerifierSettings
   readonly keySource: KeySource
-  check(token: string, run?: CheckRun): Promise<CheckedToken>
+  /** `request` is the request the token came with (`undefined` from `verify()`), for the resolver. */
+  check(token: string, run?: CheckRun, request?: RequestView): Promise<CheckedToken>
 }
 
 /** Builds the selection; `onKeysRemoved` lets the owner of the token cache drop cached results. */
 export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved: () => void, observation: KeyObservation = NO_KEY_OBSERVATION): IssuerSelection {
   assertNoSharedKeys(options)
-  const { timeoutDuration, maxIssuers } = settleMultiIssuerOptions(options)
+  const { timeoutDuration, maxIssuers, keySetCacheSize, discoveryCacheSize } = settleMultiIssuerOptions(options)
   const request = settleRequestOptions(options)
-  const { issuers, maxIssuers: _maxIssuers, tokenCache: _cache, telemetry: _telemetry, audit: _audit, ...defaults } = options
-  const build: Build = (entry, where, path, keySnapshot) => {
+  const { issuers, maxIssuers: _maxIssuers, keySetCacheSize: _keySets, discoveryCacheSize: _discoveries, tokenCache: _cache, telemetry: _telemetry, audit: _audit, ...defaults } = options
+  const build: Build = (entry, where, path, remembered = {}) => {
     assertIssuerEntry(entry, where, path)
-    return createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...(keySnapshot === undefined ? {} : { keySnapshot }) }, onKeysRemoved, observation)
+    const keySnapshot = remembered.keySet === undefined ? {} : { keySnapshot: remembered.keySet }
+    return createIssuerCheck({ ...combineIssuerOptions(defaults, entry), ...requestFields(options), ...keySnapshot }, onKeysRemoved, observation, remembered.discovery)
   }
 
-  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers, timeoutDuration }) : listPicker(issuers, build)
+  const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers, timeoutDuration, keySetCacheSize, discoveryCacheSize }) : listPicker(issuers, build)
   const known = typeof issuers === 'function' ? [] : pick.known()
   const opaqueIssuer = introspectingIssuer(known)
   const settings: VerifierSettings = {
@@ -48,14 +51,14 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
     algorithms: unique(known.flatMap((issuer) => issuer.settings.algorithms)),
   }
 
-  async function check(token: string, run?: CheckRun): Promise<CheckedToken> {
+  async function check(token: string, run?: CheckRun, request?: RequestView): Promise<CheckedToken> {
     if (!isJwtShaped(token) && opaqueIssuer !== undefined) return opaqueIssuer.check(token)
     if (!isCanonicalCompactJws(token)) {
       throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url, and no trusted issuer introspects opaque tokens' })
     }
     run?.trace.passed('token_syntax')
     const iss = unverifiedIssuer(token, settings)
-    const issuer = await pick.find(iss)
+    const issuer = await pick.find(iss, request)
     if (issuer === undefined) {
       throw new InvalidTokenError({ ...settings.challenge, reason: 'issuer_not_trusted', detail: `the token names an issuer that is not trusted: ${JSON.stringify(iss)}` })
     }
@@ -64,10 +67,6 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
 
   return { settings, keySource: compositeKeySource(pick.known), check }
 }
-
-// Keys belong to one issuer (RFC 8725 §3.8): at the top level they would be handed to every issuer. So do
-// introspection credentials, and the format that decides which issuer an opaque token is sent to.
-const PER_ISSUER_ONLY = ['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot', 'introspection', 'tokenFormat'] as const
 
 /** The one listed issuer that takes opaque tokens, if any: the token is sent to no other. */
 function introspectingIssuer(known: IssuerCheck[]): IssuerCheck | undefined {
@@ -78,8 +77,10 @@ function introspectingIssuer(known: IssuerCheck[]): IssuerCheck | undefined {
   return introspecting[0]
 }
 
+// Keys belong to one issuer (RFC 8725 §3.8): at the top level they would be handed to every issuer. So do
+// introspection credentials, and the format that decides which issuer an opaque token is sent to.
 function assertNoSharedKeys(options: MultiIssuerOptions): void {
-  const misplaced = PER_ISSUER_ONLY.filter((name) => (options as unknown as Record<string, unknown>)[name] !== undefined)
+  const misplaced = PER_ISSUER_OPTION_KEYS.filter((name) => (options as unknown as Record<string, unknown>)[name] !== undefined)
   if (misplaced.length > 0) throw new TypeError(`tokenguard: with "issuers", ${misplaced.join(', ')} belong in each issuer's entry, not at the top level`)
 }
 

@@ -32,9 +32,12 @@ export function failureKind(error: unknown, everLoaded: boolean): FailureKind {
  * The {@link ConfigurationError} for a misconfiguration found while fetching the key set at `jwksUri`:
  * configured (`jwksUri` option) or discovered from `issuer`'s metadata.
  */
-export function keySetMisconfiguration(error: unknown, jwksUri: string | undefined, configured: boolean, issuer: string | undefined): ConfigurationError {
+export function keySetMisconfiguration(error: unknown, jwksUri: string | undefined, configured: boolean, issuer: string | undefined, discoveryUrl?: string): ConfigurationError {
   if (isConfigurationError(error)) return error
   const reason = error instanceof Error ? error.message : String(error)
   if (configured) return new ConfigurationError('jwksUri', `the key set at ${jwksUri} is not usable: ${reason} — check "jwksUri" (it must serve the issuer's JWK Set)`, { cause: error })
+  if (discoveryUrl !== undefined) {
+    return new ConfigurationError('discoveryUrl', `the key set at ${jwksUri} (the jwks_uri in the metadata at ${discoveryUrl}) is not usable: ${reason} — check "discoveryUrl", or set "jwksUri"`, { cause: error })
+  }
   return new ConfigurationError('issuer', `the key set at ${jwksUri} (the jwks_uri in the metadata of issuer ${JSON.stringify(issuer)}) is not usable: ${reason} — check "issuer", or set "jwksUri"`, { cause: error })
 }

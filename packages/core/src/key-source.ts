@@ -29,6 +29,14 @@ export interface KeySource {
   export(): KeySetSnapshot | undefined
   /** Loads a snapshot; returns whether it was taken (it must match this source and be newer). */
   import(snapshot: unknown): boolean
+  /** What discovery found, and when (remote sources that discover; otherwise absent or `undefined`). */
+  discovery?(): DiscoveryRecord | undefined
+}
+
+/** A discovered `jwks_uri`, remembered with the time it was discovered (epoch milliseconds). */
+export interface DiscoveryRecord {
+  readonly jwksUri: string
+  readonly discoveredAt: number
 }
 
 const HMAC_HASHES: Readonly<Record<string, string>> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' }

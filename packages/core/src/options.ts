@@ -9,6 +9,7 @@ import type { ChallengeSettings } from './challenge.js'
 import { optionalDuration, type DurationBounds } from './duration.js'
 import { ConfigurationError } from './errors.js'
 import { requireIssuerIdentifier, requireKeySetUrl } from './issuer-identifier.js'
+import { settlePublicKey, type SettledPublicKey } from './public-key.js'
 import { assertKnownKeys } from './option-keys.js'
 import { describe, optionalBoolean, optionalFunction, optionalNameList, optionalString, optionalStringRecord, positiveInteger } from './option-values.js'
 import type { ScopeClaim } from './scopes.js'
@@ -23,19 +24,26 @@ export const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze([
 ])
 const HMAC_ALGORITHMS = new Set(['HS256', 'HS384', 'HS512'])
 const KNOWN_ALGORITHMS = new Set([...DEFAULT_ALGORITHMS, ...HMAC_ALGORITHMS])
+const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set(DEFAULT_ALGORITHMS)
 
 /** Claims RFC 9068 §2.2 requires of a JWT access token. */
 export const RFC9068_REQUIRED_CLAIMS: readonly string[] = Object.freeze(['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'])
 
 /** Options that belong to one issuer: at the top level of several issuers they would be shared (RFC 8725 §3.8). */
 // Introspection credentials are one authorization server's, and the format decides where an opaque token goes.
-export const PER_ISSUER_OPTION_KEYS: readonly string[] = Object.freeze(['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot', 'introspection', 'tokenFormat'])
+export const PER_ISSUER_OPTION_KEYS: readonly string[] = Object.freeze(['issuer', 'jwksUri', 'discoveryUrl', 'jwks', 'publicKey', 'secret', 'keySnapshot', 'introspection', 'tokenFormat'])
 
 /** Options of the whole verifier: in an `issuers` entry they would be ignored. */
 export const TOP_LEVEL_OPTION_KEYS: readonly string[] = Object.freeze(['realm', 'resourceMetadata', 'allowBodyToken', 'allowQueryToken', 'maxTokenLength', 'tokenCache', 'origin', 'trustProxy', 'telemetry', 'audit'])
 
 /** The keys {@link createVerifier} accepts with `issuers`. */
-export const MULTI_ISSUER_OPTION_KEYS: readonly string[] = Object.freeze([...VERIFIER_OPTION_KEYS.filter((key) => !PER_ISSUER_OPTION_KEYS.includes(key)), 'issuers', 'maxIssuers'])
+export const MULTI_ISSUER_OPTION_KEYS: readonly string[] = Object.freeze([
+  ...VERIFIER_OPTION_KEYS.filter((key) => !PER_ISSUER_OPTION_KEYS.includes(key)),
+  'issuers',
+  'maxIssuers',
+  'keySetCacheSize',
+  'discoveryCacheSize',
+])
 
 /** The keys an `issuers` entry (or a resolver's answer) accepts. */
 export const ISSUER_ENTRY_KEYS: readonly string[] = Object.freeze(VERIFIER_OPTION_KEYS.filter((key) => !TOP_LEVEL_OPTION_KEYS.includes(key)))
@@ -45,6 +53,7 @@ export const DURATION_BOUNDS = Object.freeze({
   clockTolerance: { min: 0, max: 300_000, implausibleBelow: 1_000, example: '5s' },
   maxTokenAge: { min: 60_000, max: 86_400_000, example: '1h' },
   cacheMaxAge: { min: 100, max: 86_400_000, example: '10m' },
+  discoveryCacheMaxAge: { min: 100, max: 7 * 86_400_000, example: '24h' },
   cooldownDuration: { min: 0, max: 3_600_000, example: '30s' },
   timeoutDuration: { min: 100, max: 60_000, example: '5s' },
   maxStaleDuration: { min: 1, max: 7 * 86_400_000, example: '24h' },
@@ -96,14 +105,16 @@ export interface SettledOptions extends VerifierSettings {
 export function settleOptions(options: VerifierOptions): SettledOptions {
   assertKnownKeys(options, VERIFIER_OPTION_KEYS, 'createVerifier options')
   const allowInsecureHttp = optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp') === true
-  const localKeys = options.jwks !== undefined || options.secret !== undefined
-  const issuer = requireIssuerIdentifier(options.issuer, 'issuer', allowInsecureHttp, localKeys)
-  const keySources = (['jwksUri', 'jwks', 'secret'] as const).filter((name) => options[name] !== undefined)
-  if (keySources.length > 1) throw new ConfigurationError(keySources[1]!, `give at most one of "jwksUri", "jwks" and "secret" (got ${keySources.map((name) => `"${name}"`).join(' and ')})`)
+  const issuer = requireIssuerIdentifier(options.issuer, 'issuer', allowInsecureHttp, hasLocalKeys(options))
+  const keySources = KEY_SOURCE_OPTIONS.filter((name) => options[name] !== undefined)
+  if (keySources.length > 1) {
+    throw new ConfigurationError(keySources[1]!, `give at most one of ${KEY_SOURCE_OPTIONS.map((name) => `"${name}"`).join(', ')} (got ${keySources.map((name) => `"${name}"`).join(' and ')})`)
+  }
   if (options.jwksUri !== undefined) requireKeySetUrl(options.jwksUri, 'jwksUri', allowInsecureHttp, issuer)
+  if (options.discoveryUrl !== undefined) requireKeySetUrl(options.discoveryUrl, 'discoveryUrl', allowInsecureHttp, issuer)
   assertJwks(options.jwks)
   const audience = settleAudience(options.audience)
-  const algorithms = settleAlgorithms(options)
+  const algorithms = options.publicKey === undefined ? settleAlgorithms(options) : [settleFixedKey(options)!.alg]
   const shared = settleSharedOptions(options)
   const requiredClaims = new Set(['exp', ...(shared.audienceClaim === 'aud' ? [] : [shared.audienceClaim]), ...shared.requiredClaims, ...(shared.profile === 'rfc9068' ? RFC9068_REQUIRED_CLAIMS : [])])
   settleKeySourceLimits(options) // validated even when the keys are local, so that a typo never hides
@@ -128,9 +139,9 @@ export function settleOptions(options: VerifierOptions): SettledOptions {
  * issuers later, so that a bad shared option never waits for the first token — and settles what the
  * multi-issuer layer itself uses.
  */
-export function settleMultiIssuerOptions(options: object): { timeoutDuration: number; maxIssuers: number } {
+export function settleMultiIssuerOptions(options: object): { timeoutDuration: number; maxIssuers: number; keySetCacheSize: number; discoveryCacheSize: number } {
   assertKnownKeys(options, MULTI_ISSUER_OPTION_KEYS, 'createVerifier options')
-  const top = options as Partial<VerifierOptions> & { issuers?: unknown; maxIssuers?: unknown }
+  const top = options as Partial<VerifierOptions> & { issuers?: unknown; maxIssuers?: unknown; keySetCacheSize?: unknown; discoveryCacheSize?: unknown }
   if (typeof top.issuers !== 'function' && (!Array.isArray(top.issuers) || top.issuers.length === 0)) {
     throw new ConfigurationError('issuers', `"issuers" must be a non-empty array or a function (a resolver); got ${describe(top.issuers)}`)
   }
@@ -139,9 +150,14 @@ export function settleMultiIssuerOptions(options: object): { timeoutDuration: nu
   if (top.algorithms !== undefined) assertKnownAlgorithms(optionalNameList(top.algorithms, 'algorithms', 'algorithm names')!)
   settleSharedOptions(top)
   settleRequestOptions(top)
+  const maxIssuers = positiveInteger(top.maxIssuers, 100, 'maxIssuers', 100_000, 'issuers')
+  // Remembered past an issuer's slot: small records (a key set is a few KB, a discovery result a URL).
+  const remembered = Math.max(1_000, 10 * maxIssuers)
   return {
     timeoutDuration: settleKeySourceLimits(top).timeoutDuration,
-    maxIssuers: positiveInteger(top.maxIssuers, 100, 'maxIssuers', 100_000, 'issuers'),
+    maxIssuers,
+    keySetCacheSize: positiveInteger(top.keySetCacheSize, remembered, 'keySetCacheSize', 1_000_000, 'issuers'),
+    discoveryCacheSize: positiveInteger(top.discoveryCacheSize, remembered, 'discoveryCacheSize', 1_000_000, 'issuers'),
   }
 }
 
@@ -158,8 +174,15 @@ export function assertIssuerEntry(entry: unknown, where: string, path: string): 
   }
   assertKnownKeys(entry, ISSUER_ENTRY_KEYS, where, path)
   // The form of the identifier, named by its entry; whether http is allowed is settled with the entry's options.
-  const localKeys = entry.jwks !== undefined || entry.secret !== undefined
-  requireIssuerIdentifier(entry.issuer, `${path}.issuer`, true, localKeys)
+  requireIssuerIdentifier(entry.issuer, `${path}.issuer`, true, hasLocalKeys(entry))
+}
+
+// Where one issuer's keys come from: at most one of these (none means discovery from `issuer`).
+const KEY_SOURCE_OPTIONS = ['jwksUri', 'discoveryUrl', 'jwks', 'publicKey', 'secret'] as const
+
+/** Whether the options give the keys themselves (nothing is fetched, so `issuer` need not be a URL). */
+function hasLocalKeys(options: Partial<VerifierOptions>): boolean {
+  return options.jwks !== undefined || options.secret !== undefined || options.publicKey !== undefined
 }
 
 // What single- and multi-issuer top levels share: checked the same way in both.
@@ -172,6 +195,7 @@ function settleSharedOptions(options: Partial<VerifierOptions>) {
   assertTokenCacheOption(options.tokenCache)
   optionalFunction(options.onEvent, 'onEvent')
   optionalStringRecord(options.fetchHeaders, 'fetchHeaders')
+  optionalFunction(options.fetch, 'fetch')
   return {
     profile,
     audienceClaim,
@@ -230,6 +254,7 @@ function assertTokenCacheOption(tokenCache: unknown): void {
 export function settleKeySourceLimits(options: Partial<VerifierOptions>) {
   return {
     cacheMaxAge: optionalDuration(options.cacheMaxAge, 600_000, 'cacheMaxAge', DURATION_BOUNDS.cacheMaxAge),
+    discoveryCacheMaxAge: optionalDuration(options.discoveryCacheMaxAge, 86_400_000, 'discoveryCacheMaxAge', DURATION_BOUNDS.discoveryCacheMaxAge),
     cooldownDuration: optionalDuration(options.cooldownDuration, 30_000, 'cooldownDuration', DURATION_BOUNDS.cooldownDuration),
     timeoutDuration: optionalDuration(options.timeoutDuration, 5_000, 'timeoutDuration', DURATION_BOUNDS.timeoutDuration),
     maxStaleDuration: optionalDuration(options.maxStaleDuration, 86_400_000, 'maxStaleDuration', DURATION_BOUNDS.maxStaleDuration),
@@ -238,6 +263,11 @@ export function settleKeySourceLimits(options: Partial<VerifierOptions>) {
     maxKeys: positiveInteger(options.maxKeys, 100, 'maxKeys', 10_000, 'keys'),
     honorCacheControl: optionalBoolean(options.honorCacheControl, 'honorCacheControl') !== false,
   }
+}
+
+/** The `publicKey` option checked, with its one algorithm; `undefined` without it. */
+export function settleFixedKey(options: Pick<VerifierOptions, 'publicKey' | 'algorithms'>): SettledPublicKey | undefined {
+  return options.publicKey === undefined ? undefined : settlePublicKey(options.publicKey, options.algorithms, ASYMMETRIC_ALGORITHMS)
 }
 
 /** The secret as bytes, refusing blank or short ones (RFC 7518 §3.2: at least the hash size). */

@@ -3,7 +3,8 @@
  * verifier's cache, then the full check), confirm its sender binding (DPoP proof, client certificate) when it
  * has one, apply the route's requirement — and answer with a {@link Decision}.
  * Synchronous whenever no I/O or crypto is needed (a cached unbound token, no token, a malformed request), so that
- * adapters pay for no promise on the hot path; a promise otherwise. Refusals are decisions; anything else
+ * adapters pay for no promise on the hot path; a promise otherwise — also for a cached token when a claim
+ * predicate (the verifier's or the route's) answers with a promise. Refusals are decisions; anything else
  * thrown is a bug and propagates as such. Every decision is reported to the observer (metrics, audit,
  * diagnostics channel) when one listens; when none does, the clock is not even read.
  */
@@ -23,10 +24,13 @@ import { ANY_VALID_TOKEN, authorize, type RouteRequirement } from './requirement
 
 /** How the pipeline reaches the verifier's token check. */
 export interface TokenVerification {
-  /** The verified result if the token is in the verified-token cache (the token's size is checked first). */
-  cached(token: string): VerifiedToken | undefined
-  /** The full check (signature, claims) of a token `cached` did not know. */
-  verify(token: string): Promise<VerifiedToken>
+  /**
+   * The verified result if the token is in the verified-token cache (the token's size is checked first);
+   * a promise of it when one of the verifier's claim predicates answers with a promise.
+   */
+  cached(token: string): VerifiedToken | Promise<VerifiedToken> | undefined
+  /** The full check (signature, claims) of a token `cached` did not know; `request` is what a resolver is shown. */
+  verify(token: string, request?: RequestView): Promise<VerifiedToken>
 }
 
 /** What the pipeline needs besides the token check: the request-level settings and the proof services. */
@@ -52,12 +56,18 @@ export function decide<TClaims extends object>(
     }
     ;({ token, scheme } = credentials)
     const cached = tokens.cached(token)
+    if (cached instanceof Promise) {
+      return cached.then(
+        (verified) => reportedLater(watching, view, requirement, bound<TClaims>(verified, view, scheme, requirement, settings), verified.context, 'cached', started),
+        (error: unknown) => reported(watching, view, requirement, refusal(error), undefined, 'cached', started),
+      )
+    }
     if (cached !== undefined) return reportedLater(watching, view, requirement, bound<TClaims>(cached, view, scheme, requirement, settings), cached.context, 'cached', started)
     assertTokenSyntax(token, settings.extract)
   } catch (error) {
     return reported(watching, view, requirement, refusal(error), undefined, 'none', started)
   }
-  return tokens.verify(token).then(
+  return tokens.verify(token, view).then(
     (verified) => reportedLater(watching, view, requirement, bound<TClaims>(verified, view, scheme, requirement, settings), verified.context, 'full', started),
     (error: unknown) => reported(watching, view, requirement, refusal(error), undefined, 'full', started),
   )
@@ -75,11 +85,11 @@ export async function verifyToken(token: string, requirement: RouteRequirement |
   try {
     const cached = tokens.cached(token)
     check = cached === undefined ? 'full' : 'cached'
-    const verified = cached ?? (await tokens.verify(token))
+    const verified = await (cached ?? tokens.verify(token))
     auth = verified.context
     // No request, so nothing proves a binding: a bound token is refused here (decide() checks its proof).
     await confirmBinding(verified, { view: undefined, scheme: 'bearer', services: settings.services, requestUrl: settings.requestUrl })
-    if (requirement !== undefined) authorize(auth, requirement, settings.challenge)
+    if (requirement !== undefined) await authorize(auth, requirement, settings.challenge)
   } catch (error) {
     if (watching !== undefined && isTokenGuardError(error)) watching.record(undefined, requirement ?? ANY_VALID_TOKEN, refused(error), auth, check, started)
     throw error
@@ -119,13 +129,20 @@ function reported<T extends Decision<object>>(
   return decision
 }
 
-function acceptedIfAuthorized<TClaims extends object>(auth: AuthContext<object>, requirement: RouteRequirement, settings: Pick<VerifierSettings, 'challenge'>, headers: ProofHeaders): Decision<TClaims> {
+function acceptedIfAuthorized<TClaims extends object>(
+  auth: AuthContext<object>,
+  requirement: RouteRequirement,
+  settings: Pick<VerifierSettings, 'challenge'>,
+  headers: ProofHeaders,
+): Decision<TClaims> | Promise<Decision<TClaims>> {
+  let pending: void | Promise<void>
   try {
-    authorize(auth, requirement, settings.challenge)
+    pending = authorize(auth, requirement, settings.challenge)
   } catch (error) {
     return refusal(error)
   }
-  return accepted(auth as AuthContext<TClaims>, headers)
+  if (pending === undefined) return accepted(auth as AuthContext<TClaims>, headers)
+  return pending.then(() => accepted(auth as AuthContext<TClaims>, headers), refusal)
 }
 
 function refusal(error: unknown): Decision<never> {

@@ -15,10 +15,10 @@ import { errors as joseErrors, type JWTVerifyGetKey } from 'jose'
 import { discover } from './discovery.js'
 import { isConfigurationError, KeysUnavailableError, type ConfigurationError } from './errors.js'
 import { emit, type FetchCause, type KeySourceEventListener } from './events.js'
-import { fetchJson, type FetchJsonOptions } from './fetch-json.js'
+import { fetchJson, type FetchFunction, type FetchJsonOptions } from './fetch-json.js'
 import { failureKind, keySetMisconfiguration, usableKeySet } from './key-source-failure.js'
 import { diffKeySets, freshnessFor, loadKeySet, parseSnapshot, type KeySetSnapshot, type LoadedKeySet } from './key-set.js'
-import type { KeySource } from './key-source.js'
+import type { DiscoveryRecord, KeySource } from './key-source.js'
 import type { Traced } from './observability/tracing.js'
 
 /** Settled options of a remote key source (defaults applied by the verifier's option parsing). */
@@ -26,7 +26,13 @@ export interface RemoteKeySourceOptions {
   /** Issuer to discover `jwks_uri` from, when `jwksUri` is not given. */
   issuer?: string | undefined
   jwksUri?: string | undefined
+  /** The metadata's own URL, instead of the well-known locations derived from `issuer`. */
+  discoveryUrl?: string | undefined
   cacheMaxAge: number
+  /** How long a discovered `jwks_uri` is used before discovery is asked again, in milliseconds. */
+  discoveryCacheMaxAge: number
+  /** A discovery result remembered from an earlier key source for this issuer (used while young enough). */
+  discovered?: DiscoveryRecord | undefined
   cooldownDuration: number
   timeoutDuration: number
   maxStaleDuration: number
@@ -35,6 +41,8 @@ export interface RemoteKeySourceOptions {
   retryDelay: number
   honorCacheControl: boolean
   headers?: Record<string, string> | undefined
+  /** The fetch for discovery and key set requests. Default is the global `fetch`. */
+  fetch?: FetchFunction | undefined
   /** Allow `http` URLs (discovery, key set), for local tests. */
   allowInsecureHttp?: boolean | undefined
   snapshot?: unknown
@@ -53,8 +61,8 @@ const MAX_RETRY_DELAY = 60_000
 export class RemoteKeySource implements KeySource {
   readonly #options: RemoteKeySourceOptions
   readonly #fetchOptions: FetchJsonOptions
-  /** `jwks_uri` from discovery; forgotten after a failed fetch so that the next attempt discovers again. */
-  #discoveredUri: string | undefined
+  /** `jwks_uri` from discovery, and when; forgotten after a failed fetch so that the next attempt discovers again. */
+  #discovered: DiscoveryRecord | undefined
   /** Where the keys in use came from (a fetch or an imported snapshot), for export(). */
   #currentUri: string | undefined
   #current: LoadedKeySet | undefined
@@ -70,7 +78,8 @@ export class RemoteKeySource implements KeySource {
 
   constructor(options: RemoteKeySourceOptions) {
     this.#options = options
-    this.#fetchOptions = { timeoutDuration: options.timeoutDuration, maxResponseSize: options.maxResponseSize, headers: options.headers, allowInsecureHttp: options.allowInsecureHttp }
+    this.#fetchOptions = { timeoutDuration: options.timeoutDuration, maxResponseSize: options.maxResponseSize, headers: options.headers, allowInsecureHttp: options.allowInsecureHttp, fetch: options.fetch }
+    this.#discovered = options.jwksUri === undefined ? options.discovered : undefined
     if (options.snapshot !== undefined) this.import(options.snapshot)
   }
 
@@ -107,6 +116,10 @@ export class RemoteKeySource implements KeySource {
 
   maintain(): void {
     if (this.#current !== undefined) this.#refreshIfDue(Date.now(), this.#current)
+  }
+
+  discovery(): DiscoveryRecord | undefined {
+    return this.#discovered
   }
 
   export(): KeySetSnapshot | undefined {
@@ -209,14 +222,14 @@ export class RemoteKeySource implements KeySource {
   #tracedFetch(cause: FetchCause): Promise<void> {
     const trace = this.#options.trace
     if (trace === undefined) return this.#fetchAndReplace(cause)
-    const attributes = { 'tokenguard.fetch.cause': cause, 'tokenguard.issuer': this.#options.issuer, 'url.full': this.#options.jwksUri ?? this.#discoveredUri }
+    const attributes = { 'tokenguard.fetch.cause': cause, 'tokenguard.issuer': this.#options.issuer, 'url.full': this.#options.jwksUri ?? this.#discovered?.jwksUri }
     // A background refresh is no request's work: a root span, not a child of the request that started it.
     return trace('tokenguard.jwks.fetch', attributes, cause === 'refresh', () => this.#fetchAndReplace(cause))
   }
 
   async #fetchAndReplace(cause: FetchCause): Promise<void> {
     const started = Date.now()
-    const uri = this.#options.jwksUri ?? this.#discoveredUri ?? this.#options.issuer ?? '(unknown)'
+    const uri = this.#options.jwksUri ?? this.#discovered?.jwksUri ?? this.#options.discoveryUrl ?? this.#options.issuer ?? '(unknown)'
     emit(this.#options.onEvent, { type: 'fetch_start', uri, cause })
     let jwksUri: string | undefined
     try {
@@ -232,12 +245,12 @@ export class RemoteKeySource implements KeySource {
       this.#misconfiguration = undefined
       emit(this.#options.onEvent, { type: 'fetch_success', uri: jwksUri, cause, durationMs: fetchedAt - started, keyCount: jwks.keys.length, maxAge })
     } catch (error) {
-      this.#discoveredUri = undefined
+      this.#discovered = undefined
       this.#consecutiveFailures += 1
       const failedAt = Date.now()
       this.#retryAt = failedAt + Math.min(this.#options.retryDelay * 2 ** (this.#consecutiveFailures - 1), MAX_RETRY_DELAY)
       const kind = failureKind(error, this.#current !== undefined)
-      this.#misconfiguration = kind === 'configuration' ? keySetMisconfiguration(error, jwksUri, this.#options.jwksUri !== undefined, this.#options.issuer) : undefined
+      this.#misconfiguration = kind === 'configuration' ? keySetMisconfiguration(error, jwksUri, this.#options.jwksUri !== undefined, this.#options.issuer, this.#options.discoveryUrl) : undefined
       emit(this.#options.onEvent, {
         type: 'fetch_failure',
         uri,
@@ -254,11 +267,11 @@ export class RemoteKeySource implements KeySource {
 
   async #resolveJwksUri(): Promise<string> {
     if (this.#options.jwksUri !== undefined) return this.#options.jwksUri
-    if (this.#discoveredUri !== undefined) return this.#discoveredUri
+    if (this.#discovered !== undefined && Date.now() - this.#discovered.discoveredAt < this.#options.discoveryCacheMaxAge) return this.#discovered.jwksUri
     const issuer = this.#options.issuer!
-    const trace = this.#options.trace
-    const metadata = trace === undefined ? await discover(issuer, this.#fetchOptions) : await trace('tokenguard.discovery', { 'tokenguard.issuer': issuer }, false, () => discover(issuer, this.#fetchOptions))
-    this.#discoveredUri = metadata.jwks_uri
+    const discovery = () => discover(issuer, this.#fetchOptions, 'jwks_uri', this.#options.discoveryUrl)
+    const metadata = this.#options.trace === undefined ? await discovery() : await this.#options.trace('tokenguard.discovery', { 'tokenguard.issuer': issuer }, false, discovery)
+    this.#discovered = { jwksUri: metadata.jwks_uri, discoveredAt: Date.now() }
     emit(this.#options.onEvent, { type: 'discovered', issuer, jwksUri: metadata.jwks_uri })
     return metadata.jwks_uri
   }

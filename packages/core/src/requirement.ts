@@ -63,16 +63,39 @@ export function isRouteRequirement(value: unknown): value is RouteRequirement {
 export const ANY_VALID_TOKEN: RouteRequirement = compileRequirement()
 
 /**
- * Applies a requirement's scope and claim checks to a verified token.
+ * Applies a requirement's scope and claim checks to a verified token: synchronously, unless one of its
+ * claim predicates answers with a promise — then the result is a promise, rejecting the same way.
  *
  * @throws {InsufficientScopeError} 403 when a scope is missing.
  * @throws {InvalidTokenError} 401 `claim_requirement_failed` when a claim check fails.
+ * @throws {ClaimCheckUnavailableError} 503 when an asynchronous claim check rejects.
  * @param trace Reports the steps that passed; only `explainToken` gives one.
  */
-export function authorize(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext, trace?: CheckTrace): void {
+export function authorize(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext, trace?: CheckTrace): void | Promise<void> {
   assertScopes(context.scopes, requirement.scopes, challenge)
   trace?.passed('scopes')
   const failed = firstFailedClaim(context.claims as Record<string, unknown>, requirement.claims)
+  if (failed instanceof Promise) return failed.then((name) => refuseFailedClaim(name, challenge, trace))
+  refuseFailedClaim(failed, challenge, trace)
+}
+
+/**
+ * {@link authorize} for callback-style adapters (Express, Fastify hooks): `settled` is called once, with
+ * the refusal or with nothing — synchronously whenever every check is, so a cached token on a route with
+ * synchronous checks costs no promise.
+ */
+export function authorizeThen(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext, settled: (error?: unknown) => void): void {
+  let pending: void | Promise<void>
+  try {
+    pending = authorize(context, requirement, challenge)
+  } catch (error) {
+    return settled(error)
+  }
+  if (pending === undefined) return settled()
+  pending.then(() => settled(), settled)
+}
+
+function refuseFailedClaim(failed: string | undefined, challenge: ChallengeContext, trace: CheckTrace | undefined): void {
   if (failed !== undefined) {
     throw new InvalidTokenError({ ...challenge, reason: 'claim_requirement_failed', detail: `claim "${failed}" does not satisfy the route's requirement` })
   }

@@ -2,13 +2,14 @@
  * What the verifier can be told, and what it tells in return: the option types with their documentation
  * (unit, default, bounds), and the list of keys that is checked against them. Validation is `options.ts`.
  */
-import type { JSONWebKeySet } from 'jose'
+import type { JSONWebKeySet, JWK } from 'jose'
 import type { BindingMode, BindingSettings, DPoPOptions, MtlsOptions } from './binding-options.js'
 import type { ClaimCheck } from './claims.js'
 import type { ChallengeContext, ChallengeSettings } from './challenge.js'
 import type { Duration } from './duration.js'
 import type { KeySourceEventListener } from './events.js'
 import type { ExtractOptions, ExtractSettings } from './extract.js'
+import type { FetchFunction } from './fetch-json.js'
 import type { IntrospectionOptions } from './introspection-options.js'
 import type { AuditSink } from './observability/observer.js'
 import type { TelemetryOptions } from './observability/observability-options.js'
@@ -44,12 +45,22 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   audienceClaim?: 'aud' | 'client_id' | (string & {}) | undefined
   /**
    * Claims every token must satisfy, checked after the signature: an expected value (for array claims, a
-   * member) or a predicate `(value, claims) => boolean`. A failure is 401 `invalid_token` with reason
-   * `claim_invalid`. E.g. Cognito's `{ token_use: 'access' }`. Default is none.
+   * member), `includes(...words)` (words of a space-delimited string claim, or array members), or a
+   * predicate `(value, claims) => boolean`. A predicate may answer with a promise (a decision that needs one
+   * is a promise, also for a cached token); a rejection is 503 `claim_check_unavailable`. A failure is 401
+   * `invalid_token` with reason `claim_invalid`. E.g. Cognito's `{ token_use: 'access' }`. Default is none.
    */
   claims?: Readonly<Record<string, ClaimCheck>> | undefined
   /** The issuer's JWK Set URL (`https`, never weaker than the issuer's scheme); skips discovery. Default is the discovered `jwks_uri`. */
   jwksUri?: string | undefined
+  /**
+   * Where the authorization server's metadata is, for providers that publish it elsewhere than the two
+   * well-known locations (`https`, never weaker than the issuer's scheme); only this URL is fetched, for the
+   * key set's `jwks_uri` and introspection's `introspection_endpoint` alike. The document's `issuer` must
+   * still equal `issuer` exactly (RFC 8414 §3.3). Default is OpenID Connect Discovery, then RFC 8414,
+   * derived from `issuer`.
+   */
+  discoveryUrl?: string | undefined
   /**
    * Accept plain `http` issuers, key sets and metadata, for local tests against a server on 127.0.0.1.
    * Loopback is not exempt without it. An `https` issuer's keys never come over `http`, even with it.
@@ -58,6 +69,14 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   allowInsecureHttp?: boolean | undefined
   /** Fixed verification keys (a JWK Set); no network at all. For tests and air-gapped deployments. Default is none. */
   jwks?: JSONWebKeySet | undefined
+  /**
+   * One fixed verification key, no network: a PEM string (an SPKI public key, `-----BEGIN PUBLIC KEY-----`,
+   * or an X.509 certificate, `-----BEGIN CERTIFICATE-----`; the certificate's key is used, the certificate
+   * itself is not validated), or a single public JWK. One key verifies one algorithm (RFC 8725 §3.1): give
+   * it in `algorithms` (exactly one) or, for a JWK, in its `alg`. A key that cannot be imported fails
+   * `ready()` with a `ConfigurationError`, and requests are answered 503 `keys_misconfigured`.
+   */
+  publicKey?: string | JWK | undefined
   /**
    * Shared secret for HS256/384/512 tokens (at least 32 bytes). Requires `algorithms` to list only HMAC
    * algorithms; the JWKS path is then off. Prefer asymmetric tokens: anyone who can verify can also mint.
@@ -102,6 +121,12 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * Default is 600000 (10 minutes).
    */
   cacheMaxAge?: Duration | undefined
+  /**
+   * How long discovered metadata (its `jwks_uri`) is used before the next key set fetch asks for it again.
+   * While it fails, the last good keys keep serving (`maxStaleDuration`). Accepted: 100 ms – 7 days. Default
+   * is 86400000 (24 hours).
+   */
+  discoveryCacheMaxAge?: Duration | undefined
   /** Minimum time between refetches caused by unknown `kid`s. Accepted: 0 – 1 hour. Default is 30000 (30 seconds). */
   cooldownDuration?: Duration | undefined
   /**
@@ -144,6 +169,15 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * `'allowed'`. See `MtlsOptions`.
    */
   mtls?: BindingMode | MtlsOptions | undefined
+  /**
+   * The `fetch` for discovery, key set and introspection requests: a corporate proxy, a custom CA or any undici dispatcher,
+   * e.g. `(url, init) => undiciFetch(url, { ...init, dispatcher: new ProxyAgent(proxyUrl) })`. It is called
+   * with `init.redirect: 'manual'`, which it must pass on. `timeoutDuration`, `maxResponseSize` and the
+   * same-origin redirect rule hold whatever it does: a fetch that ignores `init.signal` is still cut off,
+   * the body is read and counted by tokenguard, and a response reached through redirects the fetch
+   * followed itself is refused. Default is the global `fetch`.
+   */
+  fetch?: FetchFunction | undefined
   /**
    * Opaque tokens (RFC 7662): the endpoint and this API's credentials to introspect them with, the cache of
    * answers and its bounds. Each request is bounded by `timeoutDuration` and `maxResponseSize`; an outage
@@ -195,10 +229,10 @@ export interface VerifierSettings {
 
 // Every key of VerifierOptions; the compiler keeps the list and the interface in step.
 const VERIFIER_KEYS = {
-  issuer: 0, audience: 0, audienceClaim: 0, claims: 0, jwksUri: 0, allowInsecureHttp: 0, jwks: 0, secret: 0, algorithms: 0,
+  issuer: 0, audience: 0, audienceClaim: 0, claims: 0, jwksUri: 0, discoveryUrl: 0, allowInsecureHttp: 0, jwks: 0, publicKey: 0, secret: 0, algorithms: 0,
   clockTolerance: 0, maxTokenAge: 0, requiredClaims: 0, profile: 0, scopeClaims: 0, maxTokenLength: 0, cacheMaxAge: 0,
-  cooldownDuration: 0, timeoutDuration: 0, maxStaleDuration: 0, retryDelay: 0, maxResponseSize: 0, maxKeys: 0,
-  honorCacheControl: 0, keySnapshot: 0, tokenCache: 0, onEvent: 0, fetchHeaders: 0, realm: 0, resourceMetadata: 0,
+  discoveryCacheMaxAge: 0, cooldownDuration: 0, timeoutDuration: 0, maxStaleDuration: 0, retryDelay: 0, maxResponseSize: 0, maxKeys: 0,
+  honorCacheControl: 0, keySnapshot: 0, tokenCache: 0, onEvent: 0, fetchHeaders: 0, fetch: 0, realm: 0, resourceMetadata: 0,
   allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0, introspection: 0, tokenFormat: 0, telemetry: 0, audit: 0, dpop: 0, mtls: 0,
 } satisfies Record<keyof VerifierOptions, 0>
 

@@ -13,7 +13,8 @@ import type { CheckRun } from './check-trace.js'
 import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
-import { assertClaimChecks, createIssuerCheck, type CheckedToken } from './issuer-check.js'
+import { assertClaimChecks } from './claims.js'
+import { createIssuerCheck, type CheckedToken } from './issuer-check.js'
 import { createIssuerSelection, type MultiIssuerOptions } from './issuer-selection.js'
 import type { KeySource } from './key-source.js'
 import type { VerifierOptions, VerifierSettings } from './options.js'
@@ -82,12 +83,12 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
   /** The explained run only (`explainToken`): traced, its own clock, no cache. */
   async function explained(token: string, requirement: RouteRequirement | RouteRequirementInit | undefined, run: CheckRun): Promise<AuthContext<object>> {
     const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
-    const verified = await tokens.verify(token, run)
+    const verified = await tokens.verify(token, undefined, run)
     const { context } = verified
     // As verify(): without a request, a bound token proves nothing and is refused.
     await confirmBinding(verified, { view: undefined, scheme: 'bearer', services: pipeline.services, requestUrl })
     run.trace?.passed('cnf')
-    if (compiled !== undefined) authorize(context, compiled, frozen.challenge, run.trace)
+    if (compiled !== undefined) await authorize(context, compiled, frozen.challenge, run.trace)
     return context
   }
 
@@ -120,7 +121,7 @@ export function explainedVerify(verifier: Verifier): ExplainedVerify | undefined
 
 /** The pipeline's view of the verifier's token check, which an explained run also takes. */
 interface ExplainableVerification extends TokenVerification {
-  verify(token: string, run?: CheckRun): Promise<VerifiedToken>
+  verify(token: string, request?: RequestView, run?: CheckRun): Promise<VerifiedToken>
 }
 
 // Issuers whose name may label a refusal in metrics before any token of theirs was verified.
@@ -130,21 +131,25 @@ function trustedIssuers(options: VerifierOptions | MultiIssuerOptions): string[]
 }
 
 /** Size limit → cache → full check, the same for one issuer or several. */
-function cachedVerification(settings: VerifierSettings, cache: TokenCache<CheckedToken> | undefined, check: (token: string, run?: CheckRun) => Promise<CheckedToken>): ExplainableVerification {
+function cachedVerification(
+  settings: VerifierSettings,
+  cache: TokenCache<CheckedToken> | undefined,
+  check: (token: string, run?: CheckRun, request?: RequestView) => Promise<CheckedToken>,
+): ExplainableVerification {
   return {
     cached(token) {
       assertPlausibleToken(token, settings)
       const hit = cache?.get(token, epochSeconds())
       if (hit === undefined) return undefined
       hit.keySource.maintain() // a hit skips key lookup: keep the key set's lifecycle going all the same
-      assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
-      return hit
+      const pending = assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
+      return pending === undefined ? hit : pending.then(() => hit)
     },
-    async verify(token, run) {
+    async verify(token, request, run) {
       if (run !== undefined) assertPlausibleToken(token, settings) // `cached` checks the size on the usual path
       // The check decides the token's format: a JWT in canonical form, or an opaque token to introspect.
       const generation = cache?.generation ?? 0
-      const checked = await check(token, run)
+      const checked = await check(token, run, request)
       // An explained run's clock need not be the wall clock: what it found is not the cache's to keep.
       if (run === undefined) cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
       return checked

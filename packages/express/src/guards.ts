@@ -3,7 +3,7 @@
  * declared (bad scope names, an empty list, throw at startup) and does only set lookups per request.
  */
 import type { ClaimCheck } from '@tokenguard/core'
-import { AuthenticationMissingError, authorize, compileRequirement, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
+import { AuthenticationMissingError, authorizeThen, compileRequirement, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { refuse, routeOf, stateOf, type RequestState } from './respond.js'
 
@@ -19,7 +19,9 @@ export function requireAnyScope(...scopes: string[]): RequestHandler {
 
 /**
  * Requires claim `name` to equal `check` (for array claims: to contain it), or `check(value, claims)` to
- * return `true`. Refusals are 401 `invalid_token` with reason `claim_requirement_failed`.
+ * return `true` (or a promise of `true`; a rejection is 503 `claim_check_unavailable`). For a word of a
+ * space-delimited string claim, `requireClaim('scope', includes('admin'))`. Refusals are 401
+ * `invalid_token` with reason `claim_requirement_failed`.
  */
 export function requireClaim(name: string, check: ClaimCheck): RequestHandler {
   return guard(compileRequirement({ claims: { [name]: check } }), 'tokenguardRequireClaim')
@@ -33,13 +35,8 @@ function guard(requirement: RouteRequirement, name: string): RequestHandler {
   const handler = (req: Request, res: Response, next: NextFunction): void => {
     const state = stateOf(req)
     if (state === undefined) return refuse(notAuthenticated(req, name), req, res, next, WITHOUT_AUTHENTICATE)
-    try {
-      if (req.auth == null) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
-      authorize(req.auth, requirement, state.challenge)
-    } catch (error) {
-      return refuse(error, req, res, next, state)
-    }
-    next()
+    if (req.auth == null) return refuse(new MissingTokenError({ ...state.challenge, reason: 'missing_token' }), req, res, next, state)
+    authorizeThen(req.auth, requirement, state.challenge, (error) => (error === undefined ? next() : refuse(error, req, res, next, state)))
   }
   Object.defineProperty(handler, 'name', { value: name })
   return handler

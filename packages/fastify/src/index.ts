@@ -18,7 +18,8 @@ const tokenguard = fp<TokenguardPluginOptions>(tokenguardPlugin, { fastify: '5.x
 export default tokenguard
 export { tokenguard }
 export type { AuthClaims, PluginOptions, RouteAuthConfig, TokenguardPluginOptions } from './types.js'
-export { AuthenticationMissingError, InsufficientScopeError, InvalidRequestError, InvalidTokenError, isTokenGuardError, KeysUnavailableError, MissingTokenError, TokenGuardError } from '@tokenguard/core'
+export { includes } from '@tokenguard/core'
+export { AuthenticationMissingError, ClaimCheckUnavailableError, InsufficientScopeError, InvalidRequestError, InvalidTokenError, isTokenGuardError, KeysUnavailableError, MissingTokenError, TokenGuardError } from '@tokenguard/core'
 export type { AuthContext, Duration, Verifier, VerifierOptions } from '@tokenguard/core'
 export type { FastifyResourceMetadataOptions, ResourceMetadataPluginOptions } from './metadata.js'
 export { resourceMetadataPath, resourceMetadataUrl } from '@tokenguard/core'

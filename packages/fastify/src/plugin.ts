@@ -7,7 +7,7 @@
  * handler (or the application's) answers with its status and headers.
  */
 import { createVerifier, isConfigurationError, type Verifier } from '@tokenguard/core'
-import { advertiseResourceMetadata, authorize, type Decision, type RouteRequirement } from '@tokenguard/core/adapter'
+import { advertiseResourceMetadata, authorizeThen, type Decision, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, RouteOptions } from 'fastify'
 import { registerResourceMetadata } from './metadata.js'
 import { viewOf } from './request-view.js'
@@ -71,12 +71,7 @@ function authenticateHook(verifier: Verifier, requirements: RouteRequirements): 
 function guardHook(verifier: Verifier, requirement: RouteRequirement): GuardHook {
   const hook: GuardHook = function tokenguardAuthorize(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
     if (request.auth === null) return decideInto(request, reply, verifier, requirement, done)
-    try {
-      authorize(request.auth, requirement, verifier.settings.challenge)
-    } catch (error) {
-      return done(error as Error)
-    }
-    done()
+    authorizeThen(request.auth, requirement, verifier.settings.challenge, (error) => done(error as Error | undefined))
   }
   hook[kRequirement] = requirement
   return hook

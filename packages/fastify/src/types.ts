@@ -58,7 +58,10 @@ declare module 'fastify' {
     requireScopes(...scopes: string[]): onRequestHookHandler
     /** A hook requiring at least one of `scopes`. */
     requireAnyScope(...scopes: string[]): onRequestHookHandler
-    /** A hook requiring claim `name` to equal `check` (array claims: contain it) or `check()` to pass. */
+    /**
+     * A hook requiring claim `name` to equal `check` (array claims: contain it) or `check()` to pass (it may
+     * answer with a promise); `includes('admin')` for a word of a space-delimited string claim.
+     */
     requireClaim(name: string, check: ClaimCheck): onRequestHookHandler
   }
 }

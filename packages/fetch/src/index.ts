@@ -3,7 +3,9 @@ export type { ProtectedHandler } from './protect.js'
 export { authenticateRequest } from './authenticate-request.js'
 export type { AuthClaims, AuthFor, HandlerOptions, ProtectOptions, Requirement } from './types.js'
 export {
+  ClaimCheckUnavailableError,
   createVerifier,
+  includes,
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,

@@ -21,7 +21,9 @@ export function requireAnyScope(...scopes: string[]): MiddlewareHandler<Tokengua
 
 /**
  * Requires claim `name` to equal `check` (for array claims: to contain it), or `check(value, claims)` to
- * return `true`. Refusals are 401 `invalid_token` with reason `claim_requirement_failed`.
+ * return `true` (or a promise of `true`; a rejection is 503 `claim_check_unavailable`). For a word of a
+ * space-delimited string claim, `requireClaim('scope', includes('admin'))`. Refusals are 401
+ * `invalid_token` with reason `claim_requirement_failed`.
  */
 export function requireClaim(name: string, check: ClaimCheck): MiddlewareHandler<TokenguardEnv> {
   return guard(compileRequirement({ claims: { [name]: check } }), 'requireClaim')
@@ -37,7 +39,7 @@ function guard(requirement: RouteRequirement, name: string): MiddlewareHandler<T
     const auth = c.get('auth')
     try {
       if (auth == null) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
-      authorize(auth, requirement, state.challenge)
+      await authorize(auth, requirement, state.challenge) // a promise when a claim predicate is async
     } catch (error) {
       if (isTokenGuardError(error)) return refuse(c, error, state.report)
       throw error

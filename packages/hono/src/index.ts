@@ -3,7 +3,9 @@ export type { TokenguardMiddleware } from './middleware.js'
 export { requireAnyScope, requireClaim, requireScopes } from './guards.js'
 export type { AuthClaims, HonoAuth, MiddlewareOptions, TokenguardEnv, TokenguardOptions } from './types.js'
 export {
+  ClaimCheckUnavailableError,
   createVerifier,
+  includes,
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,

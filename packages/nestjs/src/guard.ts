@@ -36,7 +36,7 @@ export class TokenguardGuard implements CanActivate {
     const decision = await this.verifier.decide<AuthClaims>(viewOf(request, route), plan.base)
     if (decision.outcome === 'refused') return this.#refuse(context, request, route, decision.error)
     try {
-      applyRequirements(decision.auth, plan, this.verifier)
+      await applyRequirements(decision.auth, plan, this.verifier)
     } catch (error) {
       if (isTokenGuardError(error)) return this.#refuse(context, request, route, error)
       throw error
@@ -55,10 +55,11 @@ export class TokenguardGuard implements CanActivate {
   }
 }
 
-function applyRequirements(auth: AuthContext<AuthClaims> | null, plan: RoutePlan, verifier: Verifier): void {
+async function applyRequirements(auth: AuthContext<AuthClaims> | null, plan: RoutePlan, verifier: Verifier): Promise<void> {
   if (plan.requirements.length === 0) return
   if (auth === null) throw new MissingTokenError({ ...verifier.settings.challenge, reason: 'missing_token' })
-  for (const requirement of plan.requirements) authorize(auth, requirement, verifier.settings.challenge)
+  // authorize() answers with a promise when a claim predicate is async: each is awaited before the next.
+  for (const requirement of plan.requirements) await authorize(auth, requirement, verifier.settings.challenge)
 }
 
 /** The guard is global, so it also sees RPC and WebSocket handlers, which carry no HTTP request to check. */
