@@ -57,3 +57,17 @@ expectAssignable<RouteRequirementInit>({ scopes: ['a'], anyScopes: ['b'], option
 expectAssignable<RouteRequirementInit>({ scopes: 'a' })
 // @ts-expect-error a claim check is a value or a predicate
 expectAssignable<RouteRequirementInit>({ claims: { t: { nested: true } } })
+
+// Opaque tokens: introspection options and the token format.
+expectAssignable<VerifierOptions>({ issuer, audience, introspection: { clientId: 'api', clientSecret: 's' } })
+expectAssignable<VerifierOptions>({ issuer, audience, tokenFormat: 'opaque', introspection: { clientId: 'api', clientSecret: 's', cacheMaxAge: '5m', jwtResponse: true, requireAudience: false } })
+expectAssignable<VerifierOptions>({ issuer, audience, introspection: { clientId: 'api', clientAuth: 'private_key_jwt', privateKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd' } } })
+// @ts-expect-error clientId is required
+expectAssignable<VerifierOptions>({ issuer, audience, introspection: { clientSecret: 's' } })
+// @ts-expect-error clientAuth is one of three methods
+expectAssignable<VerifierOptions>({ issuer, audience, introspection: { clientId: 'api', clientSecret: 's', clientAuth: 'tls_client_auth' } })
+// @ts-expect-error tokenFormat is 'jwt', 'opaque' or 'auto'
+expectAssignable<VerifierOptions>({ issuer, audience, tokenFormat: 'paseto' })
+// @ts-expect-error introspection credentials belong in an issuer entry
+createVerifier({ issuers: [{ issuer }], audience, introspection: { clientId: 'api', clientSecret: 's' } })
+createVerifier({ issuers: [{ issuer, introspection: { clientId: 'api', clientSecret: 's' } }], audience })

@@ -138,3 +138,12 @@ describe('body tokens (allowBodyToken)', () => {
     assert.deepEqual(await (await handler(streamed)).json(), { auth: null, length: body.length }, 'without Content-Length, the limit holds while streaming')
   })
 })
+
+test('a misspelt option beside verifier options is named with the likely fix, in every adapter', async () => {
+  const { tokenguard } = await import('@tokenguard/hono')
+  const { TokenguardModule } = await import('@tokenguard/nestjs')
+  const options = { issuer: LOCAL_ISSUER, audience: TEST_AUDIENCE, jwks: { keys: [key.publicJwk] } }
+  assert.throws(() => protect({ ...options, loger: false } as never, undefined, () => new Response()), /unknown option "loger" in protect\(\) options \(did you mean "logger"\?\)/)
+  assert.throws(() => tokenguard({ ...options, scope: ['a'] } as never), /unknown option "scope" in tokenguard\(\) options \(did you mean "scopes"\?\)/)
+  assert.throws(() => TokenguardModule.forRoot({ ...options, warmUp: 'off' } as never), /unknown option "warmUp" in TokenguardModule\.forRoot\(\) options \(did you mean "warmup"\?\)/)
+})

@@ -2,7 +2,10 @@
  * A real OAuth 2.0 authorization server for tests, built on oidc-provider.
  *
  * - Client Credentials grant only, RFC 8707 resource indicators, RFC 9068 JWT
- *   access tokens (`typ: at+jwt`, `aud` = the resource).
+ *   access tokens (`typ: at+jwt`, `aud` = the resource), or opaque ones
+ *   (`accessTokenFormat: 'opaque'`; without a resource indicator they name no
+ *   audience) with introspection (RFC 7662), signed introspection responses
+ *   (RFC 9701) and revocation (RFC 7009) for the API's own clients.
  * - Listens on 127.0.0.1 over plain http; the issuer is exactly
  *   `http://127.0.0.1:PORT`.
  * - Signing keys are generated at start with jose.
@@ -33,6 +36,18 @@ export interface AuthServerOptions {
    * client_credentials grant). Default none.
    */
   extraClients?: ClientMetadata[]
+  /** Format of the access tokens issued for a resource. Default 'jwt'. */
+  accessTokenFormat?: 'jwt' | 'opaque'
+  /**
+   * Whether a token request without `resource` gets the default resource. Default true; with false such a
+   * request gets an opaque token that names no audience.
+   */
+  defaultResource?: boolean
+  /**
+   * The resource server's own clients, allowed to introspect (each with its `token_endpoint_auth_method`,
+   * e.g. a signed-response client with `introspection_signed_response_alg`). Default none.
+   */
+  apiClients?: ClientMetadata[]
 }
 
 export interface ClientCredentialsPair {
@@ -51,6 +66,12 @@ export interface AuthServer {
   requestToken(client: 'readWrite' | 'readOnly', opts?: { scope?: string; resource?: string }): Promise<string>
   /** Number of HTTP requests that reached the token endpoint so far (counted at the socket level). */
   tokenRequestCount(): number
+  /** Number of HTTP requests that reached the introspection endpoint so far. */
+  introspectionRequestCount(): number
+  /** `${issuer}/token/introspection` */
+  introspectionEndpoint: string
+  /** Revokes `token` (RFC 7009) as the read-write client, which owns it; throws unless the server says 200. */
+  revoke(token: string): Promise<void>
   /** The underlying oidc-provider instance (e.g. to listen to its events). */
   provider: ProviderClass
   close(): Promise<void>
@@ -129,8 +150,10 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   // the Provider is constructed; requests are routed once it exists.
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
   let tokenRequests = 0
+  let introspectionRequests = 0
   const server = createServer((req, res) => {
     if (req.method === 'POST' && req.url?.split('?')[0] === '/token') tokenRequests += 1
+    if (req.method === 'POST' && req.url?.split('?')[0] === '/token/introspection') introspectionRequests += 1
     if (!handler) {
       res.statusCode = 503
       res.end()
@@ -161,7 +184,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       token_endpoint_auth_method: 'client_secret_post',
     },
     ...(options.extraClients ?? []),
+    ...(options.apiClients ?? []),
   ]
+  const apiClientIds = new Set((options.apiClients ?? []).map((client) => client.client_id))
 
   const configuration: Configuration = {
     adapter: createMemoryAdapterFactory(),
@@ -176,11 +201,12 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: false },
-      revocation: { enabled: false },
+      introspection: { enabled: apiClientIds.size > 0, allowedPolicy: async (_ctx, client) => apiClientIds.has(client.clientId) },
+      jwtIntrospection: { enabled: apiClientIds.size > 0 },
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => client.clientId === token.clientId },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => resource,
+        defaultResource: () => (options.defaultResource === false ? undefined : resource),
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resourceIndicator) => {
           if (!resources.has(resourceIndicator)) {
@@ -190,7 +216,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
             scope: SCOPES.join(' '),
             audience: resourceIndicator,
             accessTokenTTL,
-            accessTokenFormat: 'jwt',
+            accessTokenFormat: options.accessTokenFormat ?? 'jwt',
             jwt: { sign: { alg } },
           }
         },
@@ -235,6 +261,17 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     return json.access_token
   }
 
+  async function revoke(token: string): Promise<void> {
+    const { id, secret } = READ_WRITE
+    const enc = (s: string) => new URLSearchParams({ v: s }).toString().slice(2)
+    const res = await fetch(`${issuer}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`).toString('base64')}` },
+      body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+    })
+    if (res.status !== 200) throw new Error(`revocation answered ${res.status}: ${await res.text()}`)
+  }
+
   async function close(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()))
@@ -250,6 +287,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     clients: credentials,
     requestToken,
     tokenRequestCount: () => tokenRequests,
+    introspectionRequestCount: () => introspectionRequests,
+    introspectionEndpoint: `${issuer}/token/introspection`,
+    revoke,
     provider,
     close,
   }

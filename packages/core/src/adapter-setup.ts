@@ -4,6 +4,7 @@
  * place, so that the adapters agree on which keys they take and on how they refuse a typo.
  */
 import { assertKnownKeys } from './option-keys.js'
+import { MULTI_ISSUER_OPTION_KEYS, VERIFIER_OPTION_KEYS } from './options.js'
 import { refusalReporter, type RefusalReporter, type RefusalReporting } from './refusal-log.js'
 import type { RouteRequirement, RouteRequirementInit } from './requirement.js'
 import { createVerifier, type Verifier } from './verifier.js'
@@ -31,8 +32,8 @@ const REFUSAL_REPORT_KEYS = ['onError', 'logger', 'logLevels'] as const
 
 /**
  * Settles `options`: verifier options (a verifier is created from them) or `{ verifier }`, plus the
- * requirement and reporting keys (`onError`, else one log line on `logger`, default `console`). Beside an
- * existing verifier any other key is a mistake and refused.
+ * requirement and reporting keys (`onError`, else one log line on `logger`, default `console`). Any other
+ * key is a mistake and refused, with the nearest known key as the likely fix.
  */
 export function adapterSetup<TRequest>(options: object, init: AdapterSetupInit): AdapterSetup<TRequest> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`tokenguard: ${init.where} must be an object`)
@@ -42,10 +43,10 @@ export function adapterSetup<TRequest>(options: object, init: AdapterSetupInit):
     const given = Object.keys(options).filter((key) => (REQUIREMENT_KEYS as readonly string[]).includes(key))
     if (given.length > 0) throw new TypeError(`tokenguard: ${given.join(', ')} cannot be given in ${init.where}: pass the route's requirement as its own argument`)
   }
-  if ('verifier' in verifierOptions) {
-    const known = ['verifier', ...(withRequirement ? REQUIREMENT_KEYS : []), ...REFUSAL_REPORT_KEYS, ...(init.ownKeys ?? [])]
-    assertKnownKeys(options, known, init.where)
-  }
+  // Checked against the adapter's keys and the verifier's together, so that "scope" is answered with
+  // "did you mean scopes?" rather than with the verifier's list.
+  const verifierKeys = 'verifier' in verifierOptions ? ['verifier'] : 'issuers' in verifierOptions ? MULTI_ISSUER_OPTION_KEYS : VERIFIER_OPTION_KEYS
+  assertKnownKeys(options, [...verifierKeys, ...(withRequirement ? REQUIREMENT_KEYS : []), ...REFUSAL_REPORT_KEYS, ...(init.ownKeys ?? [])], init.where)
   const verifier = 'verifier' in verifierOptions ? assertVerifier(verifierOptions.verifier) : createVerifier(verifierOptions as unknown as Parameters<typeof createVerifier>[0])
   return Object.freeze({
     verifier,

@@ -20,8 +20,11 @@ export interface AccessTokenClaims extends JWTPayload {
 export interface AuthContext<TClaims extends object = Record<string, unknown>> {
   /** The raw access token (e.g. to call a downstream API on the caller's behalf). */
   readonly token: string
-  /** The token's protected header. */
-  readonly header: JWTHeaderParameters
+  /**
+   * The token's protected header; empty (`{}`) for an opaque token checked by introspection (RFC 7662),
+   * which has none, so `alg` and the other members may be absent.
+   */
+  readonly header: Partial<JWTHeaderParameters>
   /** The verified claims. */
   readonly claims: AccessTokenClaims & TClaims
   /** The granted scopes, merged from the configured scope claims. */

@@ -11,9 +11,17 @@ import { requireKeySetUrl } from './issuer-identifier.js'
 /** The metadata fields tokenguard uses. */
 export interface AuthorizationServerMetadata {
   issuer: string
+  /** Present unless discovery was asked for `introspection_endpoint` only. */
   jwks_uri: string
+  /** RFC 8414 §2 / RFC 7662 §4: where opaque tokens are introspected. */
+  introspection_endpoint?: string | undefined
   [field: string]: unknown
 }
+
+/** The endpoint a caller of {@link discover} cannot do without. */
+export type RequiredEndpoint = 'jwks_uri' | 'introspection_endpoint'
+
+const ENDPOINTS: readonly RequiredEndpoint[] = ['jwks_uri', 'introspection_endpoint']
 
 /** The two well-known locations for `issuer`, in the order they are tried. */
 export function discoveryUrls(issuer: string): string[] {
@@ -27,15 +35,17 @@ export function discoveryUrls(issuer: string): string[] {
 
 /**
  * Fetches and validates the metadata of `issuer`. The document's `issuer` must be identical to the
- * configured one (RFC 8414 §3.3) and `jwks_uri` an absolute `https` URL (`http` only with
- * `allowInsecureHttp`, and never for an `https` issuer); otherwise the document is not used.
+ * configured one (RFC 8414 §3.3) and `required` (default `jwks_uri`; `introspection_endpoint` for opaque
+ * tokens) an absolute `https` URL (`http` only with `allowInsecureHttp`, and never for an `https` issuer);
+ * otherwise the document is not used. An endpoint the caller does not need never fails the document: an
+ * unusable one is left out.
  *
  * @throws {ConfigurationError} when the server answered and the answer shows the configuration cannot work:
- *   a document naming another issuer (both strings side by side), an unusable `jwks_uri`, or nothing at
+ *   a document naming another issuer (both strings side by side), an unusable `required` endpoint, or nothing at
  *   either location (404).
  * @throws {FetchJsonError} when the server did not answer usefully (down, timeout, 5xx): an outage.
  */
-export async function discover(issuer: string, options: FetchJsonOptions): Promise<AuthorizationServerMetadata> {
+export async function discover(issuer: string, options: FetchJsonOptions, required: RequiredEndpoint = 'jwks_uri'): Promise<AuthorizationServerMetadata> {
   const failures: Array<{ url: string; error: unknown }> = []
   // One budget for the whole discovery: a hanging first location must not double the wait.
   const deadline = Date.now() + options.timeoutDuration
@@ -47,7 +57,7 @@ export async function discover(issuer: string, options: FetchJsonOptions): Promi
     }
     try {
       const { body } = await fetchJson(url, { ...options, timeoutDuration: remaining })
-      return validateMetadata(body, issuer, url, options.allowInsecureHttp === true)
+      return validateMetadata(body, issuer, url, options.allowInsecureHttp === true, required)
     } catch (error) {
       failures.push({ url, error })
     }
@@ -67,7 +77,7 @@ function discoveryFailure(issuer: string, failures: Array<{ url: string; error: 
   return new FetchJsonError(`discovery failed (${summary})`)
 }
 
-function validateMetadata(body: unknown, issuer: string, url: string, allowInsecureHttp: boolean): AuthorizationServerMetadata {
+function validateMetadata(body: unknown, issuer: string, url: string, allowInsecureHttp: boolean, required: RequiredEndpoint): AuthorizationServerMetadata {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ConfigurationError('issuer', `the metadata at ${url} is not a JSON object — check issuer ${JSON.stringify(issuer)}`)
   }
@@ -78,9 +88,21 @@ function validateMetadata(body: unknown, issuer: string, url: string, allowInsec
     throw new ConfigurationError('issuer', `metadata issuer ${published} differs from the configured issuer ${JSON.stringify(issuer)}${fix} (read from ${url}; RFC 8414 §3.3 requires them identical)`)
   }
   try {
-    requireKeySetUrl(metadata.jwks_uri, 'jwks_uri', allowInsecureHttp, issuer)
+    requireKeySetUrl(metadata[required], required, allowInsecureHttp, issuer)
   } catch (error) {
-    throw new ConfigurationError('issuer', `the metadata of issuer ${JSON.stringify(issuer)} (${url}) has no usable jwks_uri: ${(error as Error).message.replace(/^tokenguard: /, '')}`, { cause: error })
+    const fix = required === 'introspection_endpoint' ? ' — set introspection.endpoint' : ''
+    throw new ConfigurationError('issuer', `the metadata of issuer ${JSON.stringify(issuer)} (${url}) has no usable ${required}: ${(error as Error).message.replace(/^tokenguard: /, '')}${fix}`, { cause: error })
   }
-  return metadata as AuthorizationServerMetadata
+  const usable = { ...metadata }
+  for (const name of ENDPOINTS) if (name !== required && !isUsableEndpoint(usable[name], allowInsecureHttp, issuer)) delete usable[name]
+  return usable as AuthorizationServerMetadata
+}
+
+function isUsableEndpoint(value: unknown, allowInsecureHttp: boolean, issuer: string): boolean {
+  try {
+    requireKeySetUrl(value, 'endpoint', allowInsecureHttp, issuer)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -60,6 +60,12 @@ export type RefusalReason =
   | 'keys_unavailable'
   /** The keys cannot be had because of the configuration (see {@link ConfigurationError}); still a 503. */
   | 'keys_misconfigured'
+  // introspection (RFC 7662): the authorization server says the token is not active (revoked, expired, unknown)
+  | 'token_inactive'
+  // introspection: the endpoint is down, slow, failing or answers garbage (503)
+  | 'introspection_unavailable'
+  // introspection: the endpoint refuses this API's own request (credentials, client auth, response format): 503, logged as an error
+  | 'introspection_misconfigured'
 
 /** What every refusal is built from. */
 export interface RefusalInit extends ChallengeContext {
@@ -186,7 +192,8 @@ export class InsufficientScopeError extends TokenGuardError {
 
 /**
  * 503 with `Retry-After`: no usable keys (cold start while the identity provider is down, or an unknown
- * `kid` whose refetch failed). Not a 401: the client's token may well be valid, and telling it otherwise
+ * `kid` whose refetch failed), or no introspection answer (reasons `introspection_unavailable` and
+ * `introspection_misconfigured`). Not a 401: the client's token may well be valid, and telling it otherwise
  * would send it to fetch new tokens from a struggling authorization server.
  */
 export class KeysUnavailableError extends TokenGuardError {

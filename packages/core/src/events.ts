@@ -1,6 +1,7 @@
 /**
- * What the key source tells the operator. Events never carry token contents: a `kid` only appears when it
- * comes from the authorization server's own key set.
+ * What the key source and token introspection tell the operator. Events never carry token contents (a
+ * `kid` only appears when it comes from the authorization server's own key set) nor this API's
+ * introspection credentials.
  */
 
 /** Why a key-set fetch started. */
@@ -32,6 +33,16 @@ export type KeySourceEvent =
    * one event per second, however many such tokens arrive.
    */
   | { type: 'cooldown_refusal'; cooldownRemainingMs: number }
+  /** Discovery resolved the issuer's `introspection_endpoint` (RFC 7662), used for opaque tokens. */
+  | { type: 'introspection_discovered'; issuer: string; endpoint: string }
+  /**
+   * An introspection request got no usable answer; the request is refused with a 503. `configuration` is
+   * `true` when the endpoint refused this API's own request (HTTP 400/401/403, a redirect, an unsigned answer
+   * to a request for a signed one): the credentials or options are wrong, and retrying will not help.
+   */
+  | { type: 'introspection_failure'; endpoint: string; durationMs: number; error: string; configuration: boolean }
+  /** The shared introspection cache store (`introspection.cacheStore`) failed or timed out; the local path went on without it. */
+  | { type: 'introspection_store_failure'; operation: 'get' | 'set'; error: string }
 
 /** Receives key source events. Exceptions thrown by it are swallowed: observability must not break auth. */
 export type KeySourceEventListener = (event: KeySourceEvent) => void

@@ -74,6 +74,11 @@ function tokenFromAuthorization(value: string | string[] | undefined, context: C
   return token
 }
 
+/** Whether `token` has RFC 6750's b64token syntax. */
+export function isB64Token(token: string): boolean {
+  return B64TOKEN.test(token)
+}
+
 /** Throws `invalid_request` unless `token` has RFC 6750's b64token syntax. */
 export function assertTokenSyntax(token: string, context: ChallengeContext): void {
   if (!B64TOKEN.test(token)) throw malformedHeader(context, 'Authorization header is not "Bearer <token>"')

@@ -1,7 +1,8 @@
 /**
  * A JSON GET with every dimension bounded: total time (connect, headers and body), body size (checked while
  * streaming, not after), and redirects (same origin only, a few hops). Used for discovery and key sets,
- * where the remote end is a dependency that can hang, flood or misbehave.
+ * where the remote end is a dependency that can hang, flood or misbehave. A form POST under the same
+ * bounds serves token introspection; it follows no redirect at all.
  *
  * Each failure says whose fault it probably is: an `outage` (no answer, a timeout, a 5xx, a 429) passes,
  * while a `configuration` failure (a 404, a redirect elsewhere, a body that is not JSON or too large) will
@@ -28,6 +29,15 @@ export interface FetchedJson {
   body: unknown
   /** `Cache-Control` response header, if any. */
   cacheControl: string | null
+}
+
+/** What a bounded form POST answered. The body is read (within the size bound) for a 200 only. */
+export interface PostedForm {
+  status: number
+  /** `Content-Type` response header, if any. */
+  contentType: string | null
+  /** The body of a 200 response; `''` for any other status. */
+  text: string
 }
 
 /** Why a fetch failed, for events and logs (no response bodies are ever included). */
@@ -59,6 +69,37 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
   const signal = AbortSignal.timeout(options.timeoutDuration)
   try {
     return await fetchWithinBudget(new URL(url), options, signal)
+  } catch (error) {
+    if (error instanceof FetchJsonError) throw error
+    if (signal.aborted) throw new FetchJsonError(`timed out after ${options.timeoutDuration} ms`, { cause: error })
+    throw new FetchJsonError(`request failed: ${describe(error)}`, { cause: error })
+  }
+}
+
+/**
+ * POSTs `form` (`application/x-www-form-urlencoded`) to `url` within the given bounds. A redirect is not
+ * followed, the form may carry a token and credentials, and is answered like any other status: the
+ * caller tells its own misconfiguration (4xx) from an outage (5xx).
+ */
+export async function postForm(url: string, form: URLSearchParams, options: FetchJsonOptions): Promise<PostedForm> {
+  if (/^http:/i.test(url) && options.allowInsecureHttp !== true) {
+    throw new FetchJsonError(`refused to post to ${url} over plain http (allowInsecureHttp is not set)`, { kind: 'configuration' })
+  }
+  const signal = AbortSignal.timeout(options.timeoutDuration)
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      signal,
+      redirect: 'manual',
+      headers: { ...options.headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    })
+    const contentType = response.headers.get('content-type')
+    if (response.status !== 200) {
+      await response.body?.cancel()
+      return { status: response.status, contentType, text: '' }
+    }
+    return { status: 200, contentType, text: await readBounded(response, options.maxResponseSize) }
   } catch (error) {
     if (error instanceof FetchJsonError) throw error
     if (signal.aborted) throw new FetchJsonError(`timed out after ${options.timeoutDuration} ms`, { cause: error })

@@ -3,15 +3,21 @@
  * a foreign token never makes us refetch), its signature must verify with this issuer's keys only (RFC 8725
  * §3.8) under the algorithm allowlist (§3.1), then `aud`, `exp`, `nbf`, required claims, explicit type
  * (§3.11), and no unverified sender binding. It knows nothing of requests, route requirements or caching.
+ * With `introspection`, the tokens `tokenFormat` assigns to it are introspected instead
+ * (`introspection-check.ts`), into the same {@link CheckedToken}.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
-import type { AccessTokenClaims, AuthContext } from './auth-context.js'
+import type { AccessTokenClaims } from './auth-context.js'
 import type { ChallengeContext } from './challenge.js'
+import type { CheckedToken } from './checked-token.js'
 import { firstFailedClaim, type ClaimCheck } from './claims.js'
+import { isCanonicalCompactJws } from './compact-syntax.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
+import { createIntrospectionCheck, type IntrospectionCheck } from './introspection-check.js'
+import { settleIntrospection } from './introspection-options.js'
 import { refusalFor } from './jose-refusal.js'
 import { LocalKeySource, type KeySource } from './key-source.js'
 import { requireUrl, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
@@ -20,23 +26,17 @@ import { assertProfileClaims } from './profile-claims.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
 import { factsOf, readUnverified } from './token-facts.js'
+import { isIntrospected, settleTokenFormat, type TokenFormat } from './token-format.js'
 import { isAcceptedType } from './token-type.js'
 
-/** A verified token with the clock window (epoch seconds) in which the result stays valid. */
-export interface CheckedToken {
-  context: AuthContext<object>
-  /** The key source that verified it, kept current on cache hits. */
-  keySource: KeySource
-  /** The verifier's `claims` checks, applied again on every cache hit (predicates may change their mind). */
-  claimChecks: ReadonlyArray<readonly [string, ClaimCheck]>
-  validFrom: number
-  validUntil: number
-}
+export type { CheckedToken } from './checked-token.js'
 
 /** One issuer's rules and keys. */
 export interface IssuerCheck {
   readonly settings: SettledOptions
   readonly keySource: KeySource
+  /** Which tokens it verifies locally and which it introspects. */
+  readonly tokenFormat: TokenFormat
   /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. */
   check(token: string): Promise<CheckedToken>
 }
@@ -50,6 +50,8 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
   const limits = settleKeySourceLimits(options) // validated even when unused, so a typo never hides
   const keySource = createKeySource(options, limits, onKeysRemoved, observation)
   observation.watch(settings.issuer, keySource)
+  const introspection = introspectionFor(options, settings, limits, keySource)
+  const tokenFormat = settleTokenFormat(options.tokenFormat, introspection !== undefined)
   const joseOptions: JWTVerifyOptions = {
     algorithms: settings.algorithms,
     issuer: settings.issuer,
@@ -60,7 +62,9 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
   }
 
   async function check(token: string): Promise<CheckedToken> {
+    if (introspection !== undefined && isIntrospected(token, tokenFormat)) return introspection.check(token)
     try {
+      assertCanonicalJws(token, settings)
       // Keys first (a cold fetch, single flight): a misconfigured or unreachable issuer answers 503 for every
       // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
       const getKey = await keySource.usable()
@@ -82,7 +86,35 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
     }
   }
 
-  return { settings, keySource, check }
+  return { settings, keySource, tokenFormat, check }
+}
+
+function introspectionFor(options: VerifierOptions, settings: SettledOptions, limits: ReturnType<typeof settleKeySourceLimits>, keySource: KeySource): IntrospectionCheck | undefined {
+  const allowInsecureHttp = options.allowInsecureHttp === true
+  const introspection = settleIntrospection(options.introspection, { issuer: settings.issuer, allowInsecureHttp })
+  if (introspection === undefined) return undefined
+  return createIntrospectionCheck({
+    introspection,
+    // The answer has no header and no RFC 9068 profile: only the claims the operator asked for are required.
+    rules: { ...settings, requireAudience: introspection.requireAudience, requiredClaims: [...(options.requiredClaims ?? [])] },
+    scopeClaims: settings.scopeClaims,
+    algorithms: settings.algorithms,
+    keySource,
+    limits,
+    headers: options.fetchHeaders,
+    allowInsecureHttp,
+    onEvent: options.onEvent,
+  })
+}
+
+/**
+ * One spelling per token (see `compact-syntax.ts`): a JWT in any other form is malformed. Opaque tokens
+ * never get here: they are introspected or, without introspection, refused here too.
+ */
+function assertCanonicalJws(token: string, settings: SettledOptions): void {
+  if (!isCanonicalCompactJws(token)) {
+    throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
+  }
 }
 
 /** The verifier's `claims` option: 401 `claim_invalid` naming the first check that fails. */

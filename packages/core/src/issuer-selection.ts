@@ -5,7 +5,8 @@
  * scope claims, so keys are never pooled across issuers (RFC 8725 §3.8). The selection is a check like a
  * single issuer's: the verifier puts the same cache and pipeline around either.
  */
-import { InvalidTokenError } from './errors.js'
+import { isCanonicalCompactJws } from './compact-syntax.js'
+import { ConfigurationError, InvalidTokenError } from './errors.js'
 import { combineIssuerOptions } from './issuer-entry.js'
 import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer-check.js'
 import { resolvingPicker, type Build, type Picker } from './issuer-resolution.js'
@@ -14,6 +15,7 @@ import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-obs
 import type { IssuerEntry, MultiIssuerOptions } from './multi-issuer-options.js'
 import { assertIssuerEntry, settleMultiIssuerOptions, settleRequestOptions, type VerifierOptions, type VerifierSettings } from './options.js'
 import { readUnverified } from './token-facts.js'
+import { isJwtShaped } from './token-format.js'
 
 export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './multi-issuer-options.js'
 
@@ -37,6 +39,7 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
 
   const pick = typeof issuers === 'function' ? resolvingPicker(issuers, build, { max: maxIssuers, timeoutDuration }) : listPicker(issuers, build)
   const known = typeof issuers === 'function' ? [] : pick.known()
+  const opaqueIssuer = introspectingIssuer(known)
   const settings: VerifierSettings = {
     ...request,
     issuers: known.map((issuer) => issuer.settings.issuer),
@@ -45,6 +48,10 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
   }
 
   async function check(token: string): Promise<CheckedToken> {
+    if (!isJwtShaped(token) && opaqueIssuer !== undefined) return opaqueIssuer.check(token)
+    if (!isCanonicalCompactJws(token)) {
+      throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url, and no trusted issuer introspects opaque tokens' })
+    }
     const iss = unverifiedIssuer(token, settings)
     const issuer = await pick.find(iss)
     if (issuer === undefined) {
@@ -56,8 +63,18 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
   return { settings, keySource: compositeKeySource(pick.known), check }
 }
 
-// Keys belong to one issuer (RFC 8725 §3.8): at the top level they would be handed to every issuer.
-const PER_ISSUER_ONLY = ['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot'] as const
+// Keys belong to one issuer (RFC 8725 §3.8): at the top level they would be handed to every issuer. So do
+// introspection credentials, and the format that decides which issuer an opaque token is sent to.
+const PER_ISSUER_ONLY = ['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot', 'introspection', 'tokenFormat'] as const
+
+/** The one listed issuer that takes opaque tokens, if any: the token is sent to no other. */
+function introspectingIssuer(known: IssuerCheck[]): IssuerCheck | undefined {
+  const introspecting = known.filter((issuer) => issuer.tokenFormat !== 'jwt')
+  if (introspecting.length > 1) {
+    throw new ConfigurationError('issuers', `issuers ${introspecting.map((issuer) => issuer.settings.issuer).join(' and ')} both take opaque tokens, which name no issuer: give "introspection" to one issuer entry only`)
+  }
+  return introspecting[0]
+}
 
 function assertNoSharedKeys(options: MultiIssuerOptions): void {
   const misplaced = PER_ISSUER_ONLY.filter((name) => (options as unknown as Record<string, unknown>)[name] !== undefined)

@@ -17,16 +17,21 @@ export type IssuerEntry = Omit<VerifierOptions, 'audience'> & { audience?: Verif
 export type IssuerResolver = (issuer: string) => IssuerEntry | undefined | Promise<IssuerEntry | undefined>
 
 /** Options of a verifier that trusts several issuers. */
-export interface MultiIssuerOptions extends Partial<Omit<VerifierOptions, 'issuer' | 'jwksUri' | 'jwks' | 'secret' | 'keySnapshot'>> {
+export interface MultiIssuerOptions extends Partial<Omit<VerifierOptions, 'issuer' | 'jwksUri' | 'jwks' | 'secret' | 'keySnapshot' | 'introspection' | 'tokenFormat'>> {
   issuer?: never
   jwksUri?: never
   jwks?: never
   secret?: never
   keySnapshot?: never
+  /** Introspection credentials belong to one authorization server: give them in that issuer's entry. */
+  introspection?: never
+  /** Per issuer entry: an opaque token names no issuer, so at most one listed entry may introspect opaque tokens. */
+  tokenFormat?: never
   /**
    * The trusted issuers: a list (each entry may add checks to the top-level options, never loosen them), or
    * a resolver for open-ended sets such as multi-tenant providers (e.g. Entra ID `…/{tenantid}/v2.0` with a
-   * tenant allowlist).
+   * tenant allowlist). An opaque token names no issuer: it goes to the one listed entry that has
+   * `introspection` (two such entries are refused at startup); a resolver is never asked about one.
    */
   issuers: readonly IssuerEntry[] | IssuerResolver
   /** With a resolver: most issuers kept (least recently used are dropped). Default is 100. */

@@ -27,7 +27,8 @@ const KNOWN_ALGORITHMS = new Set([...DEFAULT_ALGORITHMS, ...HMAC_ALGORITHMS])
 export const RFC9068_REQUIRED_CLAIMS: readonly string[] = Object.freeze(['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'])
 
 /** Options that belong to one issuer: at the top level of several issuers they would be shared (RFC 8725 §3.8). */
-export const PER_ISSUER_OPTION_KEYS: readonly string[] = Object.freeze(['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot'])
+// Introspection credentials are one authorization server's, and the format decides where an opaque token goes.
+export const PER_ISSUER_OPTION_KEYS: readonly string[] = Object.freeze(['issuer', 'jwksUri', 'jwks', 'secret', 'keySnapshot', 'introspection', 'tokenFormat'])
 
 /** Options of the whole verifier: in an `issuers` entry they would be ignored. */
 export const TOP_LEVEL_OPTION_KEYS: readonly string[] = Object.freeze(['realm', 'resourceMetadata', 'allowBodyToken', 'allowQueryToken', 'maxTokenLength', 'tokenCache', 'origin', 'trustProxy', 'telemetry', 'audit'])

@@ -20,7 +20,10 @@ export interface Logger {
 export interface RefusalLogLevels {
   /** 400, 401 and 403: a client sent something this API does not accept. Default is `'info'`. */
   refused?: LogLevel | undefined
-  /** 503: the issuer's keys cannot be had, every client is affected. Default is `'warn'`. */
+  /**
+   * 503: the issuer's keys (or its introspection endpoint) cannot be had, every client is affected. Default
+   * is `'warn'`. An introspection endpoint that refuses this API's credentials is logged at `'error'`.
+   */
   unavailable?: LogLevel | undefined
 }
 
@@ -39,9 +42,14 @@ export function settleLogLevels(levels: RefusalLogLevels | undefined): Required<
   return Object.freeze({ refused, unavailable })
 }
 
+// Wiring mistakes and rejected introspection credentials need a person, not patience: always an error.
+function isConfigurationError(error: TokenGuardError): boolean {
+  return error.code === 'server_error' || error.reason === 'introspection_misconfigured'
+}
+
 /** Writes the refusal's one line; `where` names the request (method and route template). */
 export function logRefusal(logger: Logger, levels: Required<RefusalLogLevels>, error: TokenGuardError, where: string): void {
-  const level = error.status >= 500 ? (error.code === 'server_error' ? 'error' : levels.unavailable) : levels.refused
+  const level = error.status >= 500 ? (isConfigurationError(error) ? 'error' : levels.unavailable) : levels.refused
   if (level === 'silent') return
   try {
     logger[level](`tokenguard refused ${where}: ${error.describe()}`)

@@ -31,8 +31,11 @@ export function readUnverified(token: string): { header: ProtectedHeaderParamete
 /** The facts of `token` for the operator, or just the clock when it cannot be read. */
 export function factsOf(token: string, now: number = Math.floor(Date.now() / 1000)): TokenFacts {
   const read = readUnverified(token)
-  if (read === undefined) return { now }
-  const { header, payload } = read
+  return read === undefined ? { now } : factsOfClaims(read.payload, now, read.header)
+}
+
+/** The facts in a token's claims (or an introspection answer, which has no header) for the operator. */
+export function factsOfClaims(payload: Readonly<Record<string, unknown>>, now: number, header: Readonly<Record<string, unknown>> = {}): TokenFacts {
   const facts: TokenFacts = { now }
   setString(facts, 'iss', payload.iss)
   setString(facts, 'kid', header.kid)

@@ -8,11 +8,13 @@ import type { ChallengeContext } from './challenge.js'
 import type { Duration } from './duration.js'
 import type { KeySourceEventListener } from './events.js'
 import type { ExtractOptions } from './extract.js'
+import type { IntrospectionOptions } from './introspection-options.js'
 import type { AuditSink } from './observability/observer.js'
 import type { TelemetryOptions } from './observability/observability-options.js'
 import type { RequestUrlOptions, RequestUrlSettings } from './request-url.js'
 import type { ScopeClaim } from './scopes.js'
 import type { TokenCacheOptions } from './token-cache.js'
+import type { TokenFormat } from './token-format.js'
 
 /**
  * Options of `createVerifier()`. Every duration is a `Duration`: a number of milliseconds, or a
@@ -126,8 +128,22 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   tokenCache?: false | TokenCacheOptions | undefined
   /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). A listener that throws is ignored. Default is none. */
   onEvent?: KeySourceEventListener | undefined
-  /** Extra headers for discovery and key set requests, e.g. a `User-Agent`. Default is none. */
+  /** Extra headers for discovery, key set and introspection requests, e.g. a `User-Agent`. Default is none. */
   fetchHeaders?: Record<string, string> | undefined
+  /**
+   * Opaque tokens (RFC 7662): the endpoint and this API's credentials to introspect them with, the cache of
+   * answers and its bounds. Each request is bounded by `timeoutDuration` and `maxResponseSize`; an outage
+   * or a refused request is a 503, never a 401. Per issuer: with `issuers`, in one entry. Default is none
+   * (every token must be a JWT).
+   */
+  introspection?: IntrospectionOptions | undefined
+  /**
+   * Which tokens are verified locally and which are introspected: `'jwt'` (all local), `'opaque'` (all
+   * introspected, a revocation check on JWTs too) or `'auto'` (JWT-shaped tokens local, every other token
+   * introspected; a JWT-shaped token that fails local verification is refused, not introspected). Default
+   * is `'auto'` with `introspection`, else `'jwt'`.
+   */
+  tokenFormat?: TokenFormat | undefined
   /**
    * OpenTelemetry metrics and spans: `{ api }`, with `import * as api from '@opentelemetry/api'` (tokenguard
    * never loads the package itself), and optionally `clientIds` to label metrics by client. See the README's
@@ -167,7 +183,7 @@ const VERIFIER_KEYS = {
   clockTolerance: 0, maxTokenAge: 0, requiredClaims: 0, profile: 0, scopeClaims: 0, maxTokenLength: 0, cacheMaxAge: 0,
   cooldownDuration: 0, timeoutDuration: 0, maxStaleDuration: 0, retryDelay: 0, maxResponseSize: 0, maxKeys: 0,
   honorCacheControl: 0, keySnapshot: 0, tokenCache: 0, onEvent: 0, fetchHeaders: 0, realm: 0, resourceMetadata: 0,
-  allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0, telemetry: 0, audit: 0,
+  allowBodyToken: 0, allowQueryToken: 0, origin: 0, trustProxy: 0, introspection: 0, tokenFormat: 0, telemetry: 0, audit: 0,
 } satisfies Record<keyof VerifierOptions, 0>
 
 /** The keys `createVerifier()` accepts for one issuer. */

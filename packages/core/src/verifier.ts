@@ -7,7 +7,6 @@
  * @see https://www.rfc-editor.org/rfc/rfc8725#section-3
  */
 import type { AuthContext } from './auth-context.js'
-import { isCanonicalCompactJws } from './compact-syntax.js'
 import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
@@ -107,9 +106,7 @@ function cachedVerification(settings: VerifierSettings, cache: TokenCache<Checke
       return hit.context
     },
     async verify(token) {
-      if (!isCanonicalCompactJws(token)) {
-        throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url' })
-      }
+      // The check decides the token's format: a JWT in canonical form, or an opaque token to introspect.
       const generation = cache?.generation ?? 0
       const checked = await check(token)
       cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
