@@ -15,7 +15,7 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../../../', import.meta.url))
-const PACKAGES = ['core', 'express', 'fastify', 'fetch', 'hono', 'nestjs', 'client', 'redis']
+const PACKAGES = ['core', 'express', 'fastify', 'fetch', 'hono', 'nestjs', 'client', 'redis', 'cli']
 
 let dir: string
 
@@ -48,6 +48,27 @@ test('the installed packages verify a token through core, Express, Fastify, the 
   // Express logs one line per refusal (console.info) before the result line.
   assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1) ?? ''), { core: 'client-1', express: [200, 401], fastify: [200, 403], fetch: [200, 401], hono: [200, 403], nestjs: 'TokenguardModule', client: 'function', redis: ['function', 'function'] })
 })
+
+test('the installed tokenguard command explains a token (bin linked, keys from a JWKS file)', async () => {
+  await writeFile(join(dir, 'cli-token.mjs'), CLI_TOKEN)
+  const { stdout: token } = await run(process.execPath, ['cli-token.mjs'], { cwd: dir, timeout: 30_000 })
+  const bin = join(dir, 'node_modules', '.bin', 'tokenguard')
+  const { stdout } = await run(bin, ['explain', token.trim(), '--issuer', 'https://issuer.example', '--audience', 'https://api.example', '--jwks', 'jwks.json', '--json'], { cwd: dir, timeout: 30_000 })
+  const report = JSON.parse(stdout) as { verdict: string; checks: Array<{ status: string }> }
+  assert.equal(report.verdict, 'accepted')
+  assert.ok(report.checks.length > 10 && report.checks.every((check) => check.status === 'pass'))
+})
+
+const CLI_TOKEN = `
+import { writeFileSync } from 'node:fs'
+import { SignJWT, exportJWK, generateKeyPair } from 'jose'
+
+const { privateKey, publicKey } = await generateKeyPair('ES256')
+writeFileSync('jwks.json', JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] }))
+const now = Math.floor(Date.now() / 1000)
+console.log(await new SignJWT({ sub: 'client-1' }).setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' })
+  .setIssuer('https://issuer.example').setAudience('https://api.example').setIssuedAt(now).setExpirationTime(now + 60).sign(privateKey))
+`
 
 const CONSUMER = `
 import { createVerifier } from '@tokenguard/core'

@@ -11,6 +11,7 @@
 import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
 import type { AccessTokenClaims } from './auth-context.js'
 import type { ChallengeContext } from './challenge.js'
+import { runSeconds, type CheckRun, type CheckTrace } from './check-trace.js'
 import type { CheckedToken } from './checked-token.js'
 import { firstFailedClaim, type ClaimCheck } from './claims.js'
 import { isCanonicalCompactJws } from './compact-syntax.js'
@@ -37,8 +38,8 @@ export interface IssuerCheck {
   readonly keySource: KeySource
   /** Which tokens it verifies locally and which it introspects. */
   readonly tokenFormat: TokenFormat
-  /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. */
-  check(token: string): Promise<CheckedToken>
+  /** Verifies `token` fully (no cache). Throws a `TokenGuardError`. `run` explains it (`explain.ts`). */
+  check(token: string, run?: CheckRun): Promise<CheckedToken>
 }
 
 /**
@@ -61,28 +62,42 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
     ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
   }
 
-  async function check(token: string): Promise<CheckedToken> {
+  async function check(token: string, run?: CheckRun): Promise<CheckedToken> {
+    // An introspected token is not traced: an explained run reports its outcome only.
     if (introspection !== undefined && isIntrospected(token, tokenFormat)) return introspection.check(token)
+    const trace = run?.trace
     try {
+      trace?.issuer(settings)
       assertCanonicalJws(token, settings)
+      trace?.passed('token_syntax')
       // Keys first (a cold fetch, single flight): a misconfigured or unreachable issuer answers 503 for every
       // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
       const getKey = await keySource.usable()
+      trace?.passed('keys_usable')
       assertNamesIssuer(token, settings)
-      const { payload, protectedHeader } = await jwtVerify(token, getKey, joseOptions)
+      trace?.passed('issuer_precheck')
+      const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }
+      const { payload, protectedHeader } = await jwtVerify(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
+      trace?.passed('jwt')
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })
       }
+      trace?.passed('typ')
       const claims = payload as AccessTokenClaims
       assertFiniteTimes(claims, settings)
+      trace?.passed('finite_times')
       assertProfileClaims(claims, settings.profile, settings.challenge)
+      trace?.passed('profile_claims')
       assertAudienceClaim(claims, settings)
+      trace?.passed('audience_claim')
       assertClaimChecks(claims, settings.claimChecks, settings.challenge)
+      trace?.passed('claims_option')
       assertNoUnverifiedBinding(claims, settings)
+      trace?.passed('cnf')
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
       return { context, keySource, claimChecks: settings.claimChecks, ...validityWindow(claims, settings) }
     } catch (error) {
-      throw refusalFor(error, settings.challenge, factsOf(token))
+      throw refusalFor(error, settings.challenge, factsOf(token, runSeconds(run)))
     }
   }
 
@@ -123,6 +138,16 @@ export function assertClaimChecks(claims: Record<string, unknown>, checks: Reado
   const failed = firstFailedClaim(claims, checks)
   if (failed !== undefined) {
     throw new InvalidTokenError({ ...challenge, reason: 'claim_invalid', detail: `claim "${failed}" does not satisfy the "claims" option` })
+  }
+}
+
+/** jose asks for a key only once `alg` passed the allowlist: the call and its answer are both steps. */
+function tracedGetKey(getKey: KeySource['getKey'], trace: CheckTrace): KeySource['getKey'] {
+  return async (header, token) => {
+    trace.passed('algorithm')
+    const key = await getKey(header, token)
+    trace.passed('key')
+    return key
   }
 }
 

@@ -5,6 +5,7 @@
  * scope claims, so keys are never pooled across issuers (RFC 8725 §3.8). The selection is a check like a
  * single issuer's: the verifier puts the same cache and pipeline around either.
  */
+import type { CheckRun } from './check-trace.js'
 import { isCanonicalCompactJws } from './compact-syntax.js'
 import { ConfigurationError, InvalidTokenError } from './errors.js'
 import { combineIssuerOptions } from './issuer-entry.js'
@@ -23,7 +24,7 @@ export type { IssuerEntry, IssuerResolver, MultiIssuerOptions } from './multi-is
 export interface IssuerSelection {
   readonly settings: VerifierSettings
   readonly keySource: KeySource
-  check(token: string): Promise<CheckedToken>
+  check(token: string, run?: CheckRun): Promise<CheckedToken>
 }
 
 /** Builds the selection; `onKeysRemoved` lets the owner of the token cache drop cached results. */
@@ -47,17 +48,18 @@ export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved
     algorithms: unique(known.flatMap((issuer) => issuer.settings.algorithms)),
   }
 
-  async function check(token: string): Promise<CheckedToken> {
+  async function check(token: string, run?: CheckRun): Promise<CheckedToken> {
     if (!isJwtShaped(token) && opaqueIssuer !== undefined) return opaqueIssuer.check(token)
     if (!isCanonicalCompactJws(token)) {
       throw new InvalidTokenError({ ...settings.challenge, reason: 'token_malformed', detail: 'token is not a compact JWS in canonical base64url, and no trusted issuer introspects opaque tokens' })
     }
+    run?.trace.passed('token_syntax')
     const iss = unverifiedIssuer(token, settings)
     const issuer = await pick.find(iss)
     if (issuer === undefined) {
       throw new InvalidTokenError({ ...settings.challenge, reason: 'issuer_not_trusted', detail: `the token names an issuer that is not trusted: ${JSON.stringify(iss)}` })
     }
-    return issuer.check(token)
+    return issuer.check(token, run)
   }
 
   return { settings, keySource: compositeKeySource(pick.known), check }

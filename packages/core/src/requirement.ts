@@ -4,6 +4,7 @@
  */
 import type { AuthContext } from './auth-context.js'
 import type { ChallengeContext } from './challenge.js'
+import type { CheckTrace } from './check-trace.js'
 import { compileClaimChecks, firstFailedClaim, type ClaimCheck } from './claims.js'
 import { InvalidTokenError } from './errors.js'
 import { assertScopes, scopeRequirement, type ScopeRequirement } from './scopes.js'
@@ -66,13 +67,16 @@ export const ANY_VALID_TOKEN: RouteRequirement = compileRequirement()
  *
  * @throws {InsufficientScopeError} 403 when a scope is missing.
  * @throws {InvalidTokenError} 401 `claim_requirement_failed` when a claim check fails.
+ * @param trace Reports the steps that passed; only `explainToken` gives one.
  */
-export function authorize(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext): void {
+export function authorize(context: AuthContext<object>, requirement: RouteRequirement, challenge: ChallengeContext, trace?: CheckTrace): void {
   assertScopes(context.scopes, requirement.scopes, challenge)
+  trace?.passed('scopes')
   const failed = firstFailedClaim(context.claims as Record<string, unknown>, requirement.claims)
   if (failed !== undefined) {
     throw new InvalidTokenError({ ...challenge, reason: 'claim_requirement_failed', detail: `claim "${failed}" does not satisfy the route's requirement` })
   }
+  trace?.passed('route_claims')
 }
 
 function asList(value: readonly string[] | undefined, name: string): readonly string[] {

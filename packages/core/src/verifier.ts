@@ -7,6 +7,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc8725#section-3
  */
 import type { AuthContext } from './auth-context.js'
+import type { CheckRun } from './check-trace.js'
 import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
@@ -18,7 +19,7 @@ import { settleObservability } from './observability/observability-options.js'
 import { decide, verifyToken, type TokenVerification } from './pipeline.js'
 import type { RequestView } from './request.js'
 import { settleRequestUrl } from './request-url.js'
-import { ANY_VALID_TOKEN, compileRequirement, isRouteRequirement, type RouteRequirement, type RouteRequirementInit } from './requirement.js'
+import { ANY_VALID_TOKEN, authorize, compileRequirement, isRouteRequirement, type RouteRequirement, type RouteRequirementInit } from './requirement.js'
 import { tokenCacheFrom, type TokenCache } from './token-cache.js'
 
 /** A configured verifier. Create one at startup and reuse it. */
@@ -74,7 +75,15 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
   const tokens = cachedVerification(frozen, cache, check)
   const observer = observability.decisions
 
-  return {
+  /** The explained run only (`explainToken`): traced, its own clock, no cache. */
+  async function explained(token: string, requirement: RouteRequirement | RouteRequirementInit | undefined, run: CheckRun): Promise<AuthContext<object>> {
+    const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
+    const context = await tokens.verify(token, run)
+    if (compiled !== undefined) authorize(context, compiled, frozen.challenge, run.trace)
+    return context
+  }
+
+  const verifier: Verifier = {
     async verify<TClaims extends object>(token: string, requirement?: RouteRequirement | RouteRequirementInit) {
       // Compiled before verifying: a misspelt key or a string for a list is a TypeError, not a pass.
       const compiled = requirement === undefined ? undefined : isRouteRequirement(requirement) ? requirement : compileRequirement(requirement)
@@ -86,6 +95,24 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
     keySource,
     settings: frozen,
   }
+  explainable.set(verifier, explained)
+  return verifier
+}
+
+/** `verify()` itself, with a run that traces its steps and sets its clock (and so skips the cache). */
+export type ExplainedVerify = (token: string, requirement: RouteRequirement | RouteRequirementInit | undefined, run: CheckRun) => Promise<AuthContext<object>>
+
+// Keyed by the verifier object: an explained run reaches verify()'s own code without a public parameter.
+const explainable = new WeakMap<Verifier, ExplainedVerify>()
+
+/** The explained form of `verifier.verify`, for `explainToken`; `undefined` for an object not made by `createVerifier`. */
+export function explainedVerify(verifier: Verifier): ExplainedVerify | undefined {
+  return explainable.get(verifier)
+}
+
+/** The pipeline's view of the verifier's token check, which an explained run also takes. */
+interface ExplainableVerification extends TokenVerification {
+  verify(token: string, run?: CheckRun): Promise<AuthContext<object>>
 }
 
 // Issuers whose name may label a refusal in metrics before any token of theirs was verified.
@@ -95,7 +122,7 @@ function trustedIssuers(options: VerifierOptions | MultiIssuerOptions): string[]
 }
 
 /** Size limit → cache → full check, the same for one issuer or several. */
-function cachedVerification(settings: VerifierSettings, cache: TokenCache<CheckedToken> | undefined, check: (token: string) => Promise<CheckedToken>): TokenVerification {
+function cachedVerification(settings: VerifierSettings, cache: TokenCache<CheckedToken> | undefined, check: (token: string, run?: CheckRun) => Promise<CheckedToken>): ExplainableVerification {
   return {
     cached(token) {
       assertPlausibleToken(token, settings)
@@ -105,11 +132,13 @@ function cachedVerification(settings: VerifierSettings, cache: TokenCache<Checke
       assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
       return hit.context
     },
-    async verify(token) {
+    async verify(token, run) {
+      if (run !== undefined) assertPlausibleToken(token, settings) // `cached` checks the size on the usual path
       // The check decides the token's format: a JWT in canonical form, or an opaque token to introspect.
       const generation = cache?.generation ?? 0
-      const checked = await check(token)
-      cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
+      const checked = await check(token, run)
+      // An explained run's clock need not be the wall clock: what it found is not the cache's to keep.
+      if (run === undefined) cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
       return checked.context
     },
   }
