@@ -3,8 +3,6 @@
  * trace is an explicit argument of that one run, never module state: concurrent verifications cannot see
  * each other's traces, and a verification without one pays for a `undefined` check per step, nothing more.
  */
-import type { SettledOptions } from './options.js'
-
 /**
  * A step of the verifier's own code that passed, in the order the steps run. jose's `jwtVerify` is one
  * step (`jwt`: signature, then required claims, `iss`, `aud`, `iat`, `nbf`, `exp`, `maxTokenAge`); around
@@ -27,10 +25,13 @@ export type TracedCheck =
   | 'scopes'
   | 'route_claims'
 
-/** Receives the steps of one explained verification. */
-export interface CheckTrace {
+/**
+ * Receives the steps of one explained verification. `TSettings` is the issuer's settled options (typed by
+ * the explainer; this module names no option type, so that requirements can report here without a cycle).
+ */
+export interface CheckTrace<TSettings = unknown> {
   /** The settled options of the issuer that checks the token, once one is chosen. */
-  issuer(settings: SettledOptions): void
+  issuer(settings: TSettings): void
   /** `check` passed. */
   passed(check: TracedCheck): void
 }

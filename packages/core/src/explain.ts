@@ -50,7 +50,7 @@ export async function explainToken(verifier: Verifier, token: string, requiremen
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError('tokenguard: "at" must be a valid Date')
   const passed: TracedCheck[] = []
   let settings: SettledOptions | undefined
-  const trace: CheckTrace = {
+  const trace: CheckTrace<SettledOptions> = {
     issuer: (issuerSettings) => void (settings = issuerSettings),
     // Several issuers: the selection and then the chosen issuer both check the syntax; one step is reported.
     passed: (check) => void (passed.at(-1) === check || passed.push(check)),

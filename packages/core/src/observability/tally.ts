@@ -9,7 +9,7 @@ import type { MeterLike, InstrumentOptions, TelemetryAttributes } from './teleme
 
 const OVERFLOW: TelemetryAttributes = Object.freeze({ 'otel.metric.overflow': true })
 
-/** A monotonic counter whose series are counted here rather than in the SDK. */
+/** A monotonic counter whose series are counted here, in memory. */
 export class Tally {
   readonly #series = new Map<string, { readonly attributes: TelemetryAttributes; value: number }>()
   readonly #maxSeries: number
