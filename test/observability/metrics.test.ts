@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createVerifier, DURATION_BUCKETS, type RequestView, type Verifier } from '@tokenguard/core'
+import { opaqueToken, startIntrospectionServer } from '../support/introspection-server.js'
 import { generateSigningKey, startKeyServer, TEST_AUDIENCE, type KeyServer } from '../support/key-server.js'
 import { pointsOf, registerTelemetry, total, type TestTelemetry } from '../support/telemetry.js'
 
@@ -137,6 +138,25 @@ describe('OpenTelemetry metrics', () => {
       assert.equal(total(points, 'tokenguard.verifications', { route: '/multi', issuer: second.issuer, outcome: 'accepted' }), 1)
     } finally {
       await second.close()
+    }
+  })
+
+  test('tokenguard.introspection.requests and .duration: one per request that reached the endpoint, by outcome', async () => {
+    const as = await startIntrospectionServer()
+    try {
+      const opaque = createVerifier({ issuer: as.issuer, audience: TEST_AUDIENCE, allowInsecureHttp: true, introspection: { endpoint: as.endpoint, clientId: as.clientId, clientSecret: as.clientSecret }, telemetry: { api: telemetry.api } })
+      const token = opaqueToken()
+      as.answers.set(token, { active: true, iss: as.issuer, aud: TEST_AUDIENCE, client_id: 'client-1', scope: 'read:data', exp: Math.floor(Date.now() / 1000) + 3600 })
+      for (let i = 0; i < 3; i++) assert.equal((await opaque.decide(view(token, '/opaque'))).outcome, 'accepted')
+      as.behaviour = { kind: 'status', status: 500 }
+      assert.equal((await opaque.decide(view(opaqueToken(), '/opaque'))).outcome, 'refused')
+      const points = await telemetry.collect()
+      assert.equal(total(points, 'tokenguard.introspection.requests', { issuer: as.issuer, outcome: 'success' }), 1, 'cache hits make no request')
+      assert.equal(total(points, 'tokenguard.introspection.requests', { issuer: as.issuer, outcome: 'failure' }), 1)
+      assert.equal(total(points, 'tokenguard.introspection.duration', { issuer: as.issuer }), 2)
+      assert.equal(total(points, 'tokenguard.verifications', { route: '/opaque', outcome: 'refused', reason: 'introspection_unavailable', status: 503 }), 1)
+    } finally {
+      await as.close()
     }
   })
 })

@@ -45,6 +45,8 @@ export interface IntrospectionCheckInit {
   /** Whether an `http` endpoint (configured or discovered) may be used. */
   allowInsecureHttp: boolean
   onEvent?: KeySourceEventListener | undefined
+  /** Told of every introspection request (the store's answers are none), for metrics. */
+  onRequest?: ((outcome: 'success' | 'failure', durationMs: number) => void) | undefined
 }
 
 /** Checks opaque tokens of one issuer. */
@@ -109,9 +111,11 @@ export function createIntrospectionCheck(init: IntrospectionCheckInit): Introspe
       const posted = await requestIntrospection(token, { endpoint: url, jwtResponse: introspection.jwtResponse, ...fetchOptions, authenticate })
       const response = await readIntrospectionResponse(posted, { jwtResponse: introspection.jwtResponse, issuer: rules.issuer, clientId: introspection.clientId, algorithms: init.algorithms, getKey: init.keySource.getKey })
       const cached = remember(key, { response: deepFreeze(response), fetchedAt: now() }, posted.text.length)
+      init.onRequest?.('success', Date.now() - started)
       toStore(key, cached)
       return cached
     } catch (error) {
+      init.onRequest?.('failure', Date.now() - started)
       throw outage(error, url ?? `(discovery of ${rules.issuer})`, Date.now() - started)
     }
   }

@@ -53,7 +53,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
   const limits = settleKeySourceLimits(options) // validated even when unused, so a typo never hides
   const keySource = createKeySource(options, limits, onKeysRemoved, observation, discovered)
   observation.watch(settings.issuer, keySource)
-  const introspection = introspectionFor(options, settings, limits, keySource)
+  const introspection = introspectionFor(options, settings, limits, keySource, observation)
   const tokenFormat = settleTokenFormat(options.tokenFormat, introspection !== undefined)
   const bindingRules = { binding: settings.binding, clockTolerance: settings.clockTolerance, challenge: settings.challenge }
   const joseOptions: JWTVerifyOptions = {
@@ -106,7 +106,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
   return { settings, keySource, tokenFormat, check }
 }
 
-function introspectionFor(options: VerifierOptions, settings: SettledOptions, limits: ReturnType<typeof settleKeySourceLimits>, keySource: KeySource): IntrospectionCheck | undefined {
+function introspectionFor(options: VerifierOptions, settings: SettledOptions, limits: ReturnType<typeof settleKeySourceLimits>, keySource: KeySource, observation: KeyObservation): IntrospectionCheck | undefined {
   const allowInsecureHttp = options.allowInsecureHttp === true
   const introspection = settleIntrospection(options.introspection, { issuer: settings.issuer, allowInsecureHttp })
   if (introspection === undefined) return undefined
@@ -122,7 +122,8 @@ function introspectionFor(options: VerifierOptions, settings: SettledOptions, li
     fetch: options.fetch,
     discoveryUrl: options.discoveryUrl,
     allowInsecureHttp,
-    onEvent: options.onEvent,
+    onEvent: observation.listener(settings.issuer, options.onEvent),
+    onRequest: observation.introspection(settings.issuer),
   })
 }
 

@@ -20,6 +20,8 @@ export interface KeyObservation {
   readonly trace: Traced | undefined
   /** Reports `source`'s key-set age, when metrics are on. */
   watch(issuer: string, source: KeySource): void
+  /** What an issuer's introspection check reports each request to, when metrics are on. */
+  introspection(issuer: string): ((outcome: 'success' | 'failure', durationMs: number) => void) | undefined
 }
 
 /** Builds the key observation of a verifier. */
@@ -36,6 +38,9 @@ export function keyObservation(metrics: VerifierMetrics | undefined, trace: Trac
     },
     watch(issuer, source) {
       metrics?.watchKeys(issuer, source)
+    },
+    introspection(issuer) {
+      return metrics === undefined ? undefined : (outcome, durationMs) => metrics.introspection(issuer, outcome, durationMs)
     },
   }
 }

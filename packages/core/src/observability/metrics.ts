@@ -31,6 +31,8 @@ export interface VerifierMetrics {
   keyEvent(issuer: string, event: KeySourceEvent): void
   /** Reports the age of `source`'s keys (as `tokenguard.jwks.age`) for as long as the source is alive. */
   watchKeys(issuer: string, source: KeySource): void
+  /** One introspection request (RFC 7662) of `issuer`'s check. */
+  introspection(issuer: string, outcome: 'success' | 'failure', durationMs: number): void
 }
 
 /** Settled `telemetry` options and what the metrics need from the verifier. */
@@ -68,6 +70,7 @@ export function verifierMetrics(api: OpenTelemetryApi, settings: MetricsSettings
     },
     keyEvent: keys.keyEvent,
     watchKeys: keys.watchKeys,
+    introspection: keys.introspection,
   }
 }
 
@@ -127,6 +130,12 @@ function keyMetrics(meter: MeterLike) {
     description: 'Time of key set fetches, discovery included',
     advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   })
+  const introspections: CounterLike = meter.createCounter('tokenguard.introspection.requests', { unit: '{request}', description: 'Token introspection requests (RFC 7662), by outcome' })
+  const introspectionDuration: HistogramLike = meter.createHistogram('tokenguard.introspection.duration', {
+    unit: 's',
+    description: 'Time of introspection requests, discovery of the endpoint included',
+    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+  })
   const watched = new Map<string, WeakRef<KeySource>>()
   meter.createObservableGauge('tokenguard.jwks.age', { unit: 's', description: 'Age of the key set in use, per issuer (since it was fetched)' }).addCallback((result) => {
     const now = Date.now()
@@ -148,6 +157,10 @@ function keyMetrics(meter: MeterLike) {
         fetches.add(1, { issuer, outcome: 'failure', cause: event.cause, kind: event.kind })
         fetchDuration.record(event.durationMs / 1000, { issuer, outcome: 'failure' })
       }
+    },
+    introspection(issuer: string, outcome: 'success' | 'failure', durationMs: number): void {
+      introspections.add(1, { issuer, outcome })
+      introspectionDuration.record(durationMs / 1000, { issuer, outcome })
     },
     watchKeys(issuer: string, source: KeySource): void {
       watched.delete(issuer) // a rebuilt source (a resolver's issuer back in its slot) replaces the old one

@@ -8,25 +8,12 @@ import { describe } from '../option-values.js'
 import type { ClientIdAttribute } from './client-id-labels.js'
 import { keyObservation, type KeyObservation } from './key-observation.js'
 import { verifierMetrics } from './metrics.js'
-import { decisionObserver, type AuditSink, type DecisionObserver } from './observer.js'
+import { decisionObserver, type DecisionObserver } from './observer.js'
+import type { AuditSink, TelemetryOptions } from './option-types.js'
+
+export type { TelemetryOptions } from './option-types.js'
 import type { OpenTelemetryApi } from './telemetry-api.js'
 import { tracedWith } from './tracing.js'
-
-/** The `telemetry` option. */
-export interface TelemetryOptions {
-  /**
-   * `@opentelemetry/api`, as `import * as api from '@opentelemetry/api'`: tokenguard never loads it itself.
-   * Register the SDK's meter provider before creating the verifier (a meter taken from the no-op provider
-   * records nothing, so tokenguard then creates no instrument at all). Required.
-   */
-  api: OpenTelemetryApi
-  /**
-   * `client_id` as a metric attribute: an allowlist (others count as `other`), or a number N (the first N
-   * client ids of verified tokens; others count as `other`). Default is none: no `client_id` attribute.
-   * Accepted: up to 1000 ids.
-   */
-  clientIds?: ClientIdAttribute | undefined
-}
 
 /** The observability options of `createVerifier()`. */
 export interface ObservabilityOptions {

@@ -7,12 +7,13 @@ import type { AuthContext } from '../auth-context.js'
 import type { Decision } from '../decision.js'
 import type { RequestView } from '../request.js'
 import type { RouteRequirement } from '../requirement.js'
-import { decisionEvent, type DecisionCheck, type DecisionEvent } from './decision-event.js'
+import { decisionEvent } from './decision-event.js'
 import { decisionChannel, type ChannelLike } from './diagnostics-channel.js'
 import type { VerifierMetrics } from './metrics.js'
+import type { AuditSink, DecisionCheck, DecisionEvent } from './option-types.js'
 
-/** Receives one {@link DecisionEvent} per decision. Exceptions thrown by it are ignored. */
-export type AuditSink = (event: DecisionEvent) => void
+export type { AuditSink } from './option-types.js'
+
 
 /** What the pipeline reports decisions to. */
 export interface DecisionObserver {
