@@ -117,11 +117,14 @@ test('authorize (core/adapter) applies a requirement to an already verified cont
 })
 
 describe('verifier.decide, the hot path of the adapters', () => {
-  test('a cache miss is a Promise; the same token afterwards is answered synchronously', async () => {
+  test('a cache miss is a Promise; the same token, once stored, is answered synchronously', async () => {
     const token = await signToken(key)
     const first = authenticateMaybeSync(verifier, bearer(token))
     assert.ok(first instanceof Promise)
     assert.equal((await first)?.token, token)
+    const again = authenticateMaybeSync(verifier, bearer(token))
+    assert.ok(again instanceof Promise, 'stored on its second verification (cache admission), not its first')
+    assert.equal((await again)?.token, token)
     const second = authenticateMaybeSync(verifier, bearer(token))
     assert.ok(!(second instanceof Promise))
     assert.equal(second?.token, token)
@@ -137,6 +140,7 @@ describe('verifier.decide, the hot path of the adapters', () => {
   test('a cached token still meets the requirement synchronously', async () => {
     const token = await signToken(key, { scope: 'read:data' })
     await verifier.verify(token)
+    await verifier.verify(token) // stored on its second verification (cache admission)
     assert.throws(() => authenticateMaybeSync(verifier, bearer(token), verifier.requirement({ scopes: ['admin'] })), (error: { status?: number }) => error.status === 403)
   })
 

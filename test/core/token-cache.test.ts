@@ -46,13 +46,28 @@ describe('verified-token cache', () => {
     assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, token, 5)), 5)
   })
 
-  test('a second verify of the same token does not call the key source', async () => {
+  test('a token is stored on its second verification: from the third on, verify does not call the key source', async () => {
     const verifier = verifierFor({ maxStaleDuration: 1 })
     const token = await server.mint()
-    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, token, 5)), 1)
+    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, token, 1)), 1)
+    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, token, 5)), 1, 'the second is checked in full and stored')
     assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, token, 5)), 0)
     const other = await server.mint()
-    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, other, 3)), 1, 'another token is checked in full once')
+    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, other, 3)), 2, 'another token is checked in full twice')
+  })
+
+  test('a token seen once is not stored (cache admission): its second verify is a full check too', async () => {
+    const verifier = verifierFor({ maxStaleDuration: 1 })
+    const tokens = await Promise.all([1, 2, 3].map(() => server.mint()))
+    assert.equal(await fetchesDuring(async () => {
+      for (const token of tokens) await verifyRepeatedly(verifier, token, 1)
+    }), 3)
+    assert.equal(await fetchesDuring(async () => {
+      for (const token of tokens) await verifyRepeatedly(verifier, token, 1)
+    }), 3)
+    assert.equal(await fetchesDuring(async () => {
+      for (const token of tokens) await verifyRepeatedly(verifier, token, 1)
+    }), 0)
   })
 
   test('with default settings the key set is fetched once for many verifications', async () => {
@@ -69,6 +84,7 @@ describe('verified-token cache', () => {
     const verifier = verifierFor({ maxStaleDuration: 1 })
     const token = await server.mint({ scope: 'read:data' })
     await verifier.verify(token, { scopes: ['read:data'] })
+    await verifyRepeatedly(verifier, token, 1) // stored on its second verification (cache admission)
     const fetches = await fetchesDuring(async () => {
       await expectRefusal(verifier.verify(token, { scopes: ['write:data'] }), 'insufficient_scope', 403)
     })
@@ -81,7 +97,8 @@ describe('verified-token cache', () => {
     const exp = Math.ceil((Date.now() + 500) / 1000)
     const token = await server.mint({ exp })
     await verifier.verify(token)
-    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, token, 1)), 0, 'the second verify was a cache hit')
+    await verifier.verify(token) // stored on its second verification (cache admission)
+    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, token, 1)), 0, 'the third verify was a cache hit')
     await sleep(exp * 1000 - Date.now() + 20)
     await expectRefusal(verifier.verify(token), 'token_expired', 401)
   })
@@ -107,8 +124,10 @@ describe('verified-token cache', () => {
   test('a small cache evicts the least recently used token', async () => {
     const verifier = verifierFor({ tokenCache: { max: 1 }, maxStaleDuration: 1 })
     const [a, b] = await Promise.all([server.mint(), server.mint()])
-    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, a!, 2)), 1)
-    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, b!, 1)), 1)
+    // Each stored on its second verification; b, seen as often as a, gets in only once seen more often.
+    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, a!, 3)), 2)
+    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, b!, 5)), 4)
+    assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, b!, 1)), 0, 'b is in')
     assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, a!, 1)), 1, 'a was evicted by b')
   })
 })
@@ -138,6 +157,7 @@ describe('the cache never outlives a removed key', () => {
     const verifier = createVerifier({ issuer: rotating.issuer, allowInsecureHttp: true, audience: rotating.audience, maxStaleDuration: 1 })
     const token = await rotating.sign()
     await verifier.verify(token)
+    await verifier.verify(token) // stored on its second verification (cache admission)
     await rotating.rotate()
     await verifier.keySource.refresh()
     const before = rotating.requests.jwks

@@ -61,11 +61,12 @@ describe('diagnostics channels', () => {
     const read = verifier.requirement({ scopes: ['read:data'], anyScopes: ['x', 'write:data'] })
     const messages = await published<DecisionEvent>(DECISION_CHANNEL, async () => {
       await verifier.decide(view(token), read)
+      await verifier.decide(view(token), read) // stored on its second verification (cache admission)
       await verifier.decide(view(token), read)
       await verifier.decide(view(undefined), read)
     })
-    assert.deepEqual(messages.map((message) => [message.outcome, message.check]), [['accepted', 'full'], ['accepted', 'cached'], ['refused', 'none']])
-    const [first, , missing] = messages
+    assert.deepEqual(messages.map((message) => [message.outcome, message.check]), [['accepted', 'full'], ['accepted', 'full'], ['accepted', 'cached'], ['refused', 'none']])
+    const [first, , , missing] = messages
     assert.deepEqual({ ...first, time: 0, durationMs: 0 }, {
       time: 0, outcome: 'accepted', status: undefined, reason: undefined, check: 'full', durationMs: 0, verified: true,
       iss: server.issuer, client_id: 'client-a', sub: 'user-1', kid: server.published[0]!.kid, jti: 'jti-1',
@@ -98,7 +99,8 @@ describe('diagnostics channels', () => {
   test('nobody subscribed: nothing is built, the clock is not even read; a subscriber turns it on at once', async () => {
     const verifier = createVerifier({ issuer: server.issuer, audience: TEST_AUDIENCE, allowInsecureHttp: true })
     const token = await server.mint()
-    await verifier.decide(view(token)) // into the cache
+    await verifier.decide(view(token))
+    await verifier.decide(view(token)) // into the cache: stored on its second verification (cache admission)
     const clock = performance.now
     let reads = 0
     performance.now = () => (reads++, clock.call(performance))
@@ -119,6 +121,7 @@ describe('diagnostics channels', () => {
     const verifier = createVerifier({ issuer: server.issuer, audience: TEST_AUDIENCE, allowInsecureHttp: true, telemetry: { api } })
     const token = await server.mint()
     await verifier.decide(view(token))
+    await verifier.decide(view(token)) // into the cache: stored on its second verification (cache admission)
     const clock = performance.now
     let reads = 0
     performance.now = () => (reads++, clock.call(performance))

@@ -37,6 +37,7 @@ describe('OpenTelemetry metrics', () => {
     const token = await server.mint({ client_id: 'client-a' })
     const read = verifier.requirement({ scopes: ['read:data'] })
     assert.equal((await verifier.decide(view(token), read)).outcome, 'accepted') // full check
+    assert.equal((await verifier.decide(view(token), read)).outcome, 'accepted') // full check again: stored on its second verification (cache admission)
     assert.equal((await verifier.decide(view(token), read)).outcome, 'accepted') // cached
     assert.equal((await verifier.decide(view(undefined), read)).outcome, 'refused')
     assert.equal((await verifier.decide(view(token), verifier.requirement({ scopes: ['admin'] }))).outcome, 'refused')
@@ -44,7 +45,7 @@ describe('OpenTelemetry metrics', () => {
 
     const points = await telemetry.collect()
     const name = 'tokenguard.verifications'
-    assert.equal(total(points, name, { outcome: 'accepted', check: 'full', route: ROUTE, issuer: server.issuer, client_id: 'client-a' }), 1)
+    assert.equal(total(points, name, { outcome: 'accepted', check: 'full', route: ROUTE, issuer: server.issuer, client_id: 'client-a' }), 2)
     assert.equal(total(points, name, { outcome: 'accepted', check: 'cached', route: ROUTE }), 1)
     assert.equal(total(points, name, { outcome: 'refused', reason: 'missing_token', status: 401, check: 'none', route: ROUTE }), 1)
     assert.equal(total(points, name, { outcome: 'refused', reason: 'insufficient_scope', status: 403, check: 'cached', issuer: server.issuer }), 1)
@@ -60,7 +61,7 @@ describe('OpenTelemetry metrics', () => {
     const [cached] = pointsOf(points, 'tokenguard.verification.duration', { outcome: 'accepted', check: 'cached' })
     assert.equal(full?.unit, 's')
     assert.deepEqual(full?.histogram?.boundaries, DURATION_BUCKETS)
-    assert.equal(full?.histogram?.count, 1)
+    assert.equal(full?.histogram?.count, 2)
     assert.equal(cached?.histogram?.count, 2)
     assert.ok(full!.histogram!.sum > 0 && full!.histogram!.sum < 10, `a plausible number of seconds: ${full!.histogram!.sum}`)
     assert.equal(full?.attributes.route, undefined, 'the histogram is not sliced by route')
@@ -68,7 +69,7 @@ describe('OpenTelemetry metrics', () => {
 
   test('tokenguard.token_cache.lookups and tokenguard.token_cache.size: the hit ratio', async () => {
     const points = await telemetry.collect()
-    assert.equal(total(points, 'tokenguard.token_cache.lookups', { result: 'miss' }), 1)
+    assert.equal(total(points, 'tokenguard.token_cache.lookups', { result: 'miss' }), 2)
     assert.equal(total(points, 'tokenguard.token_cache.lookups', { result: 'hit' }), 3)
     assert.equal(total(points, 'tokenguard.token_cache.size'), 1)
   })

@@ -1,7 +1,8 @@
 /**
  * The verified-token cache. Machine-to-machine clients reuse one token for its whole lifetime, so an API
- * sees the same token thousands of times; after the first full check, a hit costs a map lookup and two
- * comparisons with the clock.
+ * sees the same token thousands of times; a hit costs a map lookup and two comparisons with the clock. A
+ * token is stored on its second full check, not its first, and a full cache only takes a token seen more
+ * often lately than the entry it would evict (cache-admission.ts): one-off tokens cost no insertion.
  *
  * Safety rules: only successes are cached (a forgery is never remembered, and failures cannot evict good
  * entries); a hit is re-checked against the clock (`exp`, `nbf`, `maxTokenAge`, with the tolerance), and
@@ -9,10 +10,14 @@
  * whole cache is dropped, so no entry outlives the key that verified it.
  */
 import { LRUCache } from 'lru-cache'
+import { CacheAdmission } from './cache-admission.js'
 
 /** Options of the verified-token cache. */
 export interface TokenCacheOptions {
-  /** Most tokens remembered (least recently used are evicted first). Default is 10000. */
+  /**
+   * Most tokens remembered (least recently used are evicted first, for a token seen more often lately). A
+   * token is stored on its second verification. Default is 10000.
+   */
   max?: number | undefined
   /**
    * Most memory the entries may take, in bytes (estimated from the token's length), so that long tokens
@@ -34,6 +39,8 @@ interface Entry<T> {
 /** A bounded map from raw token to its verified result, valid for a clock window. */
 export class TokenCache<T extends object> {
   readonly #entries: LRUCache<string, Entry<T>>
+  /** Which verified tokens are worth storing (see cache-admission.ts): a one-off token is not. */
+  readonly #admission: CacheAdmission
   #generation = 0
 
   constructor(options: TokenCacheOptions = {}) {
@@ -42,6 +49,7 @@ export class TokenCache<T extends object> {
     const maxSize = options.maxSize ?? 32 * 1024 * 1024
     if (!Number.isInteger(maxSize) || maxSize < 1) throw new TypeError('tokenguard: "tokenCache.maxSize" must be a positive integer')
     this.#entries = new LRUCache<string, Entry<T>>({ max, maxSize, sizeCalculation: estimateSize })
+    this.#admission = new CacheAdmission(max)
   }
 
   /** The cached result for `token` if it is still inside its validity window at `now` (epoch seconds). */
@@ -50,7 +58,10 @@ export class TokenCache<T extends object> {
     const entry = this.#entries.get(key)
     // Another token with the same tail is a plain miss: only verified tokens are ever stored.
     if (entry === undefined || entry.token !== token) return undefined
-    if (now >= entry.validFrom && now < entry.validUntil) return entry.value
+    if (now >= entry.validFrom && now < entry.validUntil) {
+      this.#admission.record(key)
+      return entry.value
+    }
     this.#entries.delete(key)
     return undefined
   }
@@ -61,7 +72,18 @@ export class TokenCache<T extends object> {
    * was being verified (a `clear()` in between) is not remembered.
    */
   set(token: string, value: T, validFrom: number, validUntil: number, generation: number): void {
-    if (generation === this.#generation && validUntil > validFrom) this.#entries.set(keyOf(token), { token, value, validFrom, validUntil })
+    if (generation !== this.#generation || validUntil <= validFrom) return
+    const key = keyOf(token)
+    if (this.#admission.admits(this.#admission.record(key), this.#victimFor(key, token))) this.#entries.set(key, { token, value, validFrom, validUntil })
+  }
+
+  /** The entry that storing `token` would evict first (the least recently used), or `undefined` when there is room. */
+  #victimFor(key: string, token: string): string | undefined {
+    const entries = this.#entries
+    if (entries.size < entries.max && entries.calculatedSize + estimateSize({ token }) <= entries.maxSize) return undefined
+    if (entries.has(key)) return undefined
+    for (const victim of entries.rkeys()) return victim
+    return undefined
   }
 
   /** Forgets everything (keys left the key set). */
