@@ -151,12 +151,15 @@ describe('cache admission', () => {
 
   test('a first sighting is never admitted; when the cache is full, ties keep the victim', () => {
     const admission = new CacheAdmission(100)
-    assert.equal(admission.admits(admission.record('a'), undefined), false)
-    assert.equal(admission.admits(admission.record('a'), undefined), true)
+    let victimAsked = 0
+    const room = () => (victimAsked++, undefined)
+    assert.equal(admission.admits(admission.record('a'), room), false)
+    assert.equal(victimAsked, 0, 'a first sighting does not even look for a victim')
+    assert.equal(admission.admits(admission.record('a'), room), true)
     admission.record('victim')
     admission.record('victim')
-    assert.equal(admission.admits(2, 'victim'), false)
-    assert.equal(admission.admits(3, 'victim'), true)
-    assert.equal(admission.admits(2, 'never-seen'), true)
+    assert.equal(admission.admits(2, () => 'victim'), false)
+    assert.equal(admission.admits(3, () => 'victim'), true)
+    assert.equal(admission.admits(2, () => 'never-seen'), true)
   })
 })

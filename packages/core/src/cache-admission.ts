@@ -87,14 +87,16 @@ export class CacheAdmission {
 
   /**
    * Whether a verified token seen `sightings` times (by {@link CacheAdmission.record}) should go into the
-   * cache, evicting the least recently used entry `victim` (`undefined` when the cache has room): not on its
-   * first sighting, and when the cache is full only if it was seen more often lately than the victim. Ties
-   * keep the victim: a round-robin over more tokens than the cache holds then keeps a stable set as hits
-   * instead of evicting on every miss.
+   * cache, evicting the least recently used entry `victim()` (`undefined` when the cache has room): not on
+   * its first sighting, and when the cache is full only if it was seen more often lately than the victim.
+   * Ties keep the victim: a round-robin over more tokens than the cache holds then keeps a stable set as hits
+   * instead of evicting on every miss. `victim` is asked only for a token seen twice or more, so that a
+   * one-off token costs the cache nothing but this table.
    */
-  admits(sightings: number, victim: string | undefined): boolean {
+  admits(sightings: number, victim: () => string | undefined): boolean {
     if (sightings < 2) return false
-    return victim === undefined || sightings > this.sightings(victim)
+    const evicted = victim()
+    return evicted === undefined || sightings > this.sightings(evicted)
   }
 
   /** Slots in the table (its memory is 5 bytes each). */

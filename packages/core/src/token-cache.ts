@@ -74,7 +74,7 @@ export class TokenCache<T extends object> {
   set(token: string, value: T, validFrom: number, validUntil: number, generation: number): void {
     if (generation !== this.#generation || validUntil <= validFrom) return
     const key = keyOf(token)
-    if (this.#admission.admits(this.#admission.record(key), this.#victimFor(key, token))) this.#entries.set(key, { token, value, validFrom, validUntil })
+    if (this.#admission.admits(this.#admission.record(key), () => this.#victimFor(key, token))) this.#entries.set(key, { token, value, validFrom, validUntil })
   }
 
   /** The entry that storing `token` would evict first (the least recently used), or `undefined` when there is room. */
