@@ -38,6 +38,12 @@ export function expressApp(variant: string, config: IssuerConfig): express.Expre
     case 'express-tokenguard-observed':
       app.get(ROUTE, authenticate({ issuer: config.issuer, audience: config.audience, allowInsecureHttp: true, ...observabilityFor(variant) }), requireScopes(REQUIRED_SCOPE), handler)
       break
+    case 'express-tokenguard-protect': {
+      // one middleware for authentication and the route's scope (instead of authenticate() + requireScopes())
+      const auth = authenticate({ issuer: config.issuer, audience: config.audience, allowInsecureHttp: true })
+      app.get(ROUTE, auth.protect({ scopes: [REQUIRED_SCOPE] }), handler)
+      break
+    }
     case 'express-oauth2-jwt-bearer':
       app.get(ROUTE, auth({ issuerBaseURL: config.issuer, audience: config.audience }), requiredScopes(REQUIRED_SCOPE), handler)
       break

@@ -23,6 +23,7 @@ export const VARIANTS: readonly VariantInfo[] = [
   { name: 'express-bare', framework: 'express', kind: 'bare', label: 'Express 5 (no auth)' },
   { name: 'express-noop', framework: 'express', kind: 'floor', label: 'Express 5 + 2 empty middlewares' },
   { name: 'express-tokenguard', framework: 'express', kind: 'tokenguard', label: 'Express 5 + @tokenguard/express' },
+  { name: 'express-tokenguard-protect', framework: 'express', kind: 'tokenguard', label: 'Express 5 + @tokenguard/express, auth.protect()' },
   { name: 'express-oauth2-jwt-bearer', framework: 'express', kind: 'peer', label: 'Express 5 + express-oauth2-jwt-bearer' },
   { name: 'express-jwt', framework: 'express', kind: 'peer', label: 'Express 5 + express-jwt/jwks-rsa' },
   { name: 'fastify-bare', framework: 'fastify', kind: 'bare', label: 'Fastify 5 (no auth)' },
