@@ -12,6 +12,7 @@
  */
 import { generateSigningKey, startKeyServer, TEST_AUDIENCE } from '../test/support/key-server.js'
 import type { Workload } from './load/autocannon-run.js'
+import { ratioTextTable } from './load/ratios.js'
 import { faultyRuns, loadMarkdownTable, loadTextTable, type LoadResult, type LoadRun } from './load/report.js'
 import { measureRounds, type Contender } from './load/rounds.js'
 import { checkVariant, sanityTokens } from './load/sanity.js'
@@ -48,7 +49,7 @@ try {
   for (const variant of variants) {
     const server = await startServerProcess(variant.name, config)
     contenders.push({ name: variant.name, server })
-    await checkVariant(server.url, variant.kind === 'tokenguard' || variant.kind === 'peer', sanity)
+    await checkVariant(server.url, variant.kind === 'tokenguard' || variant.kind === 'peer' || variant.kind === 'signature', sanity)
   }
   console.log(`${contenders.length} servers up, each checked (good token 200; no token, foreign key, wrong audience 401; missing scope 403)\n`)
   for (const workload of workloads) {
@@ -79,6 +80,7 @@ const result: LoadResult = {
 }
 const saved = await saveResult('load', result)
 console.log(`\n${loadTextTable(result)}\n`)
+console.log(`tokenguard ÷ other, median of the per-round ratios (CPU: server CPU/req ratio; µs/req: server CPU per request above the other)\n${ratioTextTable(result)}\n`)
 for (const run of faultyRuns(result)) console.log(`WARNING: ${run.variant} / ${run.workload}: ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`)
 console.log(`${targetsTable(loadTargets(result))}\n`)
 console.log(`markdown:\n\n${loadMarkdownTable(result)}\n`)

@@ -2,6 +2,7 @@
  * The suite's markdown report, from the latest results: the machine, the load table, the micro table, the
  * memory table and the targets. It is what docs/performance.md (the README's "Performance" section) shows.
  */
+import { ratioMarkdownTable } from './load/ratios.js'
 import { loadMarkdownTable, type LoadResult } from './load/report.js'
 import { VARIANTS } from './load/variants.js'
 import { memoryMarkdownTable, type MemoryResult } from './memory/report.js'
@@ -30,6 +31,10 @@ function loadSection(load: LoadResult): string {
     `Each server runs in its own process on 127.0.0.1 and requires a valid RS256 token (keys fetched over HTTP from a local issuer) with scope \`read:data\`; peers: ${peers}. autocannon, ${connections} connections, no pipelining; per variant and workload ${warmup} s warm-up, then ${rounds} rounds of ${duration} s interleaved across all variants.`,
     '',
     ...load.workloads.map((workload) => `- **${workload.name}**: ${workload.description}`),
+    '',
+    'tokenguard against the bare framework, the main peer of each framework and the floor (the framework plus a raw `node:crypto` signature check and `aud`/scope compared, `bench/load/signature-floor.ts`): the median of the per-round req/s ratios; in brackets the ratio of server CPU per request and tokenguard\'s server CPU µs per request above the other.',
+    '',
+    ratioMarkdownTable(load),
     '',
     '"server CPU µs/req" is the server process\'s own CPU time (all threads) per request: less sensitive to other load on the machine than req/s. "server CPU" below 100 % means the load generator, not the server, was the limit.',
     '',

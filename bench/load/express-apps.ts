@@ -8,6 +8,7 @@ import { expressjwt, type GetVerificationKey } from 'express-jwt'
 import { auth, requiredScopes } from 'express-oauth2-jwt-bearer'
 import jwksRsa from 'jwks-rsa'
 import { observabilityFor } from './observability.js'
+import { signatureFloor } from './signature-floor.js'
 import { BODY, grantsScope, REQUIRED_SCOPE, ROUTE, type IssuerConfig } from './variants.js'
 
 const handler = (_req: Request, res: Response) => void res.json(BODY)
@@ -20,7 +21,7 @@ function quietErrors(app: express.Express): void {
   })
 }
 
-export function expressApp(variant: string, config: IssuerConfig): express.Express {
+export async function expressApp(variant: string, config: IssuerConfig): Promise<express.Express> {
   const app = express()
   switch (variant) {
     case 'express-bare':
@@ -42,6 +43,15 @@ export function expressApp(variant: string, config: IssuerConfig): express.Expre
       // one middleware for authentication and the route's scope (instead of authenticate() + requireScopes())
       const auth = authenticate({ issuer: config.issuer, audience: config.audience, allowInsecureHttp: true })
       app.get(ROUTE, auth.protect({ scopes: [REQUIRED_SCOPE] }), handler)
+      break
+    }
+    case 'express-signature-floor': {
+      const check = await signatureFloor(config)
+      app.get(ROUTE, (req: Request, res: Response, next: NextFunction) => {
+        const status = check(req.headers.authorization)
+        if (status === 200) return next()
+        res.status(status).end()
+      }, handler)
       break
     }
     case 'express-oauth2-jwt-bearer':

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import fastifyAuth0Verify from 'fastify-auth0-verify'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { observabilityFor } from './observability.js'
+import { signatureFloor } from './signature-floor.js'
 import { BODY, grantsScope, REQUIRED_SCOPE, ROUTE, type IssuerConfig } from './variants.js'
 
 const handler = async () => BODY
@@ -29,6 +30,15 @@ export async function fastifyApp(variant: string, config: IssuerConfig): Promise
       await app.register(tokenguard, { issuer: config.issuer, audience: config.audience, allowInsecureHttp: true, ...observabilityFor(variant) })
       app.get(ROUTE, { config: { auth: { scopes: [REQUIRED_SCOPE] } } }, handler)
       break
+    case 'fastify-signature-floor': {
+      const check = await signatureFloor(config)
+      app.get(ROUTE, { onRequest: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+        const status = check(request.headers.authorization)
+        if (status === 200) return done()
+        reply.code(status).send()
+      } }, handler)
+      break
+    }
     case 'fastify-auth0-verify': {
       // `domain` makes it fetch `<domain>/.well-known/jwks.json`; the issuer is given exactly (no trailing slash).
       await app.register(fastifyAuth0Verify, { domain: `${config.issuer}/`, issuer: config.issuer, audience: config.audience })

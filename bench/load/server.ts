@@ -23,7 +23,7 @@ async function listen(variant: string, config: IssuerConfig): Promise<number> {
     await app.listen({ port: 0, host: '127.0.0.1' })
     return (app.server.address() as AddressInfo).port
   }
-  const server = expressApp(variant, config).listen(0, '127.0.0.1') as Server
+  const server = (await expressApp(variant, config)).listen(0, '127.0.0.1') as Server
   await once(server, 'listening')
   return (server.address() as AddressInfo).port
 }

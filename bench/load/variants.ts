@@ -7,9 +7,11 @@
 export type Framework = 'express' | 'fastify'
 /**
  * `floor`: the framework with empty hooks where the auth hooks go, the least any auth library can cost.
+ * `signature`: the framework plus the raw signature check and `aud`/scope compared (`signature-floor.ts`), the
+ * least a JWT check can cost (issue 18's "floor" of the cold path).
  * `instrumented`: tokenguard with observability on (see `bench/observability.ts`), never in the default run.
  */
-export type VariantKind = 'bare' | 'floor' | 'tokenguard' | 'peer' | 'instrumented'
+export type VariantKind = 'bare' | 'floor' | 'signature' | 'tokenguard' | 'peer' | 'instrumented'
 
 export interface VariantInfo {
   readonly name: string
@@ -22,12 +24,14 @@ export interface VariantInfo {
 export const VARIANTS: readonly VariantInfo[] = [
   { name: 'express-bare', framework: 'express', kind: 'bare', label: 'Express 5 (no auth)' },
   { name: 'express-noop', framework: 'express', kind: 'floor', label: 'Express 5 + 2 empty middlewares' },
+  { name: 'express-signature-floor', framework: 'express', kind: 'signature', label: 'Express 5 + raw node:crypto signature check' },
   { name: 'express-tokenguard', framework: 'express', kind: 'tokenguard', label: 'Express 5 + @tokenguard/express' },
   { name: 'express-tokenguard-protect', framework: 'express', kind: 'tokenguard', label: 'Express 5 + @tokenguard/express, auth.protect()' },
   { name: 'express-oauth2-jwt-bearer', framework: 'express', kind: 'peer', label: 'Express 5 + express-oauth2-jwt-bearer' },
   { name: 'express-jwt', framework: 'express', kind: 'peer', label: 'Express 5 + express-jwt/jwks-rsa' },
   { name: 'fastify-bare', framework: 'fastify', kind: 'bare', label: 'Fastify 5 (no auth)' },
   { name: 'fastify-noop', framework: 'fastify', kind: 'floor', label: 'Fastify 5 + empty onRequest hook' },
+  { name: 'fastify-signature-floor', framework: 'fastify', kind: 'signature', label: 'Fastify 5 + raw node:crypto signature check' },
   { name: 'fastify-tokenguard', framework: 'fastify', kind: 'tokenguard', label: 'Fastify 5 + @tokenguard/fastify' },
   { name: 'fastify-auth0-verify', framework: 'fastify', kind: 'peer', label: 'Fastify 5 + fastify-auth0-verify' },
   { name: 'fastify-jose', framework: 'fastify', kind: 'peer', label: 'Fastify 5 + jose (onRequest hook)' },
