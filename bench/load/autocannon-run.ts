@@ -13,6 +13,8 @@ export interface Workload {
   readonly name: string
   readonly description: string
   readonly tokens: readonly string[]
+  /** Walks over the whole pool the warm-up makes at least (for a pool meant to be all cache hits). Default 0. */
+  readonly warmupPasses?: number
 }
 
 /** Where a round-robin walk over a pool stands; one per server and workload. */

@@ -48,7 +48,10 @@ function median(values: number[]): number {
 export async function measureRounds(contenders: readonly Contender[], workload: Workload, options: RoundOptions): Promise<Measured[]> {
   const cursors = new Map<string, Cursor>(contenders.map((contender) => [contender.name, { next: 0 }]))
   for (const contender of contenders) {
-    await runLoad(contender.server.url, workload, cursors.get(contender.name)!, options.connections, options.warmup)
+    const cursor = cursors.get(contender.name)!
+    // At least `warmupPasses` walks over the pool: tokenguard stores a token on its second sighting.
+    do await runLoad(contender.server.url, workload, cursor, options.connections, options.warmup)
+    while (cursor.next < (workload.warmupPasses ?? 0) * workload.tokens.length)
   }
   const samples = new Map<string, Array<RunStats & { cpuMicros: number; rssBytes: number }>>(contenders.map((contender) => [contender.name, []]))
   for (let round = 0; round < options.rounds; round++) {

@@ -4,20 +4,10 @@
  * template is only known where Express matched a route: `authenticate()` on the route itself, not `app.use()`
  * before routing (metrics and audit events then carry no route, never the raw path).
  */
-import { peerCertificateOf, type RequestView } from '@tokenguard/core/adapter'
+import { SocketRequestView, type RequestView } from '@tokenguard/core/adapter'
 import type { Request } from 'express'
 import { routeOf } from './respond.js'
 
 export function viewOf(req: Request): RequestView {
-  return {
-    method: req.method,
-    url: req.originalUrl,
-    headers: req.headers,
-    body: req.body,
-    encrypted: (req.socket as { encrypted?: boolean }).encrypted === true,
-    remoteAddress: req.socket.remoteAddress,
-    route: req.route === undefined ? undefined : routeOf(req),
-    // Read only for certificate-bound tokens: building the certificate object costs on every other request.
-    get peerCertificate() { return peerCertificateOf(req.socket) },
-  }
+  return new SocketRequestView(req.method, req.originalUrl, req.headers, req.body, req.route === undefined ? undefined : routeOf(req), req.socket)
 }
