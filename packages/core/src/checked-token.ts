@@ -13,6 +13,12 @@ export interface TokenCheckResult {
   context: AuthContext<object>
   /** The key source that verified it, kept current on cache hits. */
   keySource: KeySource
+  /**
+   * Identity of the key that verified it (`keyIdentityOf`: RFC 7638 thumbprint input, kid, algorithm, issuer),
+   * so that its cache entry leaves with that key; absent for keys that never leave a key set (a shared secret,
+   * a fixed `publicKey`) and for introspected tokens.
+   */
+  keyIdentity?: string | undefined
   /** The verifier's `claims` checks, applied again on every cache hit (predicates may change their mind). */
   claimChecks: ReadonlyArray<readonly [string, ClaimCheck]>
   validFrom: number
