@@ -7,6 +7,7 @@ import type { AuthContext } from './auth-context.js'
 import type { VerifiedToken } from './binding.js'
 import type { ClaimCheck } from './claims.js'
 import type { KeySource } from './key-source.js'
+import type { RevocationCheck } from './revocation.js'
 
 /** What a check (JWT or introspection) produces, before its issuer adds its binding rules. */
 export interface TokenCheckResult {
@@ -21,6 +22,8 @@ export interface TokenCheckResult {
   keyIdentity?: string | undefined
   /** The verifier's `claims` checks, applied again on every cache hit (predicates may change their mind). */
   claimChecks: ReadonlyArray<readonly [string, ClaimCheck]>
+  /** The issuer's `isRevoked` hook, asked after verification and on every cache hit. */
+  isRevoked?: RevocationCheck | undefined
   validFrom: number
   validUntil: number
 }

@@ -56,7 +56,8 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
   observation.watch(settings.issuer, keySource)
   const introspection = introspectionFor(options, settings, limits, keySource, observation)
   const tokenFormat = settleTokenFormat(options.tokenFormat, introspection !== undefined)
-  const bindingRules = { binding: settings.binding, clockTolerance: settings.clockTolerance, challenge: settings.challenge }
+  // Rules each use of the result is checked against (cache hits too): the sender binding and revocation.
+  const bindingRules = { binding: settings.binding, clockTolerance: settings.clockTolerance, challenge: settings.challenge, isRevoked: settings.isRevoked }
   const joseOptions: JWTVerifyOptions = {
     algorithms: settings.algorithms,
     issuer: settings.issuer,

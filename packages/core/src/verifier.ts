@@ -14,6 +14,7 @@ import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
 import { assertClaimChecks } from './claims.js'
+import { assertNotRevoked } from './revocation.js'
 import { createIssuerCheck, type CheckedToken } from './issuer-check.js'
 import { createIssuerSelection, type MultiIssuerOptions } from './issuer-selection.js'
 import type { KeySource } from './key-source.js'
@@ -144,7 +145,7 @@ function cachedVerification(
       if (cached === undefined) return undefined
       const hit = cached.context.token === token ? cached : ecdsaTwinOf(cached, token)
       hit.keySource.maintain() // a hit skips key lookup: keep the key set's lifecycle going all the same
-      const pending = assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
+      const pending = checkedAgainOnHit(hit, settings)
       return pending === undefined ? hit : pending.then(() => hit)
     },
     async verify(token, request, run) {
@@ -152,11 +153,21 @@ function cachedVerification(
       // The check decides the token's format: a JWT in canonical form, or an opaque token to introspect.
       const generation = cache?.generation ?? 0
       const checked = await check(token, run, request)
+      await assertNotRevoked(checked.context.claims, checked.isRevoked, settings.challenge)
+      run?.trace?.passed('revocation')
       // An explained run's clock need not be the wall clock: what it found is not the cache's to keep.
       if (run === undefined) cache?.set(token, checked, checked.validFrom, checked.validUntil, generation, entryOrigin(checked))
       return checked
     },
   }
+}
+
+/** What a hit is checked against again (either may have changed its mind): claims, then revocation; sync while both answer so. */
+function checkedAgainOnHit(hit: CheckedToken, settings: VerifierSettings): void | Promise<void> {
+  const claims = hit.context.claims
+  const claimsChecked = assertClaimChecks(claims, hit.claimChecks, settings.challenge)
+  if (claimsChecked === undefined) return assertNotRevoked(claims, hit.isRevoked, settings.challenge)
+  return claimsChecked.then(() => assertNotRevoked(claims, hit.isRevoked, settings.challenge))
 }
 
 // An ES* token's twin (s → n − s, `ecdsa-canonical.ts`) is a hit on the same entry, answered with the
