@@ -4,7 +4,7 @@
  */
 import type { CryptoKey, JSONWebKeySet, JWTVerifyGetKey } from 'jose'
 import { ConfigurationError } from './errors.js'
-import { acceptedKeySet, describeKey, loadKeySet, screenKeySet, type KeySetSnapshot } from './key-set.js'
+import { describeKey, loadKeySet, screenKeySet, type KeySetSnapshot } from './key-set.js'
 
 /** What the verifier needs from a key source. */
 export interface KeySource {
@@ -64,8 +64,8 @@ export class LocalKeySource implements KeySource {
       const reasons = rejected.map((key) => `${describeKey(key)}: ${key.reason}`).join('; ')
       throw new ConfigurationError('jwks', `"jwks" holds keys that cannot verify tokens safely (${reasons}); remove them`)
     }
-    const usable = settled(() => acceptedKeySet(keys, rejected))
-    return new LocalKeySource(loadKeySet(usable, 0, Number.POSITIVE_INFINITY, { namespace: issuer, algorithms }).resolve)
+    // An empty set stays allowed (it verifies nothing, e.g. an issuer listed before its keys are known).
+    return new LocalKeySource(loadKeySet({ keys }, 0, Number.POSITIVE_INFINITY, { namespace: issuer, algorithms }).resolve)
   }
 
   /**

@@ -155,9 +155,9 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   /** A snapshot from `verifier.keySource.export()`, so a cold start need not fetch (serverless). Default is none. */
   keySnapshot?: unknown
   /**
-   * The verified-token cache: a token seen before skips the signature check (its clock window, scopes and
-   * claims are still checked every time; entries are dropped when keys leave the key set). `false`
-   * disables it. Default is `{ max: 10000, maxSize: 33554432 }` (32 MiB).
+   * The verified-token cache: a token seen before skips the signature check (its clock window, scopes,
+   * claims and `isRevoked` are still checked every time; an entry is dropped when the key that verified it
+   * leaves its key set; `maxSize` counts what an entry keeps alive). `false` disables it. Default is `{ max: 10000, maxSize: 33554432 }` (32 MiB).
    */
   tokenCache?: false | TokenCacheOptions | undefined
   /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). A listener that throws is ignored. Default is none. */
