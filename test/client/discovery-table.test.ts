@@ -87,7 +87,8 @@ const CASES: Case[] = [
     rfc8414: 'metadata',
     budget: 300,
     requested: (p) => [oidcPath(p)],
-    expect: { refused: /timed out after 300 ms.*not tried, the 300 ms budget is spent/ },
+    // The first location gets what is left of the budget when its request starts (a millisecond may be gone).
+    expect: { refused: /timed out after \d+ ms.*not tried, the 300 ms budget is spent/ },
   },
   {
     name: 'an oversized (endless) body is refused at the size cap, not at the timeout',

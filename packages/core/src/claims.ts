@@ -30,7 +30,9 @@ export function compileClaimChecks(claims: Readonly<Record<string, ClaimCheck>> 
   const checks = Object.entries(claims ?? {})
   for (const [name, check] of checks) {
     if (!['string', 'number', 'boolean', 'function'].includes(typeof check)) {
-      throw new TypeError(`tokenguard: the check for claim ${JSON.stringify(name)} must be a value or a function`)
+      // requireClaim mounted uncalled gets (req, res, next): the request becomes the name "[object Object]".
+      const hint = name === '[object Object]' ? ' (the guard factory was mounted as middleware itself: mount what it returns, e.g. requireClaim(\'tenant\', \'acme\'))' : ''
+      throw new TypeError(`tokenguard: the check for claim ${JSON.stringify(name)} must be a value or a function${hint}`)
     }
   }
   return Object.freeze(checks)

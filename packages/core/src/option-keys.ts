@@ -19,6 +19,10 @@ export function assertKnownKeys(value: unknown, allowed: Iterable<string>, where
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigurationError(path, `${where} must be an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`)
   }
+  if (looksLikeRequest(value)) {
+    // `app.get('/x', authenticate, handler)`: the factory itself mounted as middleware gets the request as its options.
+    throw new ConfigurationError(path, `${where} received a request object: the factory was mounted as middleware itself. Call it once, at startup, with options and mount what it returns, e.g. app.use(authenticate({ issuer, audience }))`)
+  }
   const known = new Set(allowed)
   for (const key of Object.keys(value)) {
     if (known.has(key)) continue
@@ -62,4 +66,9 @@ function editDistance(a: string, b: string): number {
     }
   }
   return rows[a.length]![b.length]!
+}
+
+/** A framework's request or context object (Node's IncomingMessage, a Fetch Request, Hono's or Koa's context). */
+export function looksLikeRequest(value: object): boolean {
+  return ('headers' in value && ('method' in value || 'socket' in value)) || ('req' in value && ('res' in value || 'env' in value))
 }

@@ -6,6 +6,7 @@
  */
 import type { ChallengeContext } from './challenge.js'
 import { InsufficientScopeError } from './errors.js'
+import { looksLikeRequest } from './option-keys.js'
 
 /**
  * A claim that carries scopes. Known names: `scope` (space-delimited string), `scp` (string or array),
@@ -81,11 +82,24 @@ export const NO_SCOPES: ScopeRequirement = Object.freeze({ all: Object.freeze([]
 export function scopeRequirement(all: readonly string[] = [], any: readonly string[] = []): ScopeRequirement {
   for (const scope of [...all, ...any]) {
     if (typeof scope !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope)) {
-      throw new TypeError(`tokenguard: ${JSON.stringify(scope)} is not a valid scope name`)
+      throw new TypeError(`tokenguard: ${describeScope(scope)} is not a valid scope name${scopeHint(scope)}`)
     }
   }
   if (all.length === 0 && any.length === 0) return NO_SCOPES
   return Object.freeze({ all: Object.freeze([...all]), any: Object.freeze([...any]) })
+}
+
+function describeScope(scope: unknown): string {
+  if (typeof scope === 'object' && scope !== null && !Array.isArray(scope)) return looksLikeRequest(scope) ? 'a request object' : 'an object'
+  return typeof scope === 'function' ? 'a function' : (JSON.stringify(scope) ?? String(scope))
+}
+
+// The usual slips: a list where each scope is its own argument, one space-delimited string, a guard factory mounted uncalled.
+function scopeHint(scope: unknown): string {
+  if (Array.isArray(scope)) return ' (give each scope as its own argument, or spread the list: requireScopes(...scopes))'
+  if (typeof scope === 'string' && /\s/.test(scope.trim())) return ` (one scope per entry: ${scope.trim().split(/\s+/).map((name) => `'${name}'`).join(', ')})`
+  if (typeof scope === 'object' && scope !== null && looksLikeRequest(scope)) return ' (the guard factory was mounted as middleware itself: mount what it returns, e.g. requireScopes(\'read:data\'))'
+  return ''
 }
 
 /** Whether `granted` satisfies `requirement`. */
