@@ -19,6 +19,7 @@ import { createIssuerCheck, type CheckedToken } from './issuer-check.js'
 import { createIssuerSelection, type MultiIssuerOptions } from './issuer-selection.js'
 import type { KeySource } from './key-source.js'
 import type { VerifierOptions, VerifierSettings } from './options.js'
+import { allowHeldDecisions } from './observability/held-decision.js'
 import { settleObservability } from './observability/observability-options.js'
 import { decide, verifyToken, type TokenVerification } from './pipeline.js'
 import type { RequestView } from './request.js'
@@ -107,6 +108,7 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
     settings: frozen,
   }
   explainable.set(verifier, explained)
+  allowHeldDecisions(verifier, observer, (view, requirement, watching) => decide(view, requirement, pipeline, tokens, watching))
   return verifier
 }
 
