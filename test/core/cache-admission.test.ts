@@ -20,9 +20,9 @@ const { CacheAdmission } = await load<typeof Admission>('packages/core/dist/cach
 const NOW = 1_000_000
 const VALID_UNTIL = NOW + 3600
 
-/** A token-shaped string, distinct per `name` in its last characters (the part the cache keys on). */
+/** An RS256-shaped token (342-character signature), distinct per `name` in its last characters (the part the cache keys on). */
 function token(name: string): string {
-  return `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.${name.padStart(86, 'A')}`
+  return `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.${name.padStart(342, 'A')}`
 }
 
 // Counts the stores into every LRU map while `run` runs: the cache's insertions, evictions included.

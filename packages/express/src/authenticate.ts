@@ -3,7 +3,7 @@
  * request view, asks core for a decision, and translates it: `req.auth` and `next()`, or a refusal.
  */
 import { createVerifier, type RouteRequirementInit, type Verifier } from '@tokenguard/core'
-import { advertiseResourceMetadata, authorizeThen, MissingTokenError, refusalReporter, type Decision, type RouteRequirement } from '@tokenguard/core/adapter'
+import { advertiseResourceMetadata, authorizeThen, decideHeld, guardRefusal, MissingTokenError, refusalReporter, type Decision, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { protectedResourceMetadata, type ProtectedResourceMetadataHandler } from './metadata.js'
 import { refuse, rememberState, type RequestState } from './respond.js'
@@ -74,7 +74,8 @@ export function authenticate(options: AuthenticateOptions): AuthenticateMiddlewa
 function deciding(verifier: Verifier, requirement: RouteRequirement, state: RequestState, name: string, then?: RouteRequirement): RequestHandler {
   const handler = (req: Request, res: Response, next: NextFunction): void => {
     rememberState(req, state)
-    const decision = verifier.decide<AuthClaims>(viewOf(req), requirement)
+    // Reported when the response closes, unless a guard (or `then`) refuses first (then as that refusal).
+    const decision = decideHeld<AuthClaims>(verifier, viewOf(req), requirement, req, res)
     if (!(decision instanceof Promise)) return settle(decision, req, res, next, state, then)
     decision.then((settled) => settle(settled, req, res, next, state, then), next)
   }
@@ -87,6 +88,6 @@ function settle(decision: Decision<AuthClaims>, req: Request, res: Response, nex
   if (decision.outcome === 'accepted' && decision.headers !== undefined) for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value)
   req.auth = decision.auth
   if (then === undefined) return next()
-  if (decision.auth === null) return refuse(new MissingTokenError({ ...state.challenge, reason: 'missing_token' }), req, res, next, state)
-  authorizeThen(decision.auth, then, state.challenge, (error) => (error === undefined ? next() : refuse(error, req, res, next, state)))
+  if (decision.auth === null) return refuse(guardRefusal(req, new MissingTokenError({ ...state.challenge, reason: 'missing_token' }), then), req, res, next, state)
+  authorizeThen(decision.auth, then, state.challenge, (error) => (error === undefined ? next() : refuse(guardRefusal(req, error, then), req, res, next, state)))
 }
