@@ -25,11 +25,19 @@ function hs256(index: number, x: unknown): string {
   return `${input}.${createHmac('sha256', TEST_SECRET).update(input).digest('base64url')}`
 }
 
-/** Verifies `tokens` in order, then says whether the first is still the cached entry. */
-async function firstStillCached(verifier: Verifier, tokens: string[]): Promise<boolean> {
-  const first = await verifier.verify(tokens[0]!)
-  for (const token of tokens.slice(1)) await verifier.verify(token)
-  return (await verifier.verify(tokens[0]!)) === first
+/**
+ * Verifies each of `tokens` twice (a token is stored on its second verification: cache admission), then
+ * counts those still cached: a hit answers the very result that was stored.
+ */
+async function cachedCount(verifier: Verifier, tokens: string[]): Promise<number> {
+  const stored: unknown[] = []
+  for (const token of tokens) {
+    await verifier.verify(token)
+    stored.push(await verifier.verify(token))
+  }
+  let cached = 0
+  for (const [index, token] of tokens.entries()) if ((await verifier.verify(token)) === stored[index]) cached += 1
+  return cached
 }
 
 describe('the token cache budget counts the stored claims', () => {
@@ -43,10 +51,10 @@ describe('the token cache budget counts the stored claims', () => {
   })
 
   test('twenty plain tokens fit a 1 MiB budget', async () => {
-    assert.equal(await firstStillCached(budgetVerifier(), plain), true)
+    assert.equal(await cachedCount(budgetVerifier(), plain), TOKENS)
   })
 
-  test('twenty small-object tokens do not: the first is evicted', async () => {
-    assert.equal(await firstStillCached(budgetVerifier(), adversarial), false)
+  test('twenty small-object tokens do not: some are not kept', async () => {
+    assert.ok(await cachedCount(budgetVerifier(), adversarial) < TOKENS)
   })
 })
