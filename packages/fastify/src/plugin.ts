@@ -6,7 +6,7 @@
  * request the hook builds the view, asks core, sets `request.auth` or throws the refusal, so Fastify's error
  * handler (or the application's) answers with its status and headers.
  */
-import { createVerifier, isConfigurationError, type Verifier } from '@tokenguard/core'
+import { createVerifier, isConfigurationError, type ClaimCheck, type Verifier } from '@tokenguard/core'
 import { advertiseResourceMetadata, authorizeThen, type Decision, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, RouteOptions } from 'fastify'
 import { registerResourceMetadata } from './metadata.js'
@@ -23,6 +23,7 @@ type GuardHook = onRequestHookHandler & { [kRequirement]?: RouteRequirement }
 
 /** Registers tokenguard on `app` (wrapped with fastify-plugin in `index.ts`). */
 export async function tokenguardPlugin(app: FastifyInstance, options: TokenguardPluginOptions): Promise<void> {
+  if (typeof (app as Partial<FastifyInstance> | undefined)?.hasDecorator !== 'function') throw new TypeError('tokenguard: the Fastify plugin was called as a function: register it instead, await app.register(tokenguard, { issuer, audience })')
   if (app.hasDecorator('tokenguard')) throw new Error('tokenguard: the plugin is already registered in this context')
   assertPluginOptions(options)
   const { requireByDefault = true, warmup = 'await', protectedResourceMetadata, prefix: _prefix, logLevel: _logLevel, logSerializers: _logSerializers, ...verifierOptions } = options as typeof options & { prefix?: unknown; logLevel?: unknown; logSerializers?: unknown }
@@ -33,11 +34,15 @@ export async function tokenguardPlugin(app: FastifyInstance, options: Tokenguard
 
   app.decorateRequest('auth', null)
   app.decorate('tokenguard', verifier)
-  app.decorate('requireScopes', (...scopes: string[]) => guardHook(verifier, verifier.requirement({ scopes })))
-  app.decorate('requireAnyScope', (...scopes: string[]) => guardHook(verifier, verifier.requirement({ anyScopes: scopes })))
-  app.decorate('requireClaim', (name: string, check) => guardHook(verifier, verifier.requirement({ claims: { [name]: check } })))
+  const factories = new Map<unknown, string>([
+    [(...scopes: string[]) => guardHook(verifier, verifier.requirement({ scopes })), 'requireScopes'],
+    [(...scopes: string[]) => guardHook(verifier, verifier.requirement({ anyScopes: scopes })), 'requireAnyScope'],
+    [(name: string, check: ClaimCheck) => guardHook(verifier, verifier.requirement({ claims: { [name]: check } })), 'requireClaim'],
+  ])
+  for (const [factory, name] of factories) app.decorate(name, factory)
 
   app.addHook('onRoute', (route) => {
+    assertNoUncalledFactory(route, factories)
     requirements.configure(route)
     const guards = takeGuards(route)
     if (guards.length > 0) prependHooks(route, phase, guards)
@@ -88,6 +93,16 @@ function settle(request: FastifyRequest, reply: FastifyReply, decision: Decision
   if (decision.outcome === 'accepted' && decision.headers !== undefined) reply.headers(decision.headers)
   request.auth = decision.auth
   done()
+}
+
+/** `{ onRequest: app.requireScopes }` (the factory, not a hook it made) would 500 every request: refuse it when the route is declared. */
+function assertNoUncalledFactory(route: RouteOptions, factories: ReadonlyMap<unknown, string>): void {
+  const hooks = route as unknown as Record<string, unknown>
+  for (const phase of GUARDED_PHASES) {
+    const list: unknown[] = hooks[phase] === undefined ? [] : Array.isArray(hooks[phase]) ? hooks[phase] : [hooks[phase]]
+    const name = list.map((hook) => factories.get(hook)).find((found) => found !== undefined)
+    if (name !== undefined) throw new TypeError(`tokenguard: ${phase} of ${String(route.method)} ${route.url} is app.${name} itself, uncalled: mount the hook it returns, e.g. { ${phase}: app.${name}(${name === 'requireClaim' ? "'client_id', 'orders-worker'" : "'read:data'"}) }`)
+  }
 }
 
 /** Removes the decorators' hooks from the route's own hooks, in order, to run them after authentication. */

@@ -26,6 +26,8 @@ export function requireAnyScope(...scopes: string[]): MiddlewareHandler<Tokengua
  * `invalid_token` with reason `claim_requirement_failed`.
  */
 export function requireClaim(name: string, check: ClaimCheck): MiddlewareHandler<TokenguardEnv> {
+  // Mounted uncalled, Hono passes (c, next): `next` would pass as a predicate and the guard be returned as the response.
+  if (typeof name !== 'string' || name === '') throw new TypeError(`tokenguard: requireClaim() needs a claim name (a non-empty string) first, got ${typeof name} (mounted uncalled? mount what it returns, e.g. requireClaim('client_id', 'orders-worker'))`)
   return guard(compileRequirement({ claims: { [name]: check } }), 'requireClaim')
 }
 
