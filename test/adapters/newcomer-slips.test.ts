@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { createVerifier } from '@tokenguard/core'
-import { authenticateRequest } from '@tokenguard/fetch'
+import { authenticateRequest, protect } from '@tokenguard/fetch'
 import tokenguardPlugin from '@tokenguard/fastify'
 import { requireClaim, tokenguard } from '@tokenguard/hono'
-import { AnyScope, Claim, OptionalAuth, Public, Scopes, TokenguardModule } from '@tokenguard/nestjs'
-import { Controller, Get, Module } from '@nestjs/common'
+import { AnyScope, Claim, OptionalAuth, Public, Scopes, TokenguardGuard, TokenguardModule } from '@tokenguard/nestjs'
+import { Controller, Get, Module, UseGuards } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core'
 import Fastify, { type onRequestHookHandler } from 'fastify'
 import { Hono, type MiddlewareHandler } from 'hono'
@@ -96,6 +96,13 @@ describe('fetch: authenticateRequest(verifier, request, requirement?)', () => {
   })
 })
 
+describe('fetch: protect(options, requirement, handler)', () => {
+  test('protect itself mounted as the handler (export default { fetch: protect }) names the call to make', () => {
+    const mounted = protect as unknown as (request: Request, env: unknown, context: unknown) => unknown
+    assert.throws(() => mounted(new Request('http://127.0.0.1/data'), {}, {}), /protect received a request: it was mounted as the handler itself\. Call it once, at startup, and mount what it returns: export default \{ fetch: protect\(options, requirement, handler\) \}/)
+  })
+})
+
 describe('NestJS', () => {
   async function boot(imports: unknown[], decorate?: (prototype: object, descriptor: PropertyDescriptor) => void) {
     class DataController {
@@ -114,6 +121,11 @@ describe('NestJS', () => {
 
   test('imports: [TokenguardModule] without forRoot() fails bootstrap (it used to leave every route open)', async () => {
     await assert.rejects(boot([TokenguardModule]), /TokenguardModule was imported without forRoot\(\): no guard would run and every route would be open\. Import TokenguardModule\.forRoot\(\{ issuer, audience \}\) instead/)
+  })
+
+  test('@UseGuards(TokenguardGuard) fails bootstrap naming forRoot() (it used to be "Cannot read properties of undefined")', async () => {
+    const attempt = (imports: unknown[]) => boot(imports, (prototype, descriptor) => UseGuards(TokenguardGuard)(prototype, 'data', descriptor))
+    await assert.rejects(attempt([]), /TokenguardGuard is not for @UseGuards\(\): TokenguardModule\.forRoot\(\{ issuer, audience \}\) installs it as the global guard over every route/)
   })
 
   test('forRoot() still guards every route', async () => {
