@@ -161,5 +161,12 @@ for (const adapter of ADAPTERS) {
       const json = await rawRequest(lenient.url, ['POST /form HTTP/1.1', 'Content-Type: application/json'], JSON.stringify({ access_token: good }))
       assertRefused(json, 401, null, 'JSON body')
     })
+    test('HEAD of a protected GET route and path spellings of it (case, slash, %-encoding, ;, //) are never answered 200 without a token', async () => {
+      for (const [method, path] of [['HEAD', '/data'], ['GET', '/DATA'], ['GET', '/data/'], ['GET', '//data'], ['GET', '/data;x'], ['GET', '/%64ata'], ['GET', '/data%2f'], ['GET', '/data?access_token=x']]) {
+        const response = await rawRequest(app.url, [`${method} ${path} HTTP/1.1`])
+        assert.ok(response.status !== 200 && response.status < 500, `${method} ${path}: ${response.status}`)
+        if (response.status === 401) assert.ok(response.headers['www-authenticate']?.startsWith('Bearer'), `${method} ${path}: a challenge`)
+      }
+    })
   })
 }
