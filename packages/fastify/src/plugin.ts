@@ -19,7 +19,12 @@ const GUARDED_PHASES = ['onRequest', 'preValidation', 'preHandler'] as const
 // Marks the hooks the decorators make, so that `onRoute` can run them right after authentication.
 const kRequirement = Symbol('tokenguard.requirement')
 
-type GuardHook = onRequestHookHandler & { [kRequirement]?: RouteRequirement }
+// Marks the decorators themselves: `{ onRequest: app.requireScopes }`, uncalled, is refused when the route is declared.
+const kFactory = Symbol('tokenguard.factory')
+
+type GuardHook = onRequestHookHandler & { [kRequirement]?: RouteRequirement; [kFactory]?: string }
+
+const asFactory = <F extends object>(name: string, make: F): F => Object.assign(make, { [kFactory]: name })
 
 /** Registers tokenguard on `app` (wrapped with fastify-plugin in `index.ts`). */
 export async function tokenguardPlugin(app: FastifyInstance, options: TokenguardPluginOptions): Promise<void> {
@@ -34,15 +39,11 @@ export async function tokenguardPlugin(app: FastifyInstance, options: Tokenguard
 
   app.decorateRequest('auth', null)
   app.decorate('tokenguard', verifier)
-  const factories = new Map<unknown, string>([
-    [(...scopes: string[]) => guardHook(verifier, verifier.requirement({ scopes })), 'requireScopes'],
-    [(...scopes: string[]) => guardHook(verifier, verifier.requirement({ anyScopes: scopes })), 'requireAnyScope'],
-    [(name: string, check: ClaimCheck) => guardHook(verifier, verifier.requirement({ claims: { [name]: check } })), 'requireClaim'],
-  ])
-  for (const [factory, name] of factories) app.decorate(name, factory)
+  app.decorate('requireScopes', asFactory('requireScopes', (...scopes: string[]) => guardHook(verifier, verifier.requirement({ scopes }))))
+  app.decorate('requireAnyScope', asFactory('requireAnyScope', (...scopes: string[]) => guardHook(verifier, verifier.requirement({ anyScopes: scopes }))))
+  app.decorate('requireClaim', asFactory('requireClaim', (name: string, check: ClaimCheck) => guardHook(verifier, verifier.requirement({ claims: { [name]: check } }))))
 
   app.addHook('onRoute', (route) => {
-    assertNoUncalledFactory(route, factories)
     requirements.configure(route)
     const guards = takeGuards(route)
     if (guards.length > 0) prependHooks(route, phase, guards)
@@ -95,16 +96,6 @@ function settle(request: FastifyRequest, reply: FastifyReply, decision: Decision
   done()
 }
 
-/** `{ onRequest: app.requireScopes }` (the factory, not a hook it made) would 500 every request: refuse it when the route is declared. */
-function assertNoUncalledFactory(route: RouteOptions, factories: ReadonlyMap<unknown, string>): void {
-  const hooks = route as unknown as Record<string, unknown>
-  for (const phase of GUARDED_PHASES) {
-    const list: unknown[] = hooks[phase] === undefined ? [] : Array.isArray(hooks[phase]) ? hooks[phase] : [hooks[phase]]
-    const name = list.map((hook) => factories.get(hook)).find((found) => found !== undefined)
-    if (name !== undefined) throw new TypeError(`tokenguard: ${phase} of ${String(route.method)} ${route.url} is app.${name} itself, uncalled: mount the hook it returns, e.g. { ${phase}: app.${name}(${name === 'requireClaim' ? "'client_id', 'orders-worker'" : "'read:data'"}) }`)
-  }
-}
-
 /** Removes the decorators' hooks from the route's own hooks, in order, to run them after authentication. */
 function takeGuards(route: RouteOptions): GuardHook[] {
   const guards: GuardHook[] = []
@@ -113,6 +104,7 @@ function takeGuards(route: RouteOptions): GuardHook[] {
     const existing = hooks[phase]
     if (existing === undefined) continue
     const list = (Array.isArray(existing) ? existing : [existing]) as GuardHook[]
+    for (const hook of list) if (hook[kFactory] !== undefined) throw new TypeError(`tokenguard: ${phase} of ${String(route.method)} ${route.url} is app.${hook[kFactory]} itself, uncalled: mount the hook it returns, e.g. { ${phase}: app.${hook[kFactory]}(${hook[kFactory] === 'requireClaim' ? "'client_id', 'orders-worker'" : "'read:data'"}) }`)
     guards.push(...list.filter((hook) => hook[kRequirement] !== undefined))
     hooks[phase] = list.filter((hook) => hook[kRequirement] === undefined)
   }

@@ -5,7 +5,7 @@
  * handler require both, as Express guards in a row do.
  */
 import type { ClaimCheck } from '@tokenguard/core'
-import { compileRequirement, type RouteRequirement } from '@tokenguard/core/adapter'
+import { claimName, compileRequirement, type RouteRequirement } from '@tokenguard/core/adapter'
 
 /** What the decorators say about one handler or controller. */
 export interface RouteMarks {
@@ -23,26 +23,22 @@ export function marksOf(target: object): RouteMarks | undefined {
 }
 
 /** The route needs no token; `@Auth()` is then `null`. On a controller, every handler of it (unless the handler has a requirement). */
-export function Public(...misuse: unknown[]): ClassDecorator & MethodDecorator {
-  assertCalled('Public', misuse)
+export function Public(): ClassDecorator & MethodDecorator {
   return mark('Public', (route) => void (route.public = true))
 }
 
 /** A request without any token passes (`@Auth()` is `null`); a request with a bad token is still refused. */
-export function OptionalAuth(...misuse: unknown[]): ClassDecorator & MethodDecorator {
-  assertCalled('OptionalAuth', misuse)
+export function OptionalAuth(): ClassDecorator & MethodDecorator {
   return mark('OptionalAuth', (route) => void (route.optional = true))
 }
 
 /** Requires every one of `scopes` (403 `insufficient_scope` naming them otherwise). */
 export function Scopes(...scopes: string[]): ClassDecorator & MethodDecorator {
-  assertCalled('Scopes', scopes, "'read:data'")
   return requirement('Scopes', compileRequirement({ scopes }))
 }
 
 /** Requires at least one of `scopes`. */
 export function AnyScope(...scopes: string[]): ClassDecorator & MethodDecorator {
-  assertCalled('AnyScope', scopes, "'admin', 'root'")
   return requirement('AnyScope', compileRequirement({ anyScopes: scopes }))
 }
 
@@ -51,20 +47,7 @@ export function AnyScope(...scopes: string[]): ClassDecorator & MethodDecorator 
  * return `true`. Refusals are 401 `invalid_token` with reason `claim_requirement_failed`.
  */
 export function Claim(name: string, check: ClaimCheck): ClassDecorator & MethodDecorator {
-  assertCalled('Claim', [name, check], "'client_id', 'orders-worker'")
-  if (typeof name !== 'string' || name === '') throw new TypeError(`tokenguard: @Claim() needs a claim name (a non-empty string) first, got ${typeof name}`)
-  return requirement('Claim', compileRequirement({ claims: { [name]: check } }))
-}
-
-/**
- * A decorator written without its parentheses (`@Public`, `@Scopes`) is called with the decorated class or
- * prototype: its marks would be silently dropped (a `@Claim` check never applied), so that is refused at
- * declaration, naming the form that works.
- */
-function assertCalled(name: string, args: readonly unknown[], example = ''): void {
-  const [first] = args
-  const decoratedTarget = typeof first === 'function' || (typeof first === 'object' && first !== null && (typeof args[1] === 'string' || typeof args[1] === 'symbol'))
-  if (decoratedTarget || (example === '' && args.length > 0)) throw new TypeError(`tokenguard: @${name} is a decorator factory: write @${name}(${example}), with the parentheses`)
+  return requirement('Claim', compileRequirement({ claims: { [claimName(name, '@Claim()', "@Claim('client_id', 'orders-worker')")]: check } }))
 }
 
 function requirement(name: string, compiled: RouteRequirement): ClassDecorator & MethodDecorator {

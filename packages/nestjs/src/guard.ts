@@ -20,8 +20,6 @@ export class TokenguardGuard implements CanActivate {
     private readonly report: RefusalReporter<unknown>,
     private readonly host: HttpAdapterHost,
   ) {
-    // `@UseGuards(TokenguardGuard)` makes Nest construct it without a verifier (it has no injection metadata).
-    if (verifier === undefined) throw new TypeError('tokenguard: TokenguardGuard is not for @UseGuards(): TokenguardModule.forRoot({ issuer, audience }) installs it as the global guard over every route (mark exceptions @Public())')
     this.#planOf = routePlans(verifier)
   }
 

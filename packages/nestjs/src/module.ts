@@ -16,9 +16,7 @@ const WARMUP_MODES = new Set(['await', 'background', 'off'])
 
 export class TokenguardModule {
   // `imports: [TokenguardModule]` without forRoot() would register no guard and leave every route open: refuse at bootstrap.
-  constructor() {
-    throw new TypeError('tokenguard: TokenguardModule was imported without forRoot(): no guard would run and every route would be open. Import TokenguardModule.forRoot({ issuer, audience }) instead')
-  }
+  constructor() { throw new TypeError('tokenguard: TokenguardModule was imported without forRoot(): no guard would run and every route would be open. Import TokenguardModule.forRoot({ issuer, audience }) instead') }
 
   /**
    * Registers the verifier (validated here, at startup) and the global guard: every route requires a valid
