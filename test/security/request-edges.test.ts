@@ -29,7 +29,8 @@ function rawRequest(url: string, head: string[], body = ''): Promise<RawResponse
     const chunks: Buffer[] = []
     const timer = setTimeout(() => (socket.destroy(), reject(new Error(`no answer within ${TIME_LIMIT_MS} ms to ${head[0]}`))), TIME_LIMIT_MS)
     socket.on('data', (chunk) => chunks.push(chunk))
-    socket.on('error', (error) => (clearTimeout(timer), reject(error)))
+    // A reset after the answer arrived (a server refusing an oversized head may not read the rest) still counts.
+    socket.on('error', (error) => void (chunks.length === 0 && (clearTimeout(timer), reject(error))))
     socket.on('close', () => {
       clearTimeout(timer)
       const text = Buffer.concat(chunks).toString('latin1')
