@@ -48,8 +48,8 @@ export class TokenguardModule {
   }
 }
 
-/** The module forRoot() configures; a class of its own, so that only a bare `TokenguardModule` import throws. */
-class TokenguardRootModule {}
+// The module forRoot() configures: a class of its own, so that only a bare `TokenguardModule` import throws; named alike for Nest's logs.
+const TokenguardRootModule = Object.defineProperty(class {}, 'name', { value: 'TokenguardModule' })
 
 async function warmUp(verifier: Verifier, mode: string, logger: Logger | false | undefined): Promise<Verifier> {
   if (mode === 'off') return verifier
