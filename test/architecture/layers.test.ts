@@ -62,6 +62,14 @@ test('core reaches a Node built-in in one place only, feature-detected: diagnost
   assert.match(text, /catch \{/, 'a runtime that refuses the module leaves core without channels, not broken')
 })
 
+test('@opentelemetry/api is never imported (not even its types): the application passes its own, and packages run without it', () => {
+  // Import statements and dynamic imports only: comments and messages show the application how to pass it.
+  const imports = /^\s*(import|export)\b[^'\n]*\bfrom\s+'@opentelemetry\/|^\s*import\s+'@opentelemetry\/|^[^*\n]*\bimport\(\s*'@opentelemetry\//m
+  for (const form of ["import * as api from '@opentelemetry/api'", "  import type { Meter } from '@opentelemetry/api'", "const api = await import('@opentelemetry/api')"]) assert.match(form, imports)
+  const offenders = allSources.filter((file) => imports.test(readFileSync(file, 'utf8')))
+  assert.deepEqual(offenders.map((file) => relative(packages, file)), [])
+})
+
 test('source files stay under ~300 lines', () => {
   const long = allSources.map((file) => [relative(packages, file), readFileSync(file, 'utf8').split('\n').length] as const).filter(([, lines]) => lines > 300)
   assert.deepEqual(long, [])

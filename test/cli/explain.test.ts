@@ -46,7 +46,7 @@ describe('tokenguard explain: verdicts', () => {
       'token_syntax', 'keys', 'issuer_precheck', 'jws_header', 'algorithm', 'key', 'signature', 'claims_set', 'required_claims', 'iss', 'aud', 'nbf', 'exp', 'iat', 'typ',
       'finite_times', 'profile_claims', 'claims_option', 'cnf', 'scopes',
     ])
-    assert.deepEqual(report.steps, ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims'])
+    assert.deepEqual(report.steps, ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'revocation', 'cnf', 'scopes', 'route_claims'])
     assert.equal(report.against.keys.source, 'discovery')
     assert.equal(report.against.keys.jwksUri, server.jwksUri)
     assert.equal(report.against.keys.keyCount, 1)

@@ -13,7 +13,7 @@ import { LOCAL_ISSUER, nowSeconds, signToken } from '../support/local-tokens.js'
 let key: SigningKey
 let verifier: () => Verifier
 
-const ALL_STEPS = ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims']
+const ALL_STEPS = ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'revocation', 'cnf', 'scopes', 'route_claims']
 
 before(async () => {
   key = await generateSigningKey('ES256')

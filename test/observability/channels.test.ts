@@ -114,6 +114,35 @@ describe('diagnostics channels', () => {
     }
   })
 
+  test('nobody subscribed: neither channel publishes anything; a subscriber gets every message', async () => {
+    const calls = { [DECISION_CHANNEL]: 0, [KEYS_CHANNEL]: 0 }
+    const restore = [DECISION_CHANNEL, KEYS_CHANNEL].map((name) => {
+      // The channel object core holds (Node returns the same one by name): its publish() counted. The
+      // prototype's publish is looked up per call: Node swaps it when the first subscriber comes.
+      const channel = diagnostics.channel(name)
+      channel.publish = (message: unknown) => void (calls[name as keyof typeof calls]++, Object.getPrototypeOf(channel).publish.call(channel, message))
+      return () => void delete (channel as { publish?: unknown }).publish
+    })
+    try {
+      const verifier = createVerifier({ issuer: server.issuer, audience: TEST_AUDIENCE, allowInsecureHttp: true })
+      await verifier.ready()
+      const token = await server.mint()
+      for (let i = 0; i < 3; i++) await verifier.decide(view(token))
+      await verifier.decide(view(undefined))
+      await verifier.keySource.refresh()
+      assert.deepEqual(calls, { [DECISION_CHANNEL]: 0, [KEYS_CHANNEL]: 0 })
+      const decisions = await published<DecisionEvent>(DECISION_CHANNEL, () => published(KEYS_CHANNEL, async () => {
+        await verifier.decide(view(token))
+        await verifier.keySource.refresh()
+      }))
+      assert.equal(decisions.length, 1)
+      assert.equal(calls[DECISION_CHANNEL], 1)
+      assert.ok(calls[KEYS_CHANNEL] >= 2, `the refresh's fetch_start and fetch_success: ${calls[KEYS_CHANNEL]}`)
+    } finally {
+      for (const undo of restore) undo()
+    }
+  })
+
   test('telemetry with no SDK registered: the same path as without it — no clock read, nothing built', async () => {
     const api = await import('@opentelemetry/api')
     const verifier = createVerifier({ issuer: server.issuer, audience: TEST_AUDIENCE, allowInsecureHttp: true, telemetry: { api } })

@@ -116,6 +116,11 @@ export const LINES: readonly LineSpec[] = [
     },
   },
   {
+    id: 'revocation', label: 'revocation', step: 'revocation', by: 'verifier', reasons: ['token_revoked', 'revocation_check_unavailable'],
+    applies: (settings) => settings?.isRevoked !== undefined,
+    compared: ({ decoded }) => `the "isRevoked" hook, asked with the claims (jti ${show(decoded.claims?.jti)})`,
+  },
+  {
     id: 'cnf', label: 'cnf binding', step: 'cnf', by: 'verifier', reasons: ['token_binding_unverified'],
     compared: ({ decoded }) => {
       const cnf = decoded.claims?.cnf
@@ -135,7 +140,7 @@ export const LINES: readonly LineSpec[] = [
 ]
 
 /** The order of the verifier's steps; the first one that did not pass is where a refusal happened. */
-export const STEP_ORDER: readonly TracedCheck[] = ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'cnf', 'scopes', 'route_claims']
+export const STEP_ORDER: readonly TracedCheck[] = ['token_syntax', 'keys_usable', 'issuer_precheck', 'algorithm', 'key', 'jwt', 'typ', 'finite_times', 'profile_claims', 'audience_claim', 'claims_option', 'revocation', 'cnf', 'scopes', 'route_claims']
 
 /** The key source in a few words; `withFailure` adds why the last fetch failed. */
 export function describeKeys(keys: KeysReport, withFailure = false): string {

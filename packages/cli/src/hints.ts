@@ -19,6 +19,8 @@ export const FIX_HINTS: Readonly<Partial<Record<RefusalReason, string>>> = Objec
   insufficient_scope: 'grant the scope to the client and request it; check `scopeClaims` for your provider',
   claim_requirement_failed: "the client's token lacks what this route requires",
   claim_check_unavailable: 'the token may be fine: look at what the predicate asks; return `false` from it to refuse a token',
+  token_revoked: 'the token was revoked (your `isRevoked` hook said so): the client needs a new one',
+  revocation_check_unavailable: 'the token may be fine: look at what `isRevoked` consults; it must answer `true` or `false`',
   claim_invalid: "check the provider's token format; for `claims`, the check you configured",
   issuer_not_trusted: 'add the issuer, or it is not meant for you',
   authentication_missing: "put `authenticate()` in front of the guard (`app.use(auth)` or as the route's first handler)",

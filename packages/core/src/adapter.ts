@@ -27,6 +27,8 @@ export {
   resourceMetadataResponse,
 } from './resource-metadata.js'
 export type { ResourceMetadataOptions, ResourceMetadataResponse } from './resource-metadata.js'
+export { decideHeld, guardRefusal, reportHeld } from './observability/held-decision.js'
+export type { ClosingResponse, Deciding } from './observability/held-decision.js'
 export { adapterSetup } from './adapter-setup.js'
 export type { AdapterSetup, AdapterSetupInit } from './adapter-setup.js'
 export { webRequestView } from './web-request.js'

@@ -21,6 +21,7 @@ export type TracedCheck =
   | 'profile_claims'
   | 'audience_claim'
   | 'claims_option'
+  | 'revocation'
   | 'cnf'
   | 'scopes'
   | 'route_claims'

@@ -24,6 +24,14 @@ export type KeySourceEvent =
   /** The key set changed: key ids added and removed (a re-keyed `kid` counts as both). */
   | { type: 'keys_changed'; added: string[]; removed: string[] }
   /**
+   * A member of a fetched key set is not used: weak or degenerate material (RSA modulus under 2048 bits,
+   * public exponent 1, ROCA fingerprint, EC point off its curve, small-order Ed25519 point…), private or
+   * symmetric, or not meant for signature verification. The rest of the set stays in use. `kid` is the
+   * member's `kid` when it has one, `index` its position in the set; emitted once per key and reason, when
+   * it first appears (again after it has left the set and come back).
+   */
+  | { type: 'key_rejected'; uri: string; kid: string | undefined; index: number; reason: string }
+  /**
    * Keys past their freshness are in use: a refresh is running (e.g. the first request after an idle
    * spell) or has failed. Emitted at most once per `cooldownDuration`; `ageMs` since they were fetched.
    */

@@ -14,6 +14,7 @@ export { compileRequirement } from './requirement.js'
 export type { RouteRequirement, RouteRequirementInit } from './requirement.js'
 export { includes } from './claims.js'
 export type { ClaimCheck, ClaimPredicate } from './claims.js'
+export type { RevocationCheck } from './revocation.js'
 export { extractToken } from './extract.js'
 export type { ExtractOptions } from './extract.js'
 export {

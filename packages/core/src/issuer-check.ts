@@ -20,6 +20,7 @@ import { InvalidTokenError } from './errors.js'
 import { createIntrospectionCheck, type IntrospectionCheck } from './introspection-check.js'
 import { settleIntrospection } from './introspection-options.js'
 import { refusalFor } from './jose-refusal.js'
+import { keyIdentityOf } from './key-set.js'
 import { LocalKeySource, type DiscoveryRecord, type KeySource } from './key-source.js'
 import { requireUrl, settleFixedKey, settleKeySourceLimits, settleOptions, settleSecret, type SettledOptions, type VerifierOptions } from './options.js'
 import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-observation.js'
@@ -44,18 +45,19 @@ export interface IssuerCheck {
 }
 
 /**
- * Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop cached results,
+ * Builds the check of one issuer; `onKeysRemoved` lets the owner of the token cache drop what removed keys verified,
  * `observation` is the verifier's metrics, channel and tracing for this issuer's key source, and
  * `discovered` is what an earlier check of this issuer discovered (a resolver's issuer coming back).
  */
-export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () => void, observation: KeyObservation = NO_KEY_OBSERVATION, discovered?: DiscoveryRecord): IssuerCheck {
+export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysRemoved, observation: KeyObservation = NO_KEY_OBSERVATION, discovered?: DiscoveryRecord): IssuerCheck {
   const settings = settleOptions(options)
   const limits = settleKeySourceLimits(options) // validated even when unused, so a typo never hides
-  const keySource = createKeySource(options, limits, onKeysRemoved, observation, discovered)
+  const keySource = createKeySource(options, settings, limits, onKeysRemoved, observation, discovered)
   observation.watch(settings.issuer, keySource)
   const introspection = introspectionFor(options, settings, limits, keySource, observation)
   const tokenFormat = settleTokenFormat(options.tokenFormat, introspection !== undefined)
-  const bindingRules = { binding: settings.binding, clockTolerance: settings.clockTolerance, challenge: settings.challenge }
+  // Rules each use of the result is checked against (cache hits too): the sender binding and revocation.
+  const bindingRules = { binding: settings.binding, clockTolerance: settings.clockTolerance, challenge: settings.challenge, isRevoked: settings.isRevoked }
   const joseOptions: JWTVerifyOptions = {
     algorithms: settings.algorithms,
     issuer: settings.issuer,
@@ -81,7 +83,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       assertNamesIssuer(token, settings)
       trace?.passed('issuer_precheck')
       const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }
-      const { payload, protectedHeader } = await jwtVerify(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
+      const { payload, protectedHeader, key } = await jwtVerify(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
       trace?.passed('jwt')
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })
@@ -97,7 +99,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: () =>
       await assertClaimChecks(claims, settings.claimChecks, settings.challenge)
       trace?.passed('claims_option')
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
-      return { context, keySource, claimChecks: settings.claimChecks, ...bindingRules, ...validityWindow(claims, settings) }
+      return { context, keySource, keyIdentity: keyIdentityOf(key), claimChecks: settings.claimChecks, ...bindingRules, ...validityWindow(claims, settings) }
     } catch (error) {
       throw refusalFor(error, settings.challenge, factsOf(token, runSeconds(run)))
     }
@@ -200,15 +202,20 @@ function validityWindow(claims: JWTPayload, settings: SettledOptions): { validFr
   return { validFrom, validUntil }
 }
 
+/** Told the identities (`keyIdentityOf`) of keys that left the key set, so that what they verified is dropped. */
+export type KeysRemoved = (removedIdentities: string[]) => void
+
 function createKeySource(
   options: VerifierOptions,
+  settings: SettledOptions,
   limits: ReturnType<typeof settleKeySourceLimits>,
-  onKeysRemoved: () => void,
+  onKeysRemoved: KeysRemoved,
   observation: KeyObservation,
   discovered: DiscoveryRecord | undefined,
 ): KeySource {
   if (options.secret !== undefined) return LocalKeySource.fromSecret(settleSecret(options.secret))
-  if (options.jwks !== undefined) return LocalKeySource.fromJwks(options.jwks)
+  // Keys without `alg` are bound to one of the verifier's algorithms (RFC 8725 §3.1, `algorithm-binding.ts`).
+  if (options.jwks !== undefined) return LocalKeySource.fromJwks(options.jwks, settings.algorithms, settings.issuer)
   const fixedKey = settleFixedKey(options)
   if (fixedKey !== undefined) return new PublicKeySource(fixedKey)
   return new RemoteKeySource({
@@ -222,6 +229,7 @@ function createKeySource(
     allowInsecureHttp: options.allowInsecureHttp === true,
     snapshot: options.keySnapshot,
     onEvent: observation.listener(options.issuer, options.onEvent),
+    algorithms: settings.algorithms,
     onKeysRemoved,
     trace: observation.trace,
   })

@@ -7,6 +7,7 @@
 import { proofAgeMs, TOP_LEVEL_ONLY, type BindingMode, type DPoPOptions, type MtlsOptions } from './binding-options.js'
 import type { ClaimCheck } from './claims.js'
 import { parseDuration } from './duration.js'
+import { eitherRevoked, settleRevocation } from './revocation.js'
 import { DURATION_BOUNDS, type VerifierOptions } from './options.js'
 
 type Options = Partial<VerifierOptions>
@@ -16,6 +17,7 @@ export function combineIssuerOptions(defaults: Options, entry: Options): Verifie
   const combined: Record<string, unknown> = { ...definedOnly(defaults), ...definedOnly(entry) }
   const where = `issuer ${JSON.stringify(entry.issuer)}`
   combined.claims = combineClaims(defaults.claims, entry.claims, where)
+  combined.isRevoked = eitherRevoked(settleRevocation(defaults.isRevoked), settleRevocation(entry.isRevoked))
   combined.profile = defaults.profile === 'rfc9068' || entry.profile === 'rfc9068' ? 'rfc9068' : (entry.profile ?? defaults.profile)
   combined.maxTokenAge = smaller('maxTokenAge', defaults.maxTokenAge, entry.maxTokenAge)
   combined.clockTolerance = smaller('clockTolerance', defaults.clockTolerance, entry.clockTolerance)

@@ -9,7 +9,7 @@ import type { CheckRun } from './check-trace.js'
 import { isCanonicalCompactJws } from './compact-syntax.js'
 import { ConfigurationError, InvalidTokenError } from './errors.js'
 import { combineIssuerOptions } from './issuer-entry.js'
-import { createIssuerCheck, type CheckedToken, type IssuerCheck } from './issuer-check.js'
+import { createIssuerCheck, type CheckedToken, type IssuerCheck, type KeysRemoved } from './issuer-check.js'
 import { resolvingPicker, type Build, type Picker } from './issuer-resolution.js'
 import type { KeySource } from './key-source.js'
 import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-observation.js'
@@ -29,8 +29,8 @@ export interface IssuerSelection {
   check(token: string, run?: CheckRun, request?: RequestView): Promise<CheckedToken>
 }
 
-/** Builds the selection; `onKeysRemoved` lets the owner of the token cache drop cached results. */
-export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved: () => void, observation: KeyObservation = NO_KEY_OBSERVATION): IssuerSelection {
+/** Builds the selection; `onKeysRemoved` lets the owner of the token cache drop what one issuer's removed keys verified. */
+export function createIssuerSelection(options: MultiIssuerOptions, onKeysRemoved: KeysRemoved, observation: KeyObservation = NO_KEY_OBSERVATION): IssuerSelection {
   assertNoSharedKeys(options)
   const { timeoutDuration, maxIssuers, keySetCacheSize, discoveryCacheSize } = settleMultiIssuerOptions(options)
   const request = settleRequestOptions(options)

@@ -9,13 +9,19 @@
  */
 import { ConfigurationError, isConfigurationError } from './errors.js'
 import { FetchJsonError, type FailureKind } from './fetch-json.js'
-import { validateKeySet } from './key-set.js'
+import { acceptedKeySet, screenKeySet, type RejectedKey } from './key-set.js'
 import type { JSONWebKeySet } from 'jose'
 
-/** {@link validateKeySet}, its refusal marked as the configuration's fault (the URL serves no usable JWK Set). */
-export function usableKeySet(body: unknown, maxKeys: number): JSONWebKeySet {
+/**
+ * The usable keys of a fetched key set document: screened (`key-hygiene.ts`), the refused members told to
+ * `onScreened`; a set with no usable key is refused as the configuration's fault (the URL serves no usable
+ * JWK Set), naming every key and why.
+ */
+export function usableKeySet(body: unknown, maxKeys: number, onScreened?: (rejected: readonly RejectedKey[]) => void): JSONWebKeySet {
   try {
-    return validateKeySet(body, maxKeys)
+    const { keys, rejected } = screenKeySet(body, maxKeys)
+    onScreened?.(rejected)
+    return acceptedKeySet(keys, rejected)
   } catch (error) {
     throw new FetchJsonError(error instanceof Error ? error.message : String(error), { cause: error, kind: 'configuration' })
   }

@@ -2,8 +2,9 @@
  * Where verification keys come from. One key source per issuer (RFC 8725 §3.8: keys are never pooled
  * across issuers). Remote sources live in `remote-key-source.ts`; the two local kinds are here.
  */
-import { createLocalJWKSet, type CryptoKey, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
-import type { KeySetSnapshot } from './key-set.js'
+import type { CryptoKey, JSONWebKeySet, JWTVerifyGetKey } from 'jose'
+import { ConfigurationError } from './errors.js'
+import { describeKey, loadKeySet, screenKeySet, type KeySetSnapshot } from './key-set.js'
 
 /** What the verifier needs from a key source. */
 export interface KeySource {
@@ -52,9 +53,19 @@ export class LocalKeySource implements KeySource {
     this.getKey = getKey
   }
 
-  /** A source over a fixed JWK Set. */
-  static fromJwks(jwks: JSONWebKeySet): LocalKeySource {
-    return new LocalKeySource(createLocalJWKSet(jwks))
+  /**
+   * A source over a fixed JWK Set, each key bound to one of `algorithms` (`algorithm-binding.ts`) and
+   * identified within `issuer`. A key that key hygiene refuses (`key-hygiene.ts`) is a configuration error:
+   * a {@link ConfigurationError} at startup names it and why.
+   */
+  static fromJwks(jwks: JSONWebKeySet, algorithms: readonly string[], issuer: string): LocalKeySource {
+    const { keys, rejected } = settled(() => screenKeySet(jwks, Number.POSITIVE_INFINITY))
+    if (rejected.length > 0) {
+      const reasons = rejected.map((key) => `${describeKey(key)}: ${key.reason}`).join('; ')
+      throw new ConfigurationError('jwks', `"jwks" holds keys that cannot verify tokens safely (${reasons}); remove them`)
+    }
+    // An empty set stays allowed (it verifies nothing, e.g. an issuer listed before its keys are known).
+    return new LocalKeySource(loadKeySet({ keys }, 0, Number.POSITIVE_INFINITY, { namespace: issuer, algorithms }).resolve)
   }
 
   /**
@@ -86,5 +97,14 @@ export class LocalKeySource implements KeySource {
   }
   import(): boolean {
     return false
+  }
+}
+
+/** Runs a key set check of the `jwks` option, its refusal a startup error that names the option. */
+function settled<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (error) {
+    throw new ConfigurationError('jwks', `"jwks": ${(error as Error).message}`, { cause: error })
   }
 }

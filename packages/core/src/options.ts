@@ -4,6 +4,7 @@
  * request time): unknown keys, wrong types, durations out of bounds, insecure URLs.
  */
 import { compileClaimChecks, type ClaimCheck } from './claims.js'
+import { settleRevocation, type RevocationCheck } from './revocation.js'
 import { settleBinding } from './binding-options.js'
 import type { ChallengeSettings } from './challenge.js'
 import { optionalDuration, type DurationBounds } from './duration.js'
@@ -99,6 +100,8 @@ export interface SettledOptions extends VerifierSettings {
   scopeClaims: ScopeClaim[]
   audienceClaim: string
   claimChecks: ReadonlyArray<readonly [string, ClaimCheck]>
+  /** The `isRevoked` hook, asked after verification and on every cache hit. */
+  isRevoked: RevocationCheck | undefined
 }
 
 /** Validates the options of one issuer (unknown keys, types, bounds, URLs) and fills in defaults. */
@@ -131,6 +134,7 @@ export function settleOptions(options: VerifierOptions): SettledOptions {
     scopeClaims: shared.scopeClaims,
     audienceClaim: shared.audienceClaim,
     claimChecks: shared.claimChecks,
+    isRevoked: shared.isRevoked,
   }
 }
 
@@ -204,6 +208,7 @@ function settleSharedOptions(options: Partial<VerifierOptions>) {
     requiredClaims: optionalNameList(options.requiredClaims, 'requiredClaims', 'claim names') ?? [],
     scopeClaims: (optionalNameList(options.scopeClaims, 'scopeClaims', 'claim names') ?? ['scope']) as ScopeClaim[],
     claimChecks: compileClaimChecks(options.claims),
+    isRevoked: settleRevocation(options.isRevoked),
   }
 }
 

@@ -8,8 +8,9 @@
  * One key verifies one algorithm (RFC 8725 §3.1): an RSA key could otherwise be used for RS256 and PS256
  * alike, so the algorithm is always named, never guessed from the key.
  */
-import { errors as joseErrors, importJWK, importSPKI, importX509, type CryptoKey, type JWK, type JWTVerifyGetKey } from 'jose'
+import { errors as joseErrors, exportJWK, importJWK, importSPKI, importX509, type CryptoKey, type JWK, type JWTVerifyGetKey } from 'jose'
 import { ConfigurationError, KeysUnavailableError } from './errors.js'
+import { keyProblem } from './key-hygiene.js'
 import type { KeySource } from './key-source.js'
 import { describe, optionalNameList } from './option-values.js'
 
@@ -82,6 +83,8 @@ function jwkForm(value: unknown): { form: 'jwk'; key: JWK; ownAlg: string | unde
   if (Array.isArray(jwk.key_ops) && !jwk.key_ops.includes('verify')) throw new ConfigurationError('publicKey', '"publicKey" does not allow "verify" in its "key_ops"')
   if (jwk.alg !== undefined && typeof jwk.alg !== 'string') throw new ConfigurationError('publicKey', `the JWK's "alg" must be a string; got ${describe(jwk.alg)}`)
   if (jwk.kid !== undefined && typeof jwk.kid !== 'string') throw new ConfigurationError('publicKey', `the JWK's "kid" must be a string; got ${describe(jwk.kid)}`)
+  const problem = keyProblem(jwk)
+  if (problem !== undefined) throw new ConfigurationError('publicKey', `"publicKey" cannot verify tokens safely: ${problem}`)
   return { form: 'jwk', key: { ...(jwk as JWK) }, ownAlg: jwk.alg as string | undefined }
 }
 
@@ -131,8 +134,13 @@ export class PublicKeySource implements KeySource {
 
 async function importOnce(settled: SettledPublicKey): Promise<CryptoKey> {
   try {
-    if (settled.form === 'spki') return await importSPKI(settled.key as string, settled.alg)
-    if (settled.form === 'x509') return await importX509(settled.key as string, settled.alg)
+    if (settled.form !== 'jwk') {
+      // A PEM's material is known once imported: the same key hygiene as a JWK's (e = 1 would let anyone forge).
+      const key = settled.form === 'spki' ? await importSPKI(settled.key as string, settled.alg, { extractable: true }) : await importX509(settled.key as string, settled.alg, { extractable: true })
+      const problem = keyProblem(await exportJWK(key))
+      if (problem !== undefined) throw new TypeError(`it cannot verify tokens safely: ${problem}`)
+      return key
+    }
     const key = await importJWK(settled.key as JWK, settled.alg)
     if (key instanceof Uint8Array) throw new TypeError('not an asymmetric key')
     return key

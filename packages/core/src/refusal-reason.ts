@@ -45,6 +45,8 @@ export type RefusalReason =
   | 'claim_requirement_failed'
   /** An asynchronous claim check (a predicate of `claims`) rejected: what it consults is down (503). */
   | 'claim_check_unavailable'
+  // revocation (`isRevoked` option): the hook says revoked (401), or could not answer (503)
+  | 'token_revoked' | 'revocation_check_unavailable'
   // sender-constrained tokens (RFC 9449, RFC 8705): a binding that is off, sent as Bearer or checked without its
   // request; a `cnf` method tokenguard does not verify; an unbound token where a bound one is required (or as DPoP)
   | 'token_binding_unverified' | 'token_binding_unsupported' | 'token_not_bound'

@@ -17,7 +17,8 @@ import { isConfigurationError, KeysUnavailableError, type ConfigurationError } f
 import { emit, type FetchCause, type KeySourceEventListener } from './events.js'
 import { fetchJson, type FetchFunction, type FetchJsonOptions } from './fetch-json.js'
 import { failureKind, keySetMisconfiguration, usableKeySet } from './key-source-failure.js'
-import { diffKeySets, freshnessFor, loadKeySet, parseSnapshot, type KeySetSnapshot, type LoadedKeySet } from './key-set.js'
+import { diffKeySets, freshnessFor, loadKeySet, parseSnapshot, type KeyBinding, type KeySetSnapshot, type LoadedKeySet } from './key-set.js'
+import { rejectionReporter, type RejectionReporter } from './key-rejections.js'
 import type { DiscoveryRecord, KeySource } from './key-source.js'
 import type { Traced } from './observability/tracing.js'
 
@@ -47,8 +48,10 @@ export interface RemoteKeySourceOptions {
   allowInsecureHttp?: boolean | undefined
   snapshot?: unknown
   onEvent?: KeySourceEventListener | undefined
-  /** Called when keys that may have verified cached tokens leave the set. */
-  onKeysRemoved?: (() => void) | undefined
+  /** The verifier's allowed algorithms: a key without `alg` is bound to one of them (`algorithm-binding.ts`). */
+  algorithms: readonly string[]
+  /** Called with the identities (`keyIdentityOf`) of keys that leave the set, to forget only what they verified. */
+  onKeysRemoved?: ((removedIdentities: string[]) => void) | undefined
   /** Spans around fetches and discovery (OpenTelemetry, when the verifier has `telemetry`). */
   trace?: Traced | undefined
 }
@@ -61,6 +64,8 @@ const MAX_RETRY_DELAY = 60_000
 export class RemoteKeySource implements KeySource {
   readonly #options: RemoteKeySourceOptions
   readonly #fetchOptions: FetchJsonOptions
+  readonly #binding: KeyBinding
+  readonly #reportRejections: RejectionReporter
   /** `jwks_uri` from discovery, and when; forgotten after a failed fetch so that the next attempt discovers again. */
   #discovered: DiscoveryRecord | undefined
   /** Where the keys in use came from (a fetch or an imported snapshot), for export(). */
@@ -80,6 +85,8 @@ export class RemoteKeySource implements KeySource {
     this.#options = options
     this.#fetchOptions = { timeoutDuration: options.timeoutDuration, maxResponseSize: options.maxResponseSize, headers: options.headers, allowInsecureHttp: options.allowInsecureHttp, fetch: options.fetch }
     this.#discovered = options.jwksUri === undefined ? options.discovered : undefined
+    this.#binding = { namespace: options.issuer ?? options.jwksUri ?? '', algorithms: options.algorithms }
+    this.#reportRejections = rejectionReporter(options.onEvent)
     if (options.snapshot !== undefined) this.import(options.snapshot)
   }
 
@@ -136,7 +143,7 @@ export class RemoteKeySource implements KeySource {
     if (!sameSource) return false
     if (this.#current !== undefined && this.#current.fetchedAt >= snapshot.fetchedAt) return false
     this.#currentUri = snapshot.jwksUri // before #replace: a keys_changed listener may export()
-    this.#replace(loadKeySet(snapshot.jwks, snapshot.fetchedAt, snapshot.freshUntil))
+    this.#replace(loadKeySet(snapshot.jwks, snapshot.fetchedAt, snapshot.freshUntil, this.#binding))
     // The snapshot's fetch counts for the unknown-kid cooldown: a source rebuilt from remembered keys (a
     // resolver's issuer back in its LRU slot) must not refetch at once for an invented kid.
     this.#lastUnknownKidFetch = Math.max(this.#lastUnknownKidFetch, snapshot.fetchedAt)
@@ -233,13 +240,13 @@ export class RemoteKeySource implements KeySource {
     emit(this.#options.onEvent, { type: 'fetch_start', uri, cause })
     let jwksUri: string | undefined
     try {
-      jwksUri = await this.#resolveJwksUri()
-      const { body, cacheControl } = await fetchJson(jwksUri, this.#fetchOptions)
-      const jwks = usableKeySet(body, this.#options.maxKeys)
+      const from = (jwksUri = await this.#resolveJwksUri())
+      const { body, cacheControl } = await fetchJson(from, this.#fetchOptions)
+      const jwks = usableKeySet(body, this.#options.maxKeys, (rejected) => this.#reportRejections(from, rejected))
       const maxAge = freshnessFor(cacheControl, this.#options.cacheMaxAge, this.#options.honorCacheControl)
       const fetchedAt = Date.now()
       this.#currentUri = jwksUri // before #replace: a keys_changed listener may export()
-      this.#replace(loadKeySet(jwks, fetchedAt, fetchedAt + maxAge))
+      this.#replace(loadKeySet(jwks, fetchedAt, fetchedAt + maxAge, this.#binding))
       this.#consecutiveFailures = 0
       this.#retryAt = 0
       this.#misconfiguration = undefined
@@ -251,16 +258,8 @@ export class RemoteKeySource implements KeySource {
       this.#retryAt = failedAt + Math.min(this.#options.retryDelay * 2 ** (this.#consecutiveFailures - 1), MAX_RETRY_DELAY)
       const kind = failureKind(error, this.#current !== undefined)
       this.#misconfiguration = kind === 'configuration' ? keySetMisconfiguration(error, jwksUri, this.#options.jwksUri !== undefined, this.#options.issuer, this.#options.discoveryUrl) : undefined
-      emit(this.#options.onEvent, {
-        type: 'fetch_failure',
-        uri,
-        cause,
-        durationMs: failedAt - started,
-        error: error instanceof Error ? error.message : String(error),
-        consecutiveFailures: this.#consecutiveFailures,
-        retryAt: this.#retryAt,
-        kind,
-      })
+      const failure = { uri, cause, durationMs: failedAt - started, error: error instanceof Error ? error.message : String(error), kind }
+      emit(this.#options.onEvent, { type: 'fetch_failure', ...failure, consecutiveFailures: this.#consecutiveFailures, retryAt: this.#retryAt })
       throw this.#misconfiguration ?? error
     }
   }
@@ -277,12 +276,12 @@ export class RemoteKeySource implements KeySource {
   }
 
   #replace(next: LoadedKeySet): void {
-    const { added, removed } = diffKeySets(this.#current, next)
+    const { added, removed, removedIdentities } = diffKeySets(this.#current, next)
     const hadKeys = this.#current !== undefined
     this.#current = next
     if (added.length === 0 && removed.length === 0) return
     emit(this.#options.onEvent, { type: 'keys_changed', added, removed })
-    if (hadKeys && removed.length > 0) this.#options.onKeysRemoved?.()
+    if (hadKeys && removedIdentities.length > 0) this.#options.onKeysRemoved?.(removedIdentities)
   }
 
   #unavailable(cause?: unknown): KeysUnavailableError {

@@ -5,51 +5,82 @@
  *
  * Safety rules: only successes are cached (a forgery is never remembered, and failures cannot evict good
  * entries); a hit is re-checked against the clock (`exp`, `nbf`, `maxTokenAge`, with the tolerance), and
- * requirements (scopes, claims) are applied per request by the caller; when keys leave the key set, the
- * whole cache is dropped, so no entry outlives the key that verified it.
+ * requirements (scopes, claims) are applied per request by the caller; each entry remembers the key that
+ * verified it, and when keys leave their key set the entries those keys verified are dropped, so no entry
+ * outlives its key — and nothing else is dropped (a reordered set, another issuer's rotation).
+ *
+ * ECDSA twins (`ecdsa-canonical.ts`) are one entry: an ES* token is keyed on the start of its signature,
+ * r, the half both twins share, and a twin of the stored token is a hit.
  */
 import { LRUCache } from 'lru-cache'
+import { areEcdsaTwins, isEcdsa } from './ecdsa-canonical.js'
+import { retainedSize } from './retained-size.js'
 
 /** Options of the verified-token cache. */
 export interface TokenCacheOptions {
   /** Most tokens remembered (least recently used are evicted first). Default is 10000. */
   max?: number | undefined
   /**
-   * Most memory the entries may take, in bytes (estimated from the token's length), so that long tokens
-   * cannot grow the cache past the budget that `max` implies for ordinary ones. Default is 33554432 (32 MiB).
+   * Most memory the entries may take, in bytes, estimated once per entry from what it keeps alive (token,
+   * header, claims, scopes), so that long tokens or claims made of many small objects cannot grow the
+   * heap past the budget. Default is 33554432 (32 MiB).
    */
   maxSize?: number | undefined
 }
 
+/** Where a verified result came from, told to {@link TokenCache.set}. */
+export interface EntryOrigin {
+  /** Identity of the key that verified the token (`keyIdentityOf`); the entry leaves with that key. */
+  keyIdentity?: string | undefined
+  /** The token's JWS `alg`: an ES* token's twin is the same entry. */
+  alg?: string | undefined
+  /** Everything the entry keeps alive, the token included (e.g. the auth context), sized for `maxSize`. */
+  contents?: unknown
+}
+
 interface Entry<T> {
-  /** The whole token: the map is keyed by its tail only. */
+  /** The whole token: the map is keyed by a part of it only. */
   readonly token: string
   readonly value: T
   /** Epoch seconds from which the entry may be used (nbf minus tolerance). */
   readonly validFrom: number
   /** Epoch seconds from which the entry is no longer valid (exp, or iat + maxTokenAge, plus tolerance). */
   readonly validUntil: number
+  readonly keyIdentity: string | undefined
+  readonly alg: string | undefined
 }
+
+/** A drop of entries: those of some key identities, or all of them (`clear()`). */
+interface Drop {
+  generation: number
+  identities: ReadonlySet<string> | 'all'
+}
+
+// Drops remembered for results still being verified; one verification older than all of them is not stored.
+const DROP_LOG_LENGTH = 64
 
 /** A bounded map from raw token to its verified result, valid for a clock window. */
 export class TokenCache<T extends object> {
   readonly #entries: LRUCache<string, Entry<T>>
   #generation = 0
+  #drops: Drop[] = []
 
   constructor(options: TokenCacheOptions = {}) {
     const max = options.max ?? 10_000
     if (!Number.isInteger(max) || max < 1) throw new TypeError('tokenguard: "tokenCache.max" must be a positive integer')
     const maxSize = options.maxSize ?? 32 * 1024 * 1024
     if (!Number.isInteger(maxSize) || maxSize < 1) throw new TypeError('tokenguard: "tokenCache.maxSize" must be a positive integer')
-    this.#entries = new LRUCache<string, Entry<T>>({ max, maxSize, sizeCalculation: estimateSize })
+    this.#entries = new LRUCache<string, Entry<T>>({ max, maxSize })
   }
 
   /** The cached result for `token` if it is still inside its validity window at `now` (epoch seconds). */
   get(token: string, now: number): T | undefined {
     const key = keyOf(token)
     const entry = this.#entries.get(key)
-    // Another token with the same tail is a plain miss: only verified tokens are ever stored.
-    if (entry === undefined || entry.token !== token) return undefined
+    // Another token with the same key is a plain miss (only verified tokens are ever stored), unless it is
+    // the ECDSA twin of the stored one: it verifies exactly when the stored one does.
+    if (entry === undefined) return undefined
+    if (entry.token !== token && !(isEcdsa(entry.alg) && areEcdsaTwins(entry.token, token, entry.alg!))) return undefined
     if (now >= entry.validFrom && now < entry.validUntil) return entry.value
     this.#entries.delete(key)
     return undefined
@@ -57,20 +88,35 @@ export class TokenCache<T extends object> {
 
   /**
    * Remembers a verified result for the window `[validFrom, validUntil)`. `generation` is the value of
-   * {@link TokenCache.generation} when verification started: a result whose key left the key set while it
-   * was being verified (a `clear()` in between) is not remembered.
+   * {@link TokenCache.generation} when verification started: a result whose key left its key set while it
+   * was being verified is not remembered.
    */
-  set(token: string, value: T, validFrom: number, validUntil: number, generation: number): void {
-    if (generation === this.#generation && validUntil > validFrom) this.#entries.set(keyOf(token), { token, value, validFrom, validUntil })
+  set(token: string, value: T, validFrom: number, validUntil: number, generation: number, origin: EntryOrigin = {}): void {
+    if (validUntil <= validFrom || this.#droppedSince(generation, origin.keyIdentity)) return
+    const size = ENTRY_OVERHEAD + (origin.contents === undefined ? retainedSize(token) + UNKNOWN_CONTENTS : retainedSize(origin.contents))
+    const entry: Entry<T> = { token, value, validFrom, validUntil, keyIdentity: origin.keyIdentity, alg: origin.alg }
+    this.#entries.set(keyOf(token), entry, { size })
   }
 
-  /** Forgets everything (keys left the key set). */
+  /**
+   * Forgets what the keys of `identities` verified (they left their key set). Entries of no key identity
+   * were verified by keys that never leave a set (a shared secret, a fixed public key) or introspected:
+   * no key set change concerns them, so one issuer's rotation cannot flush another's entries.
+   */
+  dropVerifiedBy(identities: readonly string[]): void {
+    const dropped = new Set(identities)
+    this.#record(dropped)
+    const doomed = [...this.#entries.entries()].filter(([, entry]) => entry.keyIdentity !== undefined && dropped.has(entry.keyIdentity))
+    for (const [key] of doomed) this.#entries.delete(key)
+  }
+
+  /** Forgets everything. */
   clear(): void {
-    this.#generation += 1
+    this.#record('all')
     this.#entries.clear()
   }
 
-  /** Changes with every `clear()`. */
+  /** Changes with every drop. */
   get generation(): number {
     return this.#generation
   }
@@ -78,21 +124,41 @@ export class TokenCache<T extends object> {
   get size(): number {
     return this.#entries.size
   }
+
+  #record(identities: Drop['identities']): void {
+    this.#generation += 1
+    this.#drops.push({ generation: this.#generation, identities })
+    if (this.#drops.length > DROP_LOG_LENGTH) this.#drops.shift()
+  }
+
+  #droppedSince(generation: number, identity: string | undefined): boolean {
+    if (generation === this.#generation) return false
+    if (this.#drops[0] === undefined || this.#drops[0].generation > generation + 1) return true // older than the log
+    return this.#drops.some((drop) => drop.generation > generation && (drop.identities === 'all' || (identity !== undefined && drop.identities.has(identity))))
+  }
 }
 
 // Every request brings a new string, so a map keyed by the whole token would hash all of it each time.
-// The signature's last characters are as unique as the token and cost a fraction to hash; the entry
-// keeps the whole token for the equality check.
+// A part of the signature is as unique as the token and costs a fraction to hash: its last characters,
+// or, for signatures of the ECDSA lengths (r ‖ s of 64, 96 or 132 bytes: 86, 128 or 176 characters), its
+// first ones — r, which ECDSA twins share. A signature holds no '.', so one character tells its length.
+// The entry keeps the whole token for the equality check.
 const KEY_LENGTH = 32
+const ECDSA_SIGNATURE_LENGTHS = [86, 128, 176]
+const DOT = 46
 
 function keyOf(token: string): string {
-  return token.length > 2 * KEY_LENGTH ? token.slice(-KEY_LENGTH) : token
+  const length = token.length
+  for (const signature of ECDSA_SIGNATURE_LENGTHS) {
+    if (token.charCodeAt(length - signature - 1) === DOT) return token.slice(length - signature, length - signature + KEY_LENGTH)
+  }
+  return length > 2 * KEY_LENGTH ? token.slice(-KEY_LENGTH) : token
 }
 
-// Two bytes per character (a conservative bound for V8 strings) plus the verified claims and bookkeeping.
-function estimateSize(entry: { token: string }): number {
-  return 2 * entry.token.length + 1024
-}
+// The entry, its map slot and the verified result's own wrapper objects.
+const ENTRY_OVERHEAD = 256
+// Without contents to measure, what claims and header of an ordinary token take.
+const UNKNOWN_CONTENTS = 2048
 
 /** The cache an options value asks for: `false` for none, else a cache (on by default). */
 export function tokenCacheFrom<T extends object>(options: false | TokenCacheOptions | undefined): TokenCache<T> | undefined {

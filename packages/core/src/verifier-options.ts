@@ -5,6 +5,7 @@
 import type { JSONWebKeySet, JWK } from 'jose'
 import type { BindingMode, BindingSettings, DPoPOptions, MtlsOptions } from './binding-options.js'
 import type { ClaimCheck } from './claims.js'
+import type { RevocationCheck } from './revocation.js'
 import type { ChallengeContext, ChallengeSettings } from './challenge.js'
 import type { Duration } from './duration.js'
 import type { KeySourceEventListener } from './events.js'
@@ -50,6 +51,14 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * `invalid_token` with reason `claim_invalid`. E.g. Cognito's `{ token_use: 'access' }`. Default is none.
    */
   claims?: Readonly<Record<string, ClaimCheck>> | undefined
+  /**
+   * Revocation hook: `(claims) => boolean`, or a promise of one, asked with the verified claims after
+   * verification and on every cache hit (key it on `jti`: the token string of an ES* token has two
+   * spellings). `true` refuses the token: 401 `invalid_token`, reason `token_revoked`. A throw, a rejection or
+   * an answer other than `true`/`false` is 503 `revocation_check_unavailable` (the token may be fine). Given
+   * at the top level and in an issuer entry, both are asked. Default is none.
+   */
+  isRevoked?: RevocationCheck | undefined
   /** The issuer's JWK Set URL (`https`, never weaker than the issuer's scheme); skips discovery. Default is the discovered `jwks_uri`. */
   jwksUri?: string | undefined
   /**
@@ -146,9 +155,9 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
   /** A snapshot from `verifier.keySource.export()`, so a cold start need not fetch (serverless). Default is none. */
   keySnapshot?: unknown
   /**
-   * The verified-token cache: a token seen before skips the signature check (its clock window, scopes and
-   * claims are still checked every time; entries are dropped when keys leave the key set). `false`
-   * disables it. Default is `{ max: 10000, maxSize: 33554432 }` (32 MiB).
+   * The verified-token cache: a token seen before skips the signature check (its clock window, scopes,
+   * claims and `isRevoked` are still checked every time; an entry is dropped when the key that verified it
+   * leaves its key set; `maxSize` counts what an entry keeps alive). `false` disables it. Default is `{ max: 10000, maxSize: 33554432 }` (32 MiB).
    */
   tokenCache?: false | TokenCacheOptions | undefined
   /** Key source events (fetches, failures, key changes, stale serving, cooldown refusals). A listener that throws is ignored. Default is none. */
@@ -228,7 +237,7 @@ export interface VerifierSettings {
 
 // Every key of VerifierOptions; the compiler keeps the list and the interface in step.
 const VERIFIER_KEYS = {
-  issuer: 0, audience: 0, audienceClaim: 0, claims: 0, jwksUri: 0, discoveryUrl: 0, allowInsecureHttp: 0, jwks: 0, publicKey: 0, secret: 0, algorithms: 0,
+  issuer: 0, audience: 0, audienceClaim: 0, claims: 0, isRevoked: 0, jwksUri: 0, discoveryUrl: 0, allowInsecureHttp: 0, jwks: 0, publicKey: 0, secret: 0, algorithms: 0,
   clockTolerance: 0, maxTokenAge: 0, requiredClaims: 0, profile: 0, scopeClaims: 0, maxTokenLength: 0, cacheMaxAge: 0,
   discoveryCacheMaxAge: 0, cooldownDuration: 0, timeoutDuration: 0, maxStaleDuration: 0, retryDelay: 0, maxResponseSize: 0, maxKeys: 0,
   honorCacheControl: 0, keySnapshot: 0, tokenCache: 0, onEvent: 0, fetchHeaders: 0, fetch: 0, realm: 0, resourceMetadata: 0,

@@ -14,16 +14,18 @@ import type { Decision } from './decision.js'
 import { deepFreeze } from './deep-freeze.js'
 import { InvalidTokenError } from './errors.js'
 import { assertClaimChecks } from './claims.js'
+import { assertNotRevoked } from './revocation.js'
 import { createIssuerCheck, type CheckedToken } from './issuer-check.js'
 import { createIssuerSelection, type MultiIssuerOptions } from './issuer-selection.js'
 import type { KeySource } from './key-source.js'
 import type { VerifierOptions, VerifierSettings } from './options.js'
+import { allowHeldDecisions } from './observability/held-decision.js'
 import { settleObservability } from './observability/observability-options.js'
 import { decide, verifyToken, type TokenVerification } from './pipeline.js'
 import type { RequestView } from './request.js'
 import { settleRequestUrl } from './request-url.js'
 import { ANY_VALID_TOKEN, authorize, compileRequirement, isRouteRequirement, type RouteRequirement, type RouteRequirementInit } from './requirement.js'
-import { tokenCacheFrom, type TokenCache } from './token-cache.js'
+import { tokenCacheFrom, type EntryOrigin, type TokenCache } from './token-cache.js'
 
 /** A configured verifier. Create one at startup and reuse it. */
 export interface Verifier {
@@ -66,7 +68,8 @@ export interface Verifier {
 export function createVerifier(options: VerifierOptions | MultiIssuerOptions): Verifier {
   if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: options must be an object')
   const cache = tokenCacheFrom<CheckedToken>(options.tokenCache)
-  const dropCached = () => cache?.clear()
+  // Only what the removed keys verified: one issuer's rotation leaves the other issuers' entries alone.
+  const dropCached = (removedIdentities: string[]) => cache?.dropVerifiedBy(removedIdentities)
   const observability = settleObservability(options, trustedIssuers(options), cache)
   const { settings, keySource, check } =
     'issuers' in options && options.issuers !== undefined
@@ -105,6 +108,7 @@ export function createVerifier(options: VerifierOptions | MultiIssuerOptions): V
     settings: frozen,
   }
   explainable.set(verifier, explained)
+  allowHeldDecisions(verifier, observer, (view, requirement, watching) => decide(view, requirement, pipeline, tokens, watching))
   return verifier
 }
 
@@ -139,10 +143,11 @@ function cachedVerification(
   return {
     cached(token) {
       assertPlausibleToken(token, settings)
-      const hit = cache?.get(token, epochSeconds())
-      if (hit === undefined) return undefined
+      const cached = cache?.get(token, epochSeconds())
+      if (cached === undefined) return undefined
+      const hit = cached.context.token === token ? cached : ecdsaTwinOf(cached, token)
       hit.keySource.maintain() // a hit skips key lookup: keep the key set's lifecycle going all the same
-      const pending = assertClaimChecks(hit.context.claims, hit.claimChecks, settings.challenge)
+      const pending = checkedAgainOnHit(hit, settings)
       return pending === undefined ? hit : pending.then(() => hit)
     },
     async verify(token, request, run) {
@@ -150,11 +155,39 @@ function cachedVerification(
       // The check decides the token's format: a JWT in canonical form, or an opaque token to introspect.
       const generation = cache?.generation ?? 0
       const checked = await check(token, run, request)
+      await assertNotRevoked(checked.context.claims, checked.isRevoked, settings.challenge)
+      run?.trace?.passed('revocation')
       // An explained run's clock need not be the wall clock: what it found is not the cache's to keep.
-      if (run === undefined) cache?.set(token, checked, checked.validFrom, checked.validUntil, generation)
+      if (run === undefined) cache?.set(token, checked, checked.validFrom, checked.validUntil, generation, entryOrigin(checked))
       return checked
     },
   }
+}
+
+/** What a hit is checked against again (either may have changed its mind): claims, then revocation; sync while both answer so. */
+function checkedAgainOnHit(hit: CheckedToken, settings: VerifierSettings): void | Promise<void> {
+  const claims = hit.context.claims
+  const claimsChecked = assertClaimChecks(claims, hit.claimChecks, settings.challenge)
+  if (claimsChecked === undefined) return assertNotRevoked(claims, hit.isRevoked, settings.challenge)
+  return claimsChecked.then(() => assertNotRevoked(claims, hit.isRevoked, settings.challenge))
+}
+
+// An ES* token's twin (s → n − s, `ecdsa-canonical.ts`) is a hit on the same entry, answered with the
+// token as presented: the handler sees it, and a DPoP proof's `ath` hashes it. Built once per entry.
+const ecdsaTwins = new WeakMap<CheckedToken, CheckedToken>()
+
+function ecdsaTwinOf(cached: CheckedToken, token: string): CheckedToken {
+  let twin = ecdsaTwins.get(cached)
+  if (twin === undefined || twin.context.token !== token) {
+    twin = { ...cached, context: deepFreeze({ ...cached.context, token }) }
+    ecdsaTwins.set(cached, twin)
+  }
+  return twin
+}
+
+/** What the cache needs to know of an entry: the key that verified it, its `alg` (ECDSA twins), what it keeps alive. */
+function entryOrigin(checked: CheckedToken): EntryOrigin {
+  return { keyIdentity: checked.keyIdentity, alg: checked.context.header.alg, contents: checked.context }
 }
 
 function assertPlausibleToken(token: unknown, settings: VerifierSettings): asserts token is string {

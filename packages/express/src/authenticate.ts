@@ -3,7 +3,7 @@
  * request view, asks core for a decision, and translates it: `req.auth` and `next()`, or a refusal.
  */
 import { createVerifier, type Verifier } from '@tokenguard/core'
-import { advertiseResourceMetadata, refusalReporter, type Decision } from '@tokenguard/core/adapter'
+import { advertiseResourceMetadata, decideHeld, refusalReporter, type Decision } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { protectedResourceMetadata, type ProtectedResourceMetadataHandler } from './metadata.js'
 import { refuse, rememberState, type RequestState } from './respond.js'
@@ -44,7 +44,8 @@ export function authenticate(options: AuthenticateOptions): AuthenticateMiddlewa
 
   const middleware = function tokenguardAuthenticate(req: Request, res: Response, next: NextFunction): void {
     rememberState(req, state)
-    const decision = verifier.decide<AuthClaims>(viewOf(req), requirement)
+    // Reported when the response closes, unless a guard refuses first (then as that refusal).
+    const decision = decideHeld<AuthClaims>(verifier, viewOf(req), requirement, req, res)
     if (!(decision instanceof Promise)) return settle(decision, req, res, next, state)
     decision.then((settled) => settle(settled, req, res, next, state), next)
   }

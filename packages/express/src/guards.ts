@@ -3,7 +3,7 @@
  * declared (bad scope names, an empty list, throw at startup) and does only set lookups per request.
  */
 import type { ClaimCheck } from '@tokenguard/core'
-import { AuthenticationMissingError, authorizeThen, compileRequirement, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
+import { AuthenticationMissingError, authorizeThen, compileRequirement, guardRefusal, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { refuse, routeOf, stateOf, type RequestState } from './respond.js'
 
@@ -35,8 +35,9 @@ function guard(requirement: RouteRequirement, name: string): RequestHandler {
   const handler = (req: Request, res: Response, next: NextFunction): void => {
     const state = stateOf(req)
     if (state === undefined) return refuse(notAuthenticated(req, name), req, res, next, WITHOUT_AUTHENTICATE)
-    if (req.auth == null) return refuse(new MissingTokenError({ ...state.challenge, reason: 'missing_token' }), req, res, next, state)
-    authorizeThen(req.auth, requirement, state.challenge, (error) => (error === undefined ? next() : refuse(error, req, res, next, state)))
+    // A refusal here is what the request's decision is reported as (guardRefusal), not a second one.
+    if (req.auth == null) return refuse(guardRefusal(req, new MissingTokenError({ ...state.challenge, reason: 'missing_token' }), requirement), req, res, next, state)
+    authorizeThen(req.auth, requirement, state.challenge, (error) => (error === undefined ? next() : refuse(guardRefusal(req, error, requirement), req, res, next, state)))
   }
   Object.defineProperty(handler, 'name', { value: name })
   return handler

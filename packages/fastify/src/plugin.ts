@@ -7,7 +7,7 @@
  * handler (or the application's) answers with its status and headers.
  */
 import { createVerifier, isConfigurationError, type ClaimCheck, type Verifier } from '@tokenguard/core'
-import { advertiseResourceMetadata, authorizeThen, type Decision, type RouteRequirement } from '@tokenguard/core/adapter'
+import { advertiseResourceMetadata, authorizeThen, decideHeld, guardRefusal, type Decision, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, RouteOptions } from 'fastify'
 import { registerResourceMetadata } from './metadata.js'
 import { viewOf } from './request-view.js'
@@ -77,14 +77,15 @@ function authenticateHook(verifier: Verifier, requirements: RouteRequirements): 
 function guardHook(verifier: Verifier, requirement: RouteRequirement): GuardHook {
   const hook: GuardHook = function tokenguardAuthorize(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
     if (request.auth === null) return decideInto(request, reply, verifier, requirement, done)
-    authorizeThen(request.auth, requirement, verifier.settings.challenge, (error) => done(error as Error | undefined))
+    authorizeThen(request.auth, requirement, verifier.settings.challenge, (error) => done(guardRefusal(reply, error, requirement) as Error | undefined))
   }
   hook[kRequirement] = requirement
   return hook
 }
 
+// Reported when the response closes, unless a guard refuses first (then as that refusal): one report per request.
 function decideInto(request: FastifyRequest, reply: FastifyReply, verifier: Verifier, requirement: RouteRequirement, done: HookHandlerDoneFunction): void {
-  const decision = verifier.decide<AuthClaims>(viewOf(request), requirement)
+  const decision = decideHeld<AuthClaims>(verifier, viewOf(request), requirement, reply, reply.raw)
   if (!(decision instanceof Promise)) return settle(request, reply, decision, done)
   decision.then((settled) => settle(request, reply, settled, done), done)
 }

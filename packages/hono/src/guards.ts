@@ -4,7 +4,7 @@
  * route where no `tokenguard()` ran answers 500, naming the fix: never a pass.
  */
 import type { ClaimCheck } from '@tokenguard/core'
-import { AuthenticationMissingError, authorize, claimName, compileRequirement, isTokenGuardError, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
+import { AuthenticationMissingError, authorize, claimName, compileRequirement, guardRefusal, isTokenGuardError, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { Context, MiddlewareHandler } from 'hono'
 import { refuse, stateOf } from './state.js'
 import type { TokenguardEnv } from './types.js'
@@ -41,7 +41,7 @@ function guard(requirement: RouteRequirement, name: string): MiddlewareHandler<T
       if (auth == null) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
       await authorize(auth, requirement, state.challenge) // a promise when a claim predicate is async
     } catch (error) {
-      if (isTokenGuardError(error)) return refuse(c, error, state.report)
+      if (isTokenGuardError(error)) return refuse(c, guardRefusal(c, error, requirement), state.report) // reported as the request's decision
       throw error
     }
     await next()

@@ -5,7 +5,7 @@
  */
 import type { CanActivate, ExecutionContext } from '@nestjs/common'
 import type { HttpAdapterHost } from '@nestjs/core'
-import { AuthenticationMissingError, authorize, isTokenGuardError, MissingTokenError, type AuthContext, type RefusalReporter, type TokenGuardError, type Verifier } from '@tokenguard/core/adapter'
+import { AuthenticationMissingError, authorize, decideHeld, guardRefusal, isTokenGuardError, MissingTokenError, reportHeld, type AuthContext, type RefusalReporter, type TokenGuardError, type Verifier } from '@tokenguard/core/adapter'
 import { rememberAuth } from './auth.js'
 import { TokenguardException } from './exception.js'
 import { viewOf, type PlatformRequest } from './request-view.js'
@@ -33,7 +33,8 @@ export class TokenguardGuard implements CanActivate {
     }
     if (!isHttp) throw notHttp(context, route)
     const request = context.switchToHttp().getRequest<PlatformRequest>()
-    const decision = await this.verifier.decide<AuthClaims>(viewOf(request, route), plan.base)
+    // Reported once: as the decorators' refusal if one refuses, else as decided (never both).
+    const decision = await decideHeld<AuthClaims>(this.verifier, viewOf(request, route), plan.base, request)
     if (decision.outcome === 'refused') return this.#refuse(context, request, route, decision.error)
     try {
       await applyRequirements(decision.auth, plan, this.verifier)
@@ -44,11 +45,12 @@ export class TokenguardGuard implements CanActivate {
     // e.g. a fresh DPoP-Nonce
     if (decision.outcome === 'accepted' && decision.headers !== undefined) for (const [name, value] of Object.entries(decision.headers)) this.host.httpAdapter.setHeader(context.switchToHttp().getResponse(), name, value)
     rememberAuth(request, decision.auth)
+    reportHeld(request)
     return true
   }
 
   #refuse(context: ExecutionContext, request: PlatformRequest, route: string, error: TokenGuardError): never {
-    this.report(error, request, `${request.method} ${route}`)
+    this.report(guardRefusal(request, error), request, `${request.method} ${route}`)
     const response: unknown = context.switchToHttp().getResponse()
     for (const [name, value] of Object.entries(error.headers)) this.host.httpAdapter.setHeader(response, name, value)
     throw new TokenguardException(error)

@@ -36,7 +36,8 @@ export class TokenguardModule {
     if (!WARMUP_MODES.has(warmup)) throw new TypeError('tokenguard: "warmup" must be "await", "background" or "off"')
     const { verifier, report } = adapterSetup<unknown>(rest, { where: 'TokenguardModule.forRoot() options', requirementKeys: false, ownKeys: ['warmup'] })
     return {
-      module: TokenguardRootModule,
+      // A class of its own, so that only a bare `TokenguardModule` import throws; named alike for Nest's logs.
+      module: Object.defineProperty(class {}, 'name', { value: 'TokenguardModule' }),
       global: true,
       providers: [
         // An async factory: Nest awaits it before the application starts listening.
@@ -47,9 +48,6 @@ export class TokenguardModule {
     }
   }
 }
-
-// The module forRoot() configures: a class of its own, so that only a bare `TokenguardModule` import throws; named alike for Nest's logs.
-const TokenguardRootModule = Object.defineProperty(class {}, 'name', { value: 'TokenguardModule' })
 
 async function warmUp(verifier: Verifier, mode: string, logger: Logger | false | undefined): Promise<Verifier> {
   if (mode === 'off') return verifier

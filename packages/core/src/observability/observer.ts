@@ -23,17 +23,19 @@ export interface DecisionObserver {
   now(): number
   /** Records a decision taken since `started` (a value of `now()`); `auth` is the verified token, if any. */
   record(view: RequestView | undefined, requirement: RouteRequirement, decision: Decision<object>, auth: AuthContext<object> | undefined, check: DecisionCheck, started: number): void
+  /** Records a decision that took `durationMs` (one whose report waited for a guard: `held-decision.ts`). */
+  report(view: RequestView | undefined, requirement: RouteRequirement, decision: Decision<object>, auth: AuthContext<object> | undefined, check: DecisionCheck, durationMs: number): void
 }
 
 /** The observer, or `undefined` when nothing could ever listen (no metrics, no sinks, no channels). */
 export function decisionObserver(metrics: VerifierMetrics | undefined, sinks: readonly AuditSink[], channel: ChannelLike | undefined = decisionChannel): DecisionObserver | undefined {
   if (metrics === undefined && sinks.length === 0 && channel === undefined) return undefined
   const always = metrics !== undefined || sinks.length > 0
-  return {
+  const observer: DecisionObserver = {
     active: () => always || channel!.hasSubscribers,
     now: () => performance.now(),
-    record(view, requirement, decision, auth, check, started) {
-      const durationMs = performance.now() - started
+    record: (view, requirement, decision, auth, check, started) => observer.report(view, requirement, decision, auth, check, performance.now() - started),
+    report(view, requirement, decision, auth, check, durationMs) {
       try {
         metrics?.decision(decision, auth, check, view?.route, durationMs)
       } catch {
@@ -46,6 +48,7 @@ export function decisionObserver(metrics: VerifierMetrics | undefined, sinks: re
       if (publish) deliver((message) => channel!.publish(message), event)
     },
   }
+  return observer
 }
 
 function deliver(sink: AuditSink, event: DecisionEvent): void {
