@@ -39,6 +39,8 @@ test('every exports target exists in the installed packages', async () => {
       }
     }
     assert.ok(!existsSync(join(installed, 'tsconfig.tsbuildinfo')), `${name}: build info should not ship`)
+    // "license": "MIT" asks for the text to travel with every copy; npm packs a LICENSE only from the package's own directory.
+    assert.match(await readFile(join(installed, 'LICENSE'), 'utf8'), /^MIT License/, `${name}: LICENSE is missing from the package`)
   }
 })
 

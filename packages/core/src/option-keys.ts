@@ -21,7 +21,8 @@ export function assertKnownKeys(value: unknown, allowed: Iterable<string>, where
   }
   if (looksLikeRequest(value)) {
     // `app.get('/x', authenticate, handler)`: the factory itself mounted as middleware gets the request as its options.
-    throw new ConfigurationError(path, `${where} received a request object: the factory was mounted as middleware itself. Call it once, at startup, with options and mount what it returns, e.g. app.use(authenticate({ issuer, audience }))`)
+    const factory = /^(\w+)\(\) options$/.exec(where)?.[1] ?? 'authenticate'
+    throw new ConfigurationError(path, `${where} received a request object: the factory was mounted as middleware itself. Call it once, at startup, with options and mount what it returns, e.g. app.use(${factory}({ issuer, audience }))`)
   }
   const known = new Set(allowed)
   for (const key of Object.keys(value)) {

@@ -127,3 +127,13 @@ export function routeRequirementFrom(
     throw new TypeError(`tokenguard: config.auth of ${route.where}: ${(error as Error).message}`)
   }
 }
+
+/**
+ * A guard's claim name, checked when the guard is declared. A guard factory mounted uncalled (Hono passes
+ * `(c, next)`) or a decorator without its parentheses (`@Claim` gets the class) lands here: without this the
+ * check would be compiled under the name "[object Object]" and silently dropped or answered as a response.
+ */
+export function claimName(name: unknown, guard: string, example: string): string {
+  if (typeof name === 'string' && name !== '') return name
+  throw new TypeError(`tokenguard: ${guard} needs a claim name (a non-empty string) first, got ${typeof name} (used without its parentheses or mounted uncalled? write ${example})`)
+}

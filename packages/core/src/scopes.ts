@@ -99,6 +99,8 @@ function scopeHint(scope: unknown): string {
   if (Array.isArray(scope)) return ' (give each scope as its own argument, or spread the list: requireScopes(...scopes))'
   if (typeof scope === 'string' && /\s/.test(scope.trim())) return ` (one scope per entry: ${scope.trim().split(/\s+/).map((name) => `'${name}'`).join(', ')})`
   if (typeof scope === 'object' && scope !== null && looksLikeRequest(scope)) return ' (the guard factory was mounted as middleware itself: mount what it returns, e.g. requireScopes(\'read:data\'))'
+  // A decorator written without its parentheses (@Scopes) is called with the class or its prototype.
+  if (typeof scope === 'function' || (typeof scope === 'object' && scope !== null)) return ' (a decorator used without its parentheses? write @Scopes(\'read:data\'))'
   return ''
 }
 

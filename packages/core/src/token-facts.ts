@@ -42,7 +42,7 @@ export function factsOfClaims(payload: Readonly<Record<string, unknown>>, now: n
   setString(facts, 'alg', header.alg)
   setString(facts, 'client_id', payload.client_id)
   if (typeof payload.aud === 'string') facts.aud = bounded(payload.aud)
-  else if (Array.isArray(payload.aud)) facts.aud = payload.aud.slice(0, MAX_LIST).map((value) => bounded(String(value)))
+  else if (Array.isArray(payload.aud)) facts.aud = payload.aud.slice(0, MAX_LIST).map(audienceFact)
   for (const name of ['exp', 'nbf', 'iat'] as const) if (typeof payload[name] === 'number') facts[name] = payload[name]
   return facts
 }
@@ -59,6 +59,13 @@ const MAX_LIST = 5
 
 function setString(facts: TokenFacts, name: 'iss' | 'kid' | 'alg' | 'client_id', value: unknown): void {
   if (typeof value === 'string') facts[name] = bounded(value)
+}
+
+// Never String() a member: a nested array recurses in Array#join, and an unsigned token can nest thousands deep.
+function audienceFact(value: unknown): string {
+  if (typeof value === 'string') return bounded(value)
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return `(${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`
 }
 
 function bounded(value: string): string {

@@ -6,7 +6,7 @@
  * request the hook builds the view, asks core, sets `request.auth` or throws the refusal, so Fastify's error
  * handler (or the application's) answers with its status and headers.
  */
-import { createVerifier, isConfigurationError, type Verifier } from '@tokenguard/core'
+import { createVerifier, isConfigurationError, type ClaimCheck, type Verifier } from '@tokenguard/core'
 import { advertiseResourceMetadata, authorizeThen, decideHeld, guardRefusal, type Decision, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, RouteOptions } from 'fastify'
 import { registerResourceMetadata } from './metadata.js'
@@ -19,10 +19,16 @@ const GUARDED_PHASES = ['onRequest', 'preValidation', 'preHandler'] as const
 // Marks the hooks the decorators make, so that `onRoute` can run them right after authentication.
 const kRequirement = Symbol('tokenguard.requirement')
 
-type GuardHook = onRequestHookHandler & { [kRequirement]?: RouteRequirement }
+// Marks the decorators themselves: `{ onRequest: app.requireScopes }`, uncalled, is refused when the route is declared.
+const kFactory = Symbol('tokenguard.factory')
+
+type GuardHook = onRequestHookHandler & { [kRequirement]?: RouteRequirement; [kFactory]?: string }
+
+const asFactory = <F extends object>(name: string, make: F): F => Object.assign(make, { [kFactory]: name })
 
 /** Registers tokenguard on `app` (wrapped with fastify-plugin in `index.ts`). */
 export async function tokenguardPlugin(app: FastifyInstance, options: TokenguardPluginOptions): Promise<void> {
+  if (typeof (app as Partial<FastifyInstance> | undefined)?.hasDecorator !== 'function') throw new TypeError('tokenguard: the Fastify plugin was called as a function: register it instead, await app.register(tokenguard, { issuer, audience })')
   if (app.hasDecorator('tokenguard')) throw new Error('tokenguard: the plugin is already registered in this context')
   assertPluginOptions(options)
   const { requireByDefault = true, warmup = 'await', protectedResourceMetadata, prefix: _prefix, logLevel: _logLevel, logSerializers: _logSerializers, ...verifierOptions } = options as typeof options & { prefix?: unknown; logLevel?: unknown; logSerializers?: unknown }
@@ -33,9 +39,9 @@ export async function tokenguardPlugin(app: FastifyInstance, options: Tokenguard
 
   app.decorateRequest('auth', null)
   app.decorate('tokenguard', verifier)
-  app.decorate('requireScopes', (...scopes: string[]) => guardHook(verifier, verifier.requirement({ scopes })))
-  app.decorate('requireAnyScope', (...scopes: string[]) => guardHook(verifier, verifier.requirement({ anyScopes: scopes })))
-  app.decorate('requireClaim', (name: string, check) => guardHook(verifier, verifier.requirement({ claims: { [name]: check } })))
+  app.decorate('requireScopes', asFactory('requireScopes', (...scopes: string[]) => guardHook(verifier, verifier.requirement({ scopes }))))
+  app.decorate('requireAnyScope', asFactory('requireAnyScope', (...scopes: string[]) => guardHook(verifier, verifier.requirement({ anyScopes: scopes }))))
+  app.decorate('requireClaim', asFactory('requireClaim', (name: string, check: ClaimCheck) => guardHook(verifier, verifier.requirement({ claims: { [name]: check } }))))
 
   app.addHook('onRoute', (route) => {
     requirements.configure(route)
@@ -99,6 +105,7 @@ function takeGuards(route: RouteOptions): GuardHook[] {
     const existing = hooks[phase]
     if (existing === undefined) continue
     const list = (Array.isArray(existing) ? existing : [existing]) as GuardHook[]
+    for (const hook of list) if (hook[kFactory] !== undefined) throw new TypeError(`tokenguard: ${phase} of ${String(route.method)} ${route.url} is app.${hook[kFactory]} itself, uncalled: mount the hook it returns, e.g. { ${phase}: app.${hook[kFactory]}(${hook[kFactory] === 'requireClaim' ? "'client_id', 'orders-worker'" : "'read:data'"}) }`)
     guards.push(...list.filter((hook) => hook[kRequirement] !== undefined))
     hooks[phase] = list.filter((hook) => hook[kRequirement] === undefined)
   }

@@ -23,6 +23,8 @@ import type { AuthClaims } from './types.js'
 export function authenticateRequest(verifier: Verifier, request: Request, requirement?: RouteRequirementInit & { optional?: false | undefined }, options?: RefusalReporting<Request>): Promise<AuthContext<AuthClaims> | Response>
 export function authenticateRequest(verifier: Verifier, request: Request, requirement?: RouteRequirement | RouteRequirementInit, options?: RefusalReporting<Request>): Promise<AuthContext<AuthClaims> | null | Response>
 export async function authenticateRequest(verifier: Verifier, request: Request, requirement?: RouteRequirement | RouteRequirementInit, options: RefusalReporting<Request> = {}): Promise<AuthContext<AuthClaims> | null | Response> {
+  if (typeof (verifier as Partial<Verifier> | undefined)?.decide !== 'function') throw new TypeError('tokenguard: authenticateRequest(verifier, request, requirement?) needs a Verifier first: create it once, at startup, with createVerifier(options)')
+  if (typeof (request as Partial<Request> | undefined)?.headers?.get !== 'function') throw new TypeError('tokenguard: authenticateRequest(verifier, request, requirement?) needs a Fetch API Request second')
   const compiled = compile(verifier, requirement)
   const view = await webRequestView(request, verifier.settings.extract)
   const decision = await verifier.decide<AuthClaims>(view, compiled)

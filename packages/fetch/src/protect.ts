@@ -31,6 +31,7 @@ export function protect<R extends Requirement, Rest extends unknown[] = []>(
   requirement: R,
   handler: (request: Request, auth: AuthFor<R>, ...rest: Rest) => Response | Promise<Response>,
 ): ProtectedHandler<Rest> {
+  if (options instanceof Request) throw new TypeError('tokenguard: protect received a request: it was mounted as the handler itself. Call it once, at startup, and mount what it returns: export default { fetch: protect(options, requirement, handler) }')
   if (typeof handler !== 'function') throw new TypeError('tokenguard: protect() needs a handler function as its third argument')
   if (typeof options !== 'object' || options === null) throw new TypeError('tokenguard: protect() options must be an object (verifier options, or { verifier })')
   const { route, ...rest } = options

@@ -4,7 +4,7 @@
  * route where no `tokenguard()` ran answers 500, naming the fix: never a pass.
  */
 import type { ClaimCheck } from '@tokenguard/core'
-import { AuthenticationMissingError, authorize, compileRequirement, guardRefusal, isTokenGuardError, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
+import { AuthenticationMissingError, authorize, claimName, compileRequirement, guardRefusal, isTokenGuardError, MissingTokenError, refusalReporter, type RouteRequirement } from '@tokenguard/core/adapter'
 import type { Context, MiddlewareHandler } from 'hono'
 import { refuse, stateOf } from './state.js'
 import type { TokenguardEnv } from './types.js'
@@ -26,7 +26,7 @@ export function requireAnyScope(...scopes: string[]): MiddlewareHandler<Tokengua
  * `invalid_token` with reason `claim_requirement_failed`.
  */
 export function requireClaim(name: string, check: ClaimCheck): MiddlewareHandler<TokenguardEnv> {
-  return guard(compileRequirement({ claims: { [name]: check } }), 'requireClaim')
+  return guard(compileRequirement({ claims: { [claimName(name, 'requireClaim()', "requireClaim('client_id', 'orders-worker')")]: check } }), 'requireClaim')
 }
 
 // A guard where tokenguard() never ran has no reporter of its own: it logs its 500 on the console.

@@ -5,7 +5,7 @@
  * handler require both, as Express guards in a row do.
  */
 import type { ClaimCheck } from '@tokenguard/core'
-import { compileRequirement, type RouteRequirement } from '@tokenguard/core/adapter'
+import { claimName, compileRequirement, type RouteRequirement } from '@tokenguard/core/adapter'
 
 /** What the decorators say about one handler or controller. */
 export interface RouteMarks {
@@ -47,7 +47,7 @@ export function AnyScope(...scopes: string[]): ClassDecorator & MethodDecorator 
  * return `true`. Refusals are 401 `invalid_token` with reason `claim_requirement_failed`.
  */
 export function Claim(name: string, check: ClaimCheck): ClassDecorator & MethodDecorator {
-  return requirement('Claim', compileRequirement({ claims: { [name]: check } }))
+  return requirement('Claim', compileRequirement({ claims: { [claimName(name, '@Claim()', "@Claim('client_id', 'orders-worker')")]: check } }))
 }
 
 function requirement(name: string, compiled: RouteRequirement): ClassDecorator & MethodDecorator {

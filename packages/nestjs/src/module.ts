@@ -15,6 +15,9 @@ export const TOKENGUARD_VERIFIER = Symbol('tokenguard.verifier')
 const WARMUP_MODES = new Set(['await', 'background', 'off'])
 
 export class TokenguardModule {
+  // `imports: [TokenguardModule]` without forRoot() would register no guard and leave every route open: refuse at bootstrap.
+  constructor() { throw new TypeError('tokenguard: TokenguardModule was imported without forRoot(): no guard would run and every route would be open. Import TokenguardModule.forRoot({ issuer, audience }) instead') }
+
   /**
    * Registers the verifier (validated here, at startup) and the global guard: every route requires a valid
    * access token unless marked `@Public()`; `@Scopes()`, `@AnyScope()`, `@Claim()` and `@OptionalAuth()`
@@ -33,7 +36,8 @@ export class TokenguardModule {
     if (!WARMUP_MODES.has(warmup)) throw new TypeError('tokenguard: "warmup" must be "await", "background" or "off"')
     const { verifier, report } = adapterSetup<unknown>(rest, { where: 'TokenguardModule.forRoot() options', requirementKeys: false, ownKeys: ['warmup'] })
     return {
-      module: TokenguardModule,
+      // A class of its own, so that only a bare `TokenguardModule` import throws; named alike for Nest's logs.
+      module: Object.defineProperty(class {}, 'name', { value: 'TokenguardModule' }),
       global: true,
       providers: [
         // An async factory: Nest awaits it before the application starts listening.
