@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
-import { peerCertificateOf, type AuthContext, type Decision, type RequestView, type RouteRequirement, type TokenGuardError, type Verifier } from '@tokenguard/core/adapter'
+import { headersOf, peerCertificateOf, type AuthContext, type Decision, type RequestView, type RouteRequirement, type TokenGuardError, type Verifier } from '@tokenguard/core/adapter'
 
 /** A handler that runs once the request is accepted; `auth` is `null` on an optional route without a token. */
 export type ProtectedHandler = (req: IncomingMessage, res: ServerResponse, auth: AuthContext | null) => void
@@ -27,7 +27,7 @@ function viewOf(req: IncomingMessage): RequestView {
   return {
     method: req.method,
     url: req.url,
-    headers: req.headers,
+    headers: headersOf(req), // every Authorization header, so that a repeated one is refused
     body: (req as { body?: unknown }).body, // set by the application's body parser, when body tokens are on
     encrypted: (req.socket as TLSSocket).encrypted === true,
     remoteAddress: req.socket.remoteAddress,

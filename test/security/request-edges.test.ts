@@ -91,25 +91,21 @@ for (const adapter of ADAPTERS) {
       assert.equal(challenge.params.error ?? null, error, label)
     }
 
-    test('two Authorization headers: one refusal (400) or the first credential only, never the second, never a 500', async (t) => {
-      // Node keeps the first Authorization header of a message (IncomingMessage drops repeats); Fetch API
-      // bridges join them with ", ", which is no b64token. Either way the second credential is never used.
-      for (const [first, second] of [[good, other], [good, 'not-a-token'], ['not-a-token', good]]) {
+    test('two Authorization headers: refused 400 on every adapter, whichever comes first, never a 500', async (t) => {
+      // Node keeps only the first Authorization header in req.headers; the adapters read the raw list
+      // (headersOf), and Fetch API bridges join repeats with ", ": either way core sees both and refuses.
+      for (const [first, second] of [[good, other], [good, good], [good, 'not-a-token'], ['not-a-token', good]]) {
         const response = await get(app, [`Authorization: Bearer ${first}`, `Authorization: Bearer ${second}`])
         t.diagnostic(`${first === good ? 'good' : 'junk'} then ${second === good ? 'good' : second === other ? 'other' : 'junk'}: ${response.status}`)
-        if (response.status === 200) {
-          assert.equal(JSON.parse(response.body).sub, 'client-1', 'a 200 is for the first credential, and only when it is good')
-          assert.equal(first, good)
-        } else {
-          assert.ok([400, 401].includes(response.status), `status ${response.status}: ${response.body.slice(0, 200)}`)
-          assert.ok(response.headers['www-authenticate']?.startsWith('Bearer'), 'a challenge')
-        }
+        assert.equal(response.status, 400, `status ${response.status}: ${response.body.slice(0, 200)}`)
+        assert.ok(response.headers['www-authenticate']?.startsWith('Bearer'), 'a challenge')
+        assert.match(response.headers['www-authenticate'] ?? '', /error="invalid_request"/)
       }
     })
 
     test('fifty Authorization headers: no 500, no hang', async () => {
       const response = await get(app, Array.from({ length: 50 }, (_, index) => `Authorization: Bearer ${index === 0 ? good : `junk${index}`}`))
-      assert.ok([200, 400].includes(response.status), `status ${response.status}`)
+      assert.equal(response.status, 400, `status ${response.status}`)
     })
 
     test('a tab between "Bearer" and the token is not a Bearer credential: 400 or a plain 401, never accepted', async () => {
