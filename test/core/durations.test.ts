@@ -86,6 +86,10 @@ describe('issue 11 case 2: durations say their unit and are bounded', () => {
     refusedAtStartup({ timeoutDuration: '10m' }, 'timeoutDuration', /at most 1 min/)
     refusedAtStartup({ retryDelay: '2h' }, 'retryDelay', /at most 1 min/)
     refusedAtStartup({ cooldownDuration: '2h' }, 'cooldownDuration', /at most 1 h/)
+    // Seconds written as milliseconds would open the unknown-kid refetch to a flood (30 → a refetch every 30 ms).
+    refusedAtStartup({ cooldownDuration: 30 }, 'cooldownDuration', /"cooldownDuration" is in milliseconds: 30 ms is implausible — write '30s' or 30000/)
+    refusedAtStartup({ cooldownDuration: 999 }, 'cooldownDuration', /999 ms is implausible/)
+    assert.doesNotThrow(() => local({ cooldownDuration: '200ms' }), 'a short cooldown with its unit says what it means')
     refusedAtStartup({ maxStaleDuration: '30d' }, 'maxStaleDuration', /at most 7 days/)
     assert.doesNotThrow(() => local({ cooldownDuration: 0, clockTolerance: 0 }), 'zero is a meaningful cooldown and tolerance')
   })

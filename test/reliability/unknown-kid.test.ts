@@ -56,7 +56,7 @@ acrossTargets('unknown kid', (target) => {
 // The floods are CPU-bound: one target at a time.
 acrossTargets('a flood of unknown kids', (target) => {
   test('a flood of 500 random kids costs at most ceil(elapsed / cooldown) + 1 fetches', async (t) => {
-    const { server, target: api, close } = await rig(target.start, { cooldownDuration: COOLDOWN })
+    const { server, target: api, close } = await rig(target.start, { cooldownDuration: `${COOLDOWN}ms` })
     t.after(close)
     assert.equal((await api.call(await server.mint())).status, 200)
     const tokens = await Promise.all(Array.from({ length: 500 }, () => tokenWithUnknownKid(server)))

@@ -55,7 +55,8 @@ export const DURATION_BOUNDS = Object.freeze({
   maxTokenAge: { min: 60_000, max: 86_400_000, example: '1h' },
   cacheMaxAge: { min: 100, max: 86_400_000, example: '10m' },
   discoveryCacheMaxAge: { min: 100, max: 7 * 86_400_000, example: '24h' },
-  cooldownDuration: { min: 0, max: 3_600_000, example: '30s' },
+  // A bare 30 meant as seconds would let invented kids refetch the key set ~33 times a second.
+  cooldownDuration: { min: 0, max: 3_600_000, implausibleBelow: 1_000, example: '30s' },
   timeoutDuration: { min: 100, max: 60_000, example: '5s' },
   maxStaleDuration: { min: 1, max: 7 * 86_400_000, example: '24h' },
   retryDelay: { min: 10, max: 60_000, example: '1s' },

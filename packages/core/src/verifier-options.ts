@@ -135,7 +135,10 @@ export interface VerifierOptions extends ExtractOptions, ChallengeContext, Reque
    * is 86400000 (24 hours).
    */
   discoveryCacheMaxAge?: Duration | undefined
-  /** Minimum time between refetches caused by unknown `kid`s. Accepted: 0 – 1 hour. Default is 30000 (30 seconds). */
+  /**
+   * Minimum time between refetches caused by unknown `kid`s. Accepted: 0 – 1 hour; a bare number from 1 to 999
+   * is refused (seconds written as milliseconds), `'200ms'` is not. Default is 30000 (30 seconds).
+   */
   cooldownDuration?: Duration | undefined
   /**
    * Total time budget of one discovery or key set request, body included (with several issuers, also of one
