@@ -4,8 +4,7 @@
  * the same. `protect(verifier, requirement, handler)` wraps one handler.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { TLSSocket } from 'node:tls'
-import { headersOf, peerCertificateOf, type AuthContext, type Decision, type RequestView, type RouteRequirement, type TokenGuardError, type Verifier } from '@tokenguard/core/adapter'
+import { SocketRequestView, type AuthContext, type Decision, type RequestView, type RouteRequirement, type TokenGuardError, type Verifier } from '@tokenguard/core/adapter'
 
 /** A handler that runs once the request is accepted; `auth` is `null` on an optional route without a token. */
 export type ProtectedHandler = (req: IncomingMessage, res: ServerResponse, auth: AuthContext | null) => void
@@ -23,19 +22,11 @@ export function protect(verifier: Verifier, requirement: RouteRequirement | unde
   }
 }
 
+// Core's view of a Node request: every Authorization header (a repeated one is refused), and the TLS client
+// certificate read only when a certificate-bound token needs it (RFC 8705). No route template here.
 function viewOf(req: IncomingMessage): RequestView {
-  return {
-    method: req.method,
-    url: req.url,
-    headers: headersOf(req), // every Authorization header, so that a repeated one is refused
-    body: (req as { body?: unknown }).body, // set by the application's body parser, when body tokens are on
-    encrypted: (req.socket as TLSSocket).encrypted === true,
-    remoteAddress: req.socket.remoteAddress,
-    // The TLS client certificate, read only when a certificate-bound token needs it (RFC 8705).
-    get peerCertificate() {
-      return peerCertificateOf(req.socket)
-    },
-  }
+  const body = (req as { body?: unknown }).body // set by the application's body parser, when body tokens are on
+  return new SocketRequestView(req.method, req.url, req, body, undefined, req.socket)
 }
 
 function answer(decision: Decision, req: IncomingMessage, res: ServerResponse, handler: ProtectedHandler, options: ProtectOptions): void {

@@ -16,8 +16,9 @@ interface SocketLike {
   readonly remoteAddress?: string | undefined
 }
 
-/** A {@link RequestView} over a request's fields and its socket. */
+/** A {@link RequestView} over a Node request's fields and its socket. */
 export class SocketRequestView implements RequestView {
+  readonly headers: HeadersLike
   readonly encrypted: boolean
   readonly remoteAddress: string | undefined
   readonly #socket: SocketLike | undefined
@@ -25,12 +26,14 @@ export class SocketRequestView implements RequestView {
   constructor(
     readonly method: string | undefined,
     readonly url: string | undefined,
-    readonly headers: HeadersLike,
+    /** The Node request (`IncomingMessage`) whose headers the view shows, repeated `Authorization` included. */
+    message: NodeHeaders,
     readonly body: unknown,
     /** The route's template, never the raw path. */
     readonly route: string | undefined,
     socket: SocketLike | undefined,
   ) {
+    this.headers = headersOf(message)
     this.encrypted = socket?.encrypted === true
     this.remoteAddress = socket?.remoteAddress
     this.#socket = socket
@@ -41,7 +44,7 @@ export class SocketRequestView implements RequestView {
   }
 }
 
-/** What {@link headersOf} reads of a Node request (`IncomingMessage`). */
+/** What the view reads of a Node request's headers (`IncomingMessage` has both). */
 interface NodeHeaders {
   readonly headers: Record<string, string | string[] | undefined>
   readonly rawHeaders?: readonly string[] | undefined
@@ -53,7 +56,7 @@ interface NodeHeaders {
  * read the second; the raw list shows them all, and core then refuses the request (400), as it does on the
  * Fetch API adapters. Costs one pass over the raw names, no allocation unless the header is repeated.
  */
-export function headersOf(request: NodeHeaders): HeadersLike {
+function headersOf(request: NodeHeaders): HeadersLike {
   const raw = request.rawHeaders
   if (raw === undefined) return request.headers
   let values: string[] | undefined

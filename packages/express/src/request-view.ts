@@ -4,10 +4,10 @@
  * template is only known where Express matched a route: `authenticate()` on the route itself, not `app.use()`
  * before routing (metrics and audit events then carry no route, never the raw path).
  */
-import { headersOf, SocketRequestView, type RequestView } from '@tokenguard/core/adapter'
+import { SocketRequestView, type RequestView } from '@tokenguard/core/adapter'
 import type { Request } from 'express'
 import { routeOf } from './respond.js'
 
 export function viewOf(req: Request): RequestView {
-  return new SocketRequestView(req.method, req.originalUrl, headersOf(req), req.body, req.route === undefined ? undefined : routeOf(req), req.socket)
+  return new SocketRequestView(req.method, req.originalUrl, req, req.body, req.route === undefined ? undefined : routeOf(req), req.socket)
 }

@@ -2,7 +2,7 @@
  * The one place the Nest adapter reads a request: Express' `req` or Fastify's `request` (whose Node request
  * is `raw`), whichever platform the application runs on. Nest has parsed the body before guards run.
  */
-import { headersOf, SocketRequestView, type RequestView } from '@tokenguard/core/adapter'
+import { SocketRequestView, type RequestView } from '@tokenguard/core/adapter'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 
 /** The parts of an Express request, or of a Fastify request (whose Node request is `raw`), the view is made of. */
@@ -10,5 +10,5 @@ export type PlatformRequest = { method: string; url: string; originalUrl?: strin
 
 export function viewOf(request: PlatformRequest, route: string): RequestView {
   const node = request.raw ?? (request as unknown as IncomingMessage)
-  return new SocketRequestView(request.method, request.originalUrl ?? request.url, headersOf(node), request.body, route, node.socket)
+  return new SocketRequestView(request.method, request.originalUrl ?? request.url, node, request.body, route, node.socket)
 }
