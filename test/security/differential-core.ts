@@ -1,0 +1,52 @@
+/**
+ * What the differential test takes from core's internals, so that both engines see exactly what they see in
+ * production: the key resolvers of `key-source.ts` (a fixed JWK Set through `loadKeySet`, one
+ * `createLocalJWKSet` per key, each bound to one algorithm; the shared secret imported once per HMAC
+ * algorithm), the settled options, and jose's options built from them as `issuer-check.ts` builds them,
+ * with `currentDate` fixed. Internal modules are loaded from the built package (see differential-engines.ts).
+ */
+import type { JSONWebKeySet, JWTVerifyGetKey, JWTVerifyOptions } from 'jose'
+import type { VerifierOptions } from '@tokenguard/core'
+import type * as KeySourceModule from '../../packages/core/dist/key-source.js'
+import type * as OptionsModule from '../../packages/core/dist/options.js'
+import type * as CompactSyntaxModule from '../../packages/core/dist/compact-syntax.js'
+
+const load = async <T>(path: string) => (await import(new URL(`../../../${path}`, import.meta.url).href)) as T
+const { LocalKeySource } = await load<typeof KeySourceModule>('packages/core/dist/key-source.js')
+const { settleOptions, settleSecret } = await load<typeof OptionsModule>('packages/core/dist/options.js')
+const { isCanonicalCompactJws } = await load<typeof CompactSyntaxModule>('packages/core/dist/compact-syntax.js')
+
+export { isCanonicalCompactJws }
+export type SettledOptions = ReturnType<typeof settleOptions>
+
+/** jose's options for one issuer, as `issuer-check.ts` builds them, at a fixed time. */
+export function joseOptionsOf(settings: SettledOptions, currentDate: Date): JWTVerifyOptions {
+  return {
+    algorithms: settings.algorithms,
+    issuer: settings.issuer,
+    ...(settings.audienceClaim === 'aud' ? { audience: settings.audience } : {}),
+    clockTolerance: settings.clockTolerance,
+    requiredClaims: settings.requiredClaims,
+    ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
+    currentDate,
+  }
+}
+
+/** One issuer's verification as tokenguard sets it up: the settled options and the key resolver. */
+export interface IssuerSetup {
+  settings: SettledOptions
+  resolver: JWTVerifyGetKey
+  options: JWTVerifyOptions
+}
+
+/**
+ * Settles `options` (a single issuer with `jwks` or `secret`, or with neither and `published` keys, which is
+ * what a remote key source loads from a fetched set) and builds its resolver.
+ */
+export function issuerSetup(options: VerifierOptions, currentDate: Date, published?: JSONWebKeySet): IssuerSetup {
+  const settings = settleOptions(options)
+  const resolver = options.secret !== undefined
+    ? LocalKeySource.fromSecret(settleSecret(options.secret)).getKey
+    : LocalKeySource.fromJwks(options.jwks ?? published ?? { keys: [] }, settings.algorithms, settings.issuer).getKey
+  return { settings, resolver, options: joseOptionsOf(settings, currentDate) }
+}
