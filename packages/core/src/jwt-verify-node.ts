@@ -5,9 +5,10 @@
  * `KeyObject` made once per key, and leaves everything else to jose:
  *
  * - Anything off the common path is handed to jose whole, before or after the key is resolved: a token that
- *   is not canonical compact JWS, a header that is not plain JSON or carries `crit` or `b64`, an algorithm
- *   outside the allowlist or this table, options with `crit` or `typ`, a key that is not a public (or, for
- *   HMAC, secret) CryptoKey of exactly the algorithm jose would require. jose then throws its precise error.
+ *   is not canonical compact JWS; a header that is not plain JSON or carries `crit` or `b64`; an algorithm
+ *   outside the allowlist or the table below (ES384, ES512 and RSA over 4096 bits cost too much to run on
+ *   the event loop); options with `crit` or `typ`; a key that is not a public (for HMAC, secret) CryptoKey
+ *   of exactly the algorithm jose would require. jose then decides, with its own error.
  * - The claims set is validated by jose's own claims validation, reached through `UnsecuredJWT.decode` on
  *   the verified payload (the only public entry to it): the same code, options and error classes as
  *   `jwtVerify`.
@@ -36,6 +37,9 @@ interface NativeAlgorithm {
   check(data: Buffer, key: KeyObject, signature: Buffer): boolean
 }
 
+// Only checks that cost tens of microseconds: a one-shot verify runs on the event loop, so ES384 (~10× ES256),
+// ES512 (~30×) and RSA keys over 4096 bits stay with WebCrypto, which runs them on the thread pool.
+const MAX_NATIVE_RSA_BITS = 4096
 const ALGORITHMS: Readonly<Record<string, NativeAlgorithm>> = {
   HS256: hmac(256),
   HS384: hmac(384),
@@ -47,8 +51,6 @@ const ALGORITHMS: Readonly<Record<string, NativeAlgorithm>> = {
   PS384: rsa('RSA-PSS', 384, 48),
   PS512: rsa('RSA-PSS', 512, 64),
   ES256: ecdsa('P-256', 256),
-  ES384: ecdsa('P-384', 384),
-  ES512: ecdsa('P-521', 512),
   EdDSA: eddsa(),
   Ed25519: eddsa(),
 }
@@ -143,7 +145,7 @@ function nativeKey(key: unknown, algorithm: NativeAlgorithm): KeyObject | undefi
   if (actual.name !== algorithm.name) return undefined
   if (algorithm.hash !== undefined && actual.hash?.name !== algorithm.hash) return undefined
   if (algorithm.namedCurve !== undefined && actual.namedCurve !== algorithm.namedCurve) return undefined
-  if (algorithm.name.startsWith('RSA') && !(typeof actual.modulusLength === 'number' && actual.modulusLength >= 2048)) return undefined
+  if (algorithm.name.startsWith('RSA') && !(typeof actual.modulusLength === 'number' && actual.modulusLength >= 2048 && actual.modulusLength <= MAX_NATIVE_RSA_BITS)) return undefined
   let keyObject = KEY_OBJECTS.get(cryptoKey)
   if (keyObject === undefined) {
     keyObject = KeyObject.from(cryptoKey as Parameters<typeof KeyObject.from>[0])
