@@ -39,12 +39,14 @@ export interface Tally {
   /** Routes the first engine took (its own counters). */
   routes: Record<Route, number>
   accepted: number
+  /** The agreed refusals by error class and code, to show which checks the inputs reached. */
+  refusals: Map<string, number>
   notes: Map<string, number>
   noteExamples: string[]
 }
 
 export function newTally(source: string): Tally {
-  return { source, compared: 0, agreements: 0, disagreements: 0, acceptedOnlyByFirst: 0, acceptedOnlyBySecond: 0, reachable: 0, examples: [], routes: { native: 0, jose: 0, neither: 0, uncounted: 0 }, accepted: 0, notes: new Map(), noteExamples: [] }
+  return { source, compared: 0, agreements: 0, disagreements: 0, acceptedOnlyByFirst: 0, acceptedOnlyBySecond: 0, reachable: 0, examples: [], routes: { native: 0, jose: 0, neither: 0, uncounted: 0 }, accepted: 0, refusals: new Map(), notes: new Map(), noteExamples: [] }
 }
 
 /** Compares one subject; returns both outcomes so that callers can look closer. */
@@ -57,6 +59,7 @@ export async function compareOne(first: Engine, second: Engine, subject: Labelle
   if (why === undefined) {
     tally.agreements++
     if (a.accepted) tally.accepted++
+    else count(tally.refusals, `${a.refusal.name}${a.refusal.claim === undefined ? '' : ` (${a.refusal.claim} ${a.refusal.reason})`}`)
   } else {
     tally.disagreements++
     const canonical = isCanonicalCompactJws(subject.token)
@@ -66,11 +69,14 @@ export async function compareOne(first: Engine, second: Engine, subject: Labelle
     if (tally.examples.length < EXAMPLES) tally.examples.push({ label: subject.label, token: subject.token, why, canonical, first: describeOutcome(a), second: describeOutcome(b) })
   }
   for (const note of notes(a, b)) {
-    const kind = note.replace(/ .*/, '')
-    tally.notes.set(kind, (tally.notes.get(kind) ?? 0) + 1)
+    count(tally.notes, note.replace(/ .*/, ''))
     if (tally.noteExamples.length < EXAMPLES) tally.noteExamples.push(`${subject.label}: ${note}`)
   }
   return [a, b]
+}
+
+function count(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1)
 }
 
 /** Compares every subject, one at a time (the route counters are read as deltas). */
@@ -87,6 +93,7 @@ export function describeTally(tally: Tally, first: Engine, second: Engine): stri
       (tally.disagreements === 0 ? '' : ` (${tally.reachable} on canonical tokens; accepted only by ${first.name} ${tally.acceptedOnlyByFirst}, only by ${second.name} ${tally.acceptedOnlyBySecond})`),
     `  ${first.name} routes: native signature step ${tally.routes.native}, handed to jose ${tally.routes.jose}, neither (refused by the key resolver) ${tally.routes.neither}` +
       (tally.routes.uncounted > 0 ? `, uncounted ${tally.routes.uncounted}` : ''),
+    `  agreed refusals: ${[...tally.refusals].sort((x, y) => y[1] - x[1]).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none'}`,
     `  notes (no decision difference): ${notes}`,
   ]
   for (const example of tally.noteExamples) lines.push(`    note: ${example}`)
