@@ -3,17 +3,19 @@
  * production: the key resolvers of `key-source.ts` (a fixed JWK Set through `loadKeySet`, one
  * `createLocalJWKSet` per key, each bound to one algorithm; the shared secret imported once per HMAC
  * algorithm), the settled options, and jose's options built from them as `issuer-check.ts` builds them,
- * with `currentDate` fixed. Internal modules are loaded from the built package (see differential-engines.ts).
+ * with `currentDate` fixed. A `publicKey` option gives `public-key.ts`'s resolver. Internal modules are loaded from the built package (see differential-engines.ts).
  */
 import type { JSONWebKeySet, JWTVerifyGetKey, JWTVerifyOptions } from 'jose'
 import type { VerifierOptions } from '@tokenguard/core'
 import type * as KeySourceModule from '../../packages/core/dist/key-source.js'
 import type * as OptionsModule from '../../packages/core/dist/options.js'
+import type * as PublicKeyModule from '../../packages/core/dist/public-key.js'
 import type * as CompactSyntaxModule from '../../packages/core/dist/compact-syntax.js'
 
 const load = async <T>(path: string) => (await import(new URL(`../../../${path}`, import.meta.url).href)) as T
 const { LocalKeySource } = await load<typeof KeySourceModule>('packages/core/dist/key-source.js')
-const { settleOptions, settleSecret } = await load<typeof OptionsModule>('packages/core/dist/options.js')
+const { settleFixedKey, settleOptions, settleSecret } = await load<typeof OptionsModule>('packages/core/dist/options.js')
+const { PublicKeySource } = await load<typeof PublicKeyModule>('packages/core/dist/public-key.js')
 const { isCanonicalCompactJws } = await load<typeof CompactSyntaxModule>('packages/core/dist/compact-syntax.js')
 
 export { isCanonicalCompactJws }
@@ -40,13 +42,17 @@ export interface IssuerSetup {
 }
 
 /**
- * Settles `options` (a single issuer with `jwks` or `secret`, or with neither and `published` keys, which is
- * what a remote key source loads from a fetched set) and builds its resolver.
+ * Settles `options` (a single issuer with `jwks`, `secret` or `publicKey`, or with none of them and `published`
+ * keys, which is what a remote key source loads from a fetched set) and builds its resolver.
  */
 export function issuerSetup(options: VerifierOptions, currentDate: Date, published?: JSONWebKeySet): IssuerSetup {
   const settings = settleOptions(options)
-  const resolver = options.secret !== undefined
-    ? LocalKeySource.fromSecret(settleSecret(options.secret)).getKey
-    : LocalKeySource.fromJwks(options.jwks ?? published ?? { keys: [] }, settings.algorithms, settings.issuer).getKey
-  return { settings, resolver, options: joseOptionsOf(settings, currentDate) }
+  return { settings, resolver: resolverOf(options, settings, published), options: joseOptionsOf(settings, currentDate) }
+}
+
+function resolverOf(options: VerifierOptions, settings: SettledOptions, published: JSONWebKeySet | undefined): JWTVerifyGetKey {
+  if (options.secret !== undefined) return LocalKeySource.fromSecret(settleSecret(options.secret)).getKey
+  const fixedKey = settleFixedKey(options)
+  if (fixedKey !== undefined) return new PublicKeySource(fixedKey).getKey
+  return LocalKeySource.fromJwks(options.jwks ?? published ?? { keys: [] }, settings.algorithms, settings.issuer).getKey
 }

@@ -29,13 +29,16 @@ export function* targetSubjects(targets: readonly Target[]): Generator<LabelledS
  * batches so that a long run never holds them all.
  */
 export function* mutantSubjects(targets: readonly Target[], count: number, seed = MUTANT_SEED): Generator<LabelledSubject> {
-  const draw = fc.tuple(fc.nat(targets.length - 1), fc.nat(2), differentialMutation)
+  const draw = fc.tuple(fc.nat(targets.length - 1), fc.nat(), differentialMutation)
   const batch = 10_000
   for (let start = 0; start < count; start += batch) {
     for (const [index, setupIndex, mutation] of fc.sample(draw, { seed: seed + start, numRuns: Math.min(batch, count - start) })) {
       const target = targets[index]!
       const { name, setup } = target.setups[setupIndex % target.setups.length]!
-      yield { label: `${target.name} under ${name}: ${mutation.label}`, token: mutation.apply(target.token), key: setup.resolver, options: setup.options }
+      const token = mutation.apply(target.token)
+      // ECDSA-only mutations leave other tokens as they were: those count as unmodified, not as their kind.
+      const kind = token === target.token ? 'unmodified (or a no-op for this token)' : mutation.kind ?? '?'
+      yield { label: `${target.name} under ${name}: ${mutation.label}`, token, key: setup.resolver, options: setup.options, groups: [`mutation: ${kind}`, `signed: ${target.alg}`] }
     }
   }
 }

@@ -13,7 +13,12 @@ const EXAMPLES = 5
 /** One input to compare, with a label that says where it came from (a corpus case, a vector, a mutation). */
 export interface LabelledSubject extends Subject {
   label: string
+  /** Groups it is also counted under (a mutant: its mutation kind and the algorithm of its target). */
+  groups?: readonly string[]
 }
+
+/** Counts of one group: compared, routes of the first engine, accepted by both. */
+export type GroupCounts = Record<Route, number> & { compared: number; accepted: number }
 
 export interface Disagreement {
   label: string
@@ -41,12 +46,13 @@ export interface Tally {
   accepted: number
   /** The agreed refusals by error class and code, to show which checks the inputs reached. */
   refusals: Map<string, number>
+  groups: Map<string, GroupCounts>
   notes: Map<string, number>
   noteExamples: string[]
 }
 
 export function newTally(source: string): Tally {
-  return { source, compared: 0, agreements: 0, disagreements: 0, acceptedOnlyByFirst: 0, acceptedOnlyBySecond: 0, reachable: 0, examples: [], routes: { native: 0, jose: 0, neither: 0, uncounted: 0 }, accepted: 0, refusals: new Map(), notes: new Map(), noteExamples: [] }
+  return { source, compared: 0, agreements: 0, disagreements: 0, acceptedOnlyByFirst: 0, acceptedOnlyBySecond: 0, reachable: 0, examples: [], routes: { native: 0, jose: 0, neither: 0, uncounted: 0 }, accepted: 0, refusals: new Map(), groups: new Map(), notes: new Map(), noteExamples: [] }
 }
 
 /** Compares one subject; returns both outcomes so that callers can look closer. */
@@ -55,6 +61,12 @@ export async function compareOne(first: Engine, second: Engine, subject: Labelle
   const b = await outcomeOf(second, subject)
   tally.compared++
   tally.routes[a.route]++
+  for (const group of subject.groups ?? []) {
+    const counts = tally.groups.get(group) ?? tally.groups.set(group, { compared: 0, accepted: 0, native: 0, jose: 0, neither: 0, uncounted: 0 }).get(group)!
+    counts.compared++
+    counts[a.route]++
+    if (a.accepted && b.accepted) counts.accepted++
+  }
   const why = disagreement(a, b)
   if (why === undefined) {
     tally.agreements++
@@ -96,6 +108,9 @@ export function describeTally(tally: Tally, first: Engine, second: Engine): stri
     `  agreed refusals: ${[...tally.refusals].sort((x, y) => y[1] - x[1]).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none'}`,
     `  notes (no decision difference): ${notes}`,
   ]
+  for (const [group, counts] of [...tally.groups].sort(([x], [y]) => x.localeCompare(y))) {
+    lines.push(`  ${group}: ${counts.compared} compared, native ${counts.native}, handed to jose ${counts.jose}, neither ${counts.neither}, accepted by both ${counts.accepted}`)
+  }
   for (const example of tally.noteExamples) lines.push(`    note: ${example}`)
   for (const example of tally.examples) {
     lines.push(`  DISAGREEMENT ${example.canonical ? '' : '(non-canonical token, never handed to an engine) '}${example.label}: ${example.why}`, `    token ${example.token.slice(0, 300)}`, `    ${first.name}: ${example.first}`, `    ${second.name}: ${example.second}`)

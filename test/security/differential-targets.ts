@@ -7,10 +7,11 @@
  *
  * Each token comes with the setups it is verified under: a key set verifier allowing every asymmetric
  * algorithm, the same with the RFC 9068 profile and `maxTokenAge`, one allowing the token's algorithm only;
- * the shared secret with HS256/384/512, and (beyond what tokenguard configures) the secret resolver under an
- * allowlist with asymmetric algorithms too, so that its raw-bytes answer reaches the engines.
+ * the key of the token's algorithm alone as the `publicKey` option (`public-key.ts`); the shared secret with
+ * HS256/384/512, and (beyond what tokenguard configures) the secret resolver under an allowlist with
+ * asymmetric algorithms too, so that its raw-bytes answer reaches the engines.
  */
-import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto'
+import { constants, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { DEFAULT_ALGORITHMS } from '@tokenguard/core'
 import type { JWK } from 'jose'
@@ -27,6 +28,8 @@ export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512']
 export interface Target {
   /** What the token is, e.g. `ES384 high-s twin, expired`. */
   name: string
+  /** The algorithm it is signed with (the family its mutants are counted under). */
+  alg: string
   token: string
   /** The setups it is verified under (a mutant picks one). */
   setups: ReadonlyArray<{ name: string; setup: IssuerSetup }>
@@ -101,8 +104,13 @@ function setups(alg: string) {
     { name: 'key set, every asymmetric algorithm', setup: issuerSetup({ ...common, jwks: PUBLIC_JWKS }, CURRENT_DATE) },
     { name: 'key set, RFC 9068 profile, maxTokenAge 1h', setup: issuerSetup({ ...common, jwks: PUBLIC_JWKS, profile: 'rfc9068', maxTokenAge: '1h' }, CURRENT_DATE) },
     { name: `key set, ${alg} only`, setup: issuerSetup({ ...common, jwks: PUBLIC_JWKS, algorithms: [alg] }, CURRENT_DATE) },
+    { name: `publicKey (SPKI PEM of ${kidFor(alg)}), ${alg}`, setup: issuerSetup({ ...common, publicKey: publicPem(kidFor(alg)), algorithms: [alg] }, CURRENT_DATE) },
   ]
 }
+
+/** The fixture key bound to `alg` (the first one, when two are). */
+const kidFor = (alg: string) => fixture.keys.find((jwk) => jwk.alg === alg)!.kid
+const publicPem = (kid: string) => createPublicKey(privateKeys.get(kid)!).export({ type: 'spki', format: 'pem' }) as string
 
 const setupsByAlg = new Map<string, ReturnType<typeof setups>>()
 const setupsFor = (alg: string) => setupsByAlg.get(alg) ?? setupsByAlg.set(alg, setups(alg)).get(alg)!
@@ -110,7 +118,7 @@ const setupsFor = (alg: string) => setupsByAlg.get(alg) ?? setupsByAlg.set(alg, 
 /** Every target: each algorithm × each claims variant, the ES high-s twins, and keys signing under another algorithm of their family. */
 export function createTargets(): Target[] {
   const targets: Target[] = []
-  const add = (name: string, token: string, alg: string, valid: boolean) => targets.push({ name, token, setups: setupsFor(alg), valid })
+  const add = (name: string, token: string, alg: string, valid: boolean) => targets.push({ name, alg, token, setups: setupsFor(alg), valid })
   for (const jwk of fixture.keys) {
     const key = privateKeys.get(jwk.kid)!
     for (const [variant, claims] of VARIANTS) {
@@ -126,10 +134,13 @@ export function createTargets(): Target[] {
   for (const [kid, algs] of [['diff-RS256', ['RS384', 'RS512', 'PS256', 'PS384', 'PS512']], ['diff-PS256', ['RS256', 'PS384']], ['diff-EdDSA', ['Ed25519']], ['diff-Ed25519', ['EdDSA']]] as const) {
     for (const alg of algs) add(`${kid} key signing ${alg}`, signed({ alg, kid, typ: 'at+jwt' }, VALID, privateKeys.get(kid)!, alg), alg, false)
   }
+  // RSA-PSS with another salt length than the hash's (RFC 7518 §3.5): an engine that auto-detects it would accept.
+  for (const alg of ['PS256', 'PS384', 'PS512']) {
+    for (const [what, saltLength] of [['no salt', 0], ['the longest salt', constants.RSA_PSS_SALTLEN_MAX_SIGN]] as const) {
+      const input = signingInput({ alg, kid: kidFor(alg), typ: 'at+jwt' }, VALID)
+      const signature = sign(`sha${alg.slice(2)}`, Buffer.from(input), { key: privateKeys.get(kidFor(alg))!, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength })
+      add(`${alg} signed with ${what}`, `${input}.${b64url(signature)}`, alg, false)
+    }
+  }
   return targets
-}
-
-/** The public key of a fixture key (for tests that need the verification key itself). */
-export function publicKeyOf(kid: string): KeyObject {
-  return createPublicKey(privateKeys.get(kid)!)
 }

@@ -12,6 +12,7 @@ import { startCorpusFixtures, type CorpusFixtures } from './corpus-fixtures.js'
 import { ATTACK_CASES } from './corpus.js'
 import { corpusSubjects } from './differential-corpus.js'
 import { acceptsAnySignature, loadEngines, renamesExpiry, type Engine } from './differential-engines.js'
+import { SIGNATURE_MUTATION_KINDS } from './differential-mutations.js'
 import { loadWycheproof, MUTANT_SEED, mutantSubjects, targetSubjects, wycheproofSubjects } from './differential-sources.js'
 import { compareAll, compareOne, describeTally, newTally, type LabelledSubject, type Tally } from './differential-tally.js'
 import { createTargets, type Target } from './differential-targets.js'
@@ -81,6 +82,8 @@ describe('differential: node:crypto engine vs jose, at the verify layer', () => 
     // Mutants must reach the signature step and sometimes survive it, or the comparison proves little.
     assert.ok(tally.routes.native >= MUTANTS / 5, `only ${tally.routes.native} mutants took the native signature step`)
     assert.ok(tally.accepted > 0, 'no mutant was accepted (not even the unmodified ones and the high-s twins)')
+    for (const kind of SIGNATURE_MUTATION_KINDS) assert.ok((tally.groups.get(`mutation: ${kind}`)?.native ?? 0) > 0, `no "${kind}" mutant took the native signature step`)
+    for (const target of targets) assert.ok(tally.groups.has(`signed: ${target.alg}`), `no mutant of a ${target.alg} token`)
   })
 })
 
