@@ -17,7 +17,8 @@ import { DEFAULT_ALGORITHMS } from '@tokenguard/core'
 import type { JWK } from 'jose'
 import { TEST_AUDIENCE } from '../support/key-server.js'
 import { issuerSetup, type IssuerSetup } from './differential-core.js'
-import { asymmetricSign, b64url, hmacSign, signingInput } from './forge.js'
+import { assertSignaturesStored, storedSignature, storedValue } from './differential-signatures.js'
+import { b64url, hmacSign, signingInput } from './forge.js'
 
 /** The fixed clock of every verification (jose's `currentDate`). */
 export const CURRENT_DATE = new Date('2026-06-01T12:00:00Z')
@@ -67,11 +68,44 @@ const VARIANTS: ReadonlyArray<[string, Record<string, unknown>]> = [
 /** The variants a setup without `maxTokenAge` and without the RFC 9068 profile accepts. */
 const LENIENTLY_VALID = new Set(['valid', 'too old for maxTokenAge', 'no sub'])
 
-/** Signs any header with a key of the fixture under `alg`'s real scheme (Ed25519 included, which forge.ts does not sign). */
-function signed(header: object, payload: object, key: KeyObject, alg: string): string {
-  if (alg !== 'EdDSA' && alg !== 'Ed25519') return asymmetricSign(header, payload, key, alg)
+const PSS = constants.RSA_PKCS1_PSS_PADDING
+
+/** A fresh signature of `input` by `key` under `alg`'s real scheme (Ed25519 included, which forge.ts does not sign). */
+function rawSignature(key: KeyObject, alg: string, input: string, saltLength?: number): Buffer {
+  const data = Buffer.from(input)
+  if (alg === 'EdDSA' || alg === 'Ed25519') return sign(null, data, key)
+  const digest = `sha${alg.slice(2)}`
+  if (alg.startsWith('ES')) return sign(digest, data, { key, dsaEncoding: 'ieee-p1363' })
+  if (alg.startsWith('PS')) return sign(digest, data, { key, padding: PSS, saltLength: saltLength ?? Number(alg.slice(2)) / 8 })
+  return sign(digest, data, key)
+}
+
+/** A token signed by the fixture key `header.kid` under `alg`; randomized schemes (ES, PS) give their kept signature. */
+function signed(header: { alg: string; kid: string; typ: string }, payload: object, alg = header.alg, saltLength?: number): string {
   const input = signingInput(header, payload)
-  return `${input}.${b64url(sign(null, Buffer.from(input), key))}`
+  const make = () => rawSignature(privateKeys.get(header.kid)!, alg, input, saltLength)
+  const signature = /^(ES|PS)/.test(alg) ? storedSignature(header.kid, saltLength === undefined ? alg : `${alg} salt ${saltLength}`, input, make) : make()
+  return `${input}.${b64url(signature)}`
+}
+
+/** A valid token of `kid` whose signature starts with a zero byte (the claim that does it is found once and kept). */
+function leadingZeroToken(kid: string, alg: string): string {
+  const header = { alg, kid, typ: 'at+jwt' }
+  const jti = storedValue(`${kid} ${alg} leading-zero jti`, () => {
+    for (let i = 0; ; i++) {
+      const input = signingInput(header, { ...VALID, jti: `zero-${i}` })
+      const signature = rawSignature(privateKeys.get(kid)!, alg, input)
+      if (signature[0] !== 0) continue
+      if (alg.startsWith('PS')) storedSignature(kid, alg, input, () => signature)
+      return `zero-${i}`
+    }
+  })
+  return signed(header, { ...VALID, jti })
+}
+
+const stripFirstSignatureByte = (token: string) => {
+  const dot = token.lastIndexOf('.')
+  return `${token.slice(0, dot + 1)}${b64url(Buffer.from(token.slice(dot + 1), 'base64url').subarray(1))}`
 }
 
 // Curve order n and half-length of each ECDSA algorithm (RFC 7518 §3.4; SEC 2).
@@ -120,9 +154,8 @@ export function createTargets(): Target[] {
   const targets: Target[] = []
   const add = (name: string, token: string, alg: string, valid: boolean) => targets.push({ name, alg, token, setups: setupsFor(alg), valid })
   for (const jwk of fixture.keys) {
-    const key = privateKeys.get(jwk.kid)!
     for (const [variant, claims] of VARIANTS) {
-      const token = signed({ alg: jwk.alg, kid: jwk.kid, typ: 'at+jwt' }, withoutUndefined(claims), key, jwk.alg)
+      const token = signed({ alg: jwk.alg, kid: jwk.kid, typ: 'at+jwt' }, withoutUndefined(claims))
       add(`${jwk.alg}, ${variant}`, token, jwk.alg, LENIENTLY_VALID.has(variant))
       if (jwk.alg in ECDSA) add(`${jwk.alg} high-s twin, ${variant}`, highSTwin(token, jwk.alg), jwk.alg, LENIENTLY_VALID.has(variant))
     }
@@ -132,15 +165,22 @@ export function createTargets(): Target[] {
   }
   // A key used under an algorithm of its family it is not bound to: the resolver must find no key for it.
   for (const [kid, algs] of [['diff-RS256', ['RS384', 'RS512', 'PS256', 'PS384', 'PS512']], ['diff-PS256', ['RS256', 'PS384']], ['diff-EdDSA', ['Ed25519']], ['diff-Ed25519', ['EdDSA']]] as const) {
-    for (const alg of algs) add(`${kid} key signing ${alg}`, signed({ alg, kid, typ: 'at+jwt' }, VALID, privateKeys.get(kid)!, alg), alg, false)
+    for (const alg of algs) add(`${kid} key signing ${alg}`, signed({ alg, kid, typ: 'at+jwt' }, VALID), alg, false)
   }
   // RSA-PSS with another salt length than the hash's (RFC 7518 §3.5): an engine that auto-detects it would accept.
   for (const alg of ['PS256', 'PS384', 'PS512']) {
     for (const [what, saltLength] of [['no salt', 0], ['the longest salt', constants.RSA_PSS_SALTLEN_MAX_SIGN]] as const) {
-      const input = signingInput({ alg, kid: kidFor(alg), typ: 'at+jwt' }, VALID)
-      const signature = sign(`sha${alg.slice(2)}`, Buffer.from(input), { key: privateKeys.get(kidFor(alg))!, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength })
-      add(`${alg} signed with ${what}`, `${input}.${b64url(signature)}`, alg, false)
+      add(`${alg} signed with ${what}`, signed({ alg, kid: kidFor(alg), typ: 'at+jwt' }, VALID, alg, saltLength), alg, false)
     }
   }
+  // A signature one byte short of the modulus: RFC 8017 (§8.1.2, §8.2.2 step 1) says invalid. OpenSSL, under
+  // both engines, refuses it for PKCS #1 v1.5 but accepts it for PSS: a PS* token with a leading zero byte
+  // has a second spelling that verifies, like an ECDSA twin (`ecdsa-canonical.ts`).
+  for (const alg of ['RS256', 'PS256']) {
+    const token = leadingZeroToken(kidFor(alg), alg)
+    add(`${alg} whose signature starts with a zero byte`, token, alg, true)
+    add(`${alg} whose signature starts with a zero byte, that byte stripped`, stripFirstSignatureByte(token), alg, alg.startsWith('PS'))
+  }
+  assertSignaturesStored()
   return targets
 }
