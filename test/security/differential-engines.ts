@@ -2,23 +2,28 @@
  * The two JWT verification engines of core (issue 18), loaded from the built package: `jwt-verify-node.ts`
  * (the signature step done by `node:crypto`) and `jwt-verify-jose.ts` (jose's `jwtVerify`, the reference).
  * They are internal (no subpath exports them), so they are imported by a URL relative to this file's place
- * in build/, as test/core/cache-admission.test.ts does. Plus the deliberately broken engines of the
+ * in build/, as test/core/cache-admission.test.ts does. Each also reads tokens unverified (`decodeUnverified`),
+ * which the comparison covers too. Plus the deliberately broken engines of the
  * controls, which prove that the comparison can fail.
  */
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose'
 
 export type VerifyJwt = typeof jwtVerify
+/** The engine's reading of a token without verification (the issuer pre-check and issuer selection use it). */
+export type DecodeUnverified = (token: string) => { header: object; payload: object } | undefined
 
 /** What the differential test needs of an engine. */
 export interface Engine {
   name: string
   verifyJwt: VerifyJwt
+  decodeUnverified?: DecodeUnverified
   /** The engine's own count of calls that took the native signature step and calls handed to jose whole. */
   routes?: Readonly<{ native: number; jose: number }>
 }
 
 interface EngineModule {
   verifyJwt: VerifyJwt
+  decodeUnverified?: DecodeUnverified
   SIGNATURE_ENGINE: string
   engineRoutes?: { native: number; jose: number }
 }
@@ -29,7 +34,12 @@ async function engine(path: string, expected: string): Promise<Engine> {
   const module = await load(path)
   if (module.SIGNATURE_ENGINE !== expected) throw new TypeError(`${path} says it is ${JSON.stringify(module.SIGNATURE_ENGINE)}, not ${expected}`)
   if (typeof module.verifyJwt !== 'function') throw new TypeError(`${path} exports no verifyJwt function`)
-  return { name: expected, verifyJwt: module.verifyJwt, ...(module.engineRoutes === undefined ? {} : { routes: module.engineRoutes }) }
+  return {
+    name: expected,
+    verifyJwt: module.verifyJwt,
+    ...(module.decodeUnverified === undefined ? {} : { decodeUnverified: module.decodeUnverified }),
+    ...(module.engineRoutes === undefined ? {} : { routes: module.engineRoutes }),
+  }
 }
 
 /** The Node engine and the jose engine, as core builds them. */
@@ -68,4 +78,22 @@ export function renamesExpiry(): Engine {
     }
   }
   return { name: 'broken: JWTExpired becomes JWTClaimValidationFailed', verifyJwt: verifyJwt as VerifyJwt }
+}
+
+/** A broken engine that reads tokens unverified with lenient UTF-8 (as jose's strict decoder does not), verifying as jose does. */
+export function readsLeniently(): Engine {
+  const lenient = new TextDecoder()
+  const object = (segment: string | undefined): object | undefined => {
+    try {
+      const value: unknown = JSON.parse(lenient.decode(Buffer.from(segment ?? '', 'base64url')))
+      return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined
+    } catch {
+      return undefined
+    }
+  }
+  const decodeUnverified = (token: string) => {
+    const [header, payload] = token.split('.').map(object)
+    return header === undefined || payload === undefined ? undefined : { header, payload }
+  }
+  return { name: 'broken: reads unverified tokens with lenient UTF-8', verifyJwt: jwtVerify, decodeUnverified }
 }

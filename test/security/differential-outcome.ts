@@ -2,7 +2,7 @@
  * One input through one engine, and what counts as two engines agreeing on it. Agreement is about the
  * decision: both accept with deep-equal payload and protected header and the very same key object (the
  * resolver's return), or both refuse with the same error class and `code` (and `claim` and `reason` for a
- * claim error). How often the key resolver was asked and the error message are recorded too: a difference
+ * claim error), and both read the token alike without verifying it. How often the key resolver was asked and the error message are recorded too: a difference
  * there is reported as a note (it changes refetch pressure or the operator's detail text, not the decision).
  */
 import type { JWTVerifyGetKey, JWTVerifyOptions } from 'jose'
@@ -28,9 +28,12 @@ export interface Refusal {
   message: string
 }
 
+/** What the engine's `decodeUnverified` read from the token, when the engine has one (`undefined` inside: unreadable). */
+export type Reading = { read: { header: object; payload: object } | undefined } | undefined
+
 export type Outcome =
-  | { accepted: true; payload: unknown; protectedHeader: unknown; key: unknown; lookups: number; route: Route }
-  | { accepted: false; refusal: Refusal; lookups: number; route: Route }
+  | { accepted: true; payload: unknown; protectedHeader: unknown; key: unknown; lookups: number; route: Route; reading: Reading }
+  | { accepted: false; refusal: Refusal; lookups: number; route: Route; reading: Reading }
 
 function refusalOf(error: unknown): Refusal {
   const fields = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; claim?: unknown; reason?: unknown; message?: unknown }
@@ -59,17 +62,24 @@ export async function outcomeOf(engine: Engine, subject: Subject): Promise<Outco
   const key = typeof subject.key === 'function'
     ? ((...args: Parameters<JWTVerifyGetKey>) => { lookups++; return (subject.key as JWTVerifyGetKey)(...args) }) as JWTVerifyGetKey
     : subject.key
+  const reading: Reading = engine.decodeUnverified === undefined ? undefined : { read: engine.decodeUnverified(subject.token) }
   const before = engine.routes === undefined ? undefined : { ...engine.routes }
   try {
     const result = await engine.verifyJwt(subject.token, key as JWTVerifyGetKey, subject.options)
-    return { accepted: true, payload: result.payload, protectedHeader: result.protectedHeader, key: (result as { key?: unknown }).key, lookups, route: routeOf(engine, before) }
+    return { accepted: true, payload: result.payload, protectedHeader: result.protectedHeader, key: (result as { key?: unknown }).key, lookups, route: routeOf(engine, before), reading }
   } catch (error) {
-    return { accepted: false, refusal: refusalOf(error), lookups, route: routeOf(engine, before) }
+    return { accepted: false, refusal: refusalOf(error), lookups, route: routeOf(engine, before), reading }
   }
 }
 
-/** Why two outcomes disagree on the decision, or `undefined` when they agree. */
+/**
+ * Why two outcomes disagree on the decision, or `undefined` when they agree. The unverified readings count
+ * too: the issuer pre-check and multi-issuer selection decide on them.
+ */
 export function disagreement(a: Outcome, b: Outcome): string | undefined {
+  if (a.reading !== undefined && b.reading !== undefined && !sameJson(a.reading.read, b.reading.read)) {
+    return `decodeUnverified differs: ${JSON.stringify(a.reading.read)} vs ${JSON.stringify(b.reading.read)}`
+  }
   if (a.accepted !== b.accepted) return `${a.accepted ? 'accepted' : `refused (${describeRefusal(a.refusal)})`} vs ${b.accepted ? 'accepted' : `refused (${describeRefusal(b.refusal)})`}`
   if (a.accepted && b.accepted) {
     if (!sameJson(a.payload, b.payload)) return `both accepted, payloads differ: ${JSON.stringify(a.payload)} vs ${JSON.stringify(b.payload)}`

@@ -11,7 +11,7 @@ import { after, before, describe, test, type TestContext } from 'node:test'
 import { startCorpusFixtures, type CorpusFixtures } from './corpus-fixtures.js'
 import { ATTACK_CASES } from './corpus.js'
 import { corpusSubjects } from './differential-corpus.js'
-import { acceptsAnySignature, loadEngines, renamesExpiry, type Engine } from './differential-engines.js'
+import { acceptsAnySignature, loadEngines, readsLeniently, renamesExpiry, type Engine } from './differential-engines.js'
 import { SIGNATURE_MUTATION_KINDS } from './differential-mutations.js'
 import { loadWycheproof, MUTANT_SEED, mutantSubjects, targetSubjects, wycheproofSubjects } from './differential-sources.js'
 import { compareAll, compareOne, describeTally, newTally, type LabelledSubject, type Tally } from './differential-tally.js'
@@ -45,6 +45,7 @@ describe('differential: node:crypto engine vs jose, at the verify layer', () => 
     assert.equal(jose.name, 'jose')
     assert.notEqual(native.verifyJwt, jose.verifyJwt)
     assert.ok(native.routes !== undefined, 'jwt-verify-node.js exports no engineRoutes counter: the native share cannot be shown')
+    assert.equal(native.decodeUnverified === undefined, jose.decodeUnverified === undefined, 'both engines read tokens unverified, or neither')
   })
 
   test('every target under each of its setups: valid ones accepted by both, the rest refused alike', async (t) => {
@@ -103,6 +104,12 @@ describe('differential controls: a broken engine is reported', () => {
     const tally = await compareAll(broken, jose, expired, newTally('broken expiry'))
     assert.ok(tally.disagreements > 0, 'the broken engine was not caught')
     assert.ok(tally.examples.every((example) => /refused differently: JWTClaimValidationFailed .* vs JWTExpired/.test(example.why)), tally.examples.map((e) => e.why).join('\n'))
+  })
+
+  test('an engine that reads unverified tokens with lenient UTF-8 disagrees on mutants with broken UTF-8', async () => {
+    const tally = await compareAll(readsLeniently(), jose, mutantSubjects(targets, 2000), newTally('broken reading'))
+    assert.ok(tally.disagreements > 0, 'the broken reading was not caught')
+    assert.ok(tally.examples.every((example) => example.why.startsWith('decodeUnverified differs')), tally.examples.map((e) => e.why).join('\n'))
   })
 
   test('the same engine on both sides agrees with itself (the comparison is not always failing)', async () => {
