@@ -28,6 +28,7 @@ import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-obs
 import { assertProfileClaims } from './profile-claims.js'
 import { PublicKeySource } from './public-key.js'
 import { RemoteKeySource } from './remote-key-source.js'
+import { hasFullLengthRsaSignature } from './rsa-signature-length.js'
 import { readScopes } from './scopes.js'
 import { factsOf, readUnverified } from './token-facts.js'
 import { isIntrospected, settleTokenFormat, type TokenFormat } from './token-format.js'
@@ -85,6 +86,9 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
       trace?.passed('issuer_precheck')
       const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }
       const { payload, protectedHeader, key } = await verifyJwt(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
+      if (!hasFullLengthRsaSignature(token, key)) {
+        throw new InvalidTokenError({ ...settings.challenge, reason: 'signature_invalid', detail: 'the RSA signature is shorter than the key\'s modulus (RFC 8017 §8.2.2)' })
+      }
       trace?.passed('jwt')
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })
