@@ -20,10 +20,16 @@ const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 
 /** Whether `token` is a compact JWS whose every segment is canonical unpadded base64url. */
 export function isCanonicalCompactJws(token: string): boolean {
+  if (token === lastCanonical) return true
   if (!COMPACT_JWS.test(token)) return false
   for (const segment of token.split('.')) if (!isCanonicalSegment(segment)) return false
+  lastCanonical = token
   return true
 }
+
+// A miss asks three times about one token (issuer check, issuer pre-check, signature engine): the last token that
+// passed is remembered.
+let lastCanonical = ''
 
 /** Whether `text` is canonical unpadded base64url (alphabet, no padding, no stray bits). */
 export function isCanonicalBase64url(text: string): boolean {

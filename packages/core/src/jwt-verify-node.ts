@@ -22,6 +22,7 @@ import { constants, createHmac, KeyObject, timingSafeEqual, verify, type VerifyK
 import { types } from 'node:util'
 import { errors, jwtVerify, UnsecuredJWT, type CryptoKey, type JWTHeaderParameters, type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult, type ProtectedHeaderParameters, type ResolvedKey } from 'jose'
 import { isCanonicalCompactJws } from './compact-syntax.js'
+import { deepFreeze } from './deep-freeze.js'
 import { decodeUnverified as decodeWithJose } from './jwt-verify-jose.js'
 
 /** Which engine verifies signatures in this process (`jwt-verify-jose.ts` is the other). */
@@ -124,9 +125,26 @@ export function decodeUnverified(token: string): { header: ProtectedHeaderParame
   if (!isCanonicalCompactJws(token)) return decodeWithJose(token)
   const [encodedHeader, encodedPayload] = token.split('.') as [string, string, string]
   if (encodedPayload === '') return undefined
-  const header = jsonObjectOf(encodedHeader)
+  const header = headerOf(encodedHeader)
   const payload = header === undefined ? undefined : jsonObjectOf(encodedPayload)
   return payload === undefined ? undefined : { header: header as ProtectedHeaderParameters, payload: payload as JWTPayload }
+}
+
+// One issuer's tokens share their header segment, and a miss reads it twice (issuer pre-check, then here): the
+// parse of the last few is kept, deep-frozen as the verified context's header is anyway. Bounded in count and
+// length; a stream of new headers empties it and costs what parsing costs.
+const HEADERS = new Map<string, object>()
+const MAX_HEADERS = 64
+const MAX_KEPT_HEADER_LENGTH = 512
+
+function headerOf(segment: string): object | undefined {
+  const kept = HEADERS.get(segment)
+  if (kept !== undefined) return kept
+  const header = jsonObjectOf(segment)
+  if (header === undefined || segment.length > MAX_KEPT_HEADER_LENGTH) return header
+  if (HEADERS.size >= MAX_HEADERS) HEADERS.clear()
+  HEADERS.set(segment, deepFreeze(header))
+  return header
 }
 
 /** A canonical base64url segment's JSON object (strict UTF-8, as jose reads it), or `undefined`. */
@@ -144,7 +162,7 @@ function jsonObjectOf(segment: string): object | undefined {
 function commonHeader(jwt: string, options: JWTVerifyOptions | undefined): (JWTHeaderParameters & { alg: string }) | undefined {
   if (options?.crit !== undefined || options?.typ !== undefined || !isAllowlist(options?.algorithms)) return undefined
   if (!isCanonicalCompactJws(jwt)) return undefined
-  const header = jsonObjectOf(jwt.slice(0, jwt.indexOf('.')))
+  const header = headerOf(jwt.slice(0, jwt.indexOf('.')))
   if (header === undefined || Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) return undefined
   const alg = (header as { alg?: unknown }).alg
   if (typeof alg !== 'string' || !Object.hasOwn(ALGORITHMS, alg)) return undefined
@@ -152,8 +170,14 @@ function commonHeader(jwt: string, options: JWTVerifyOptions | undefined): (JWTH
   return header as JWTHeaderParameters & { alg: string }
 }
 
+// The verifier's frozen allowlist is the same array on every call: checked once.
+const ALLOWLISTS = new WeakSet<object>()
+
 function isAllowlist(algorithms: unknown): boolean {
-  return algorithms === undefined || (Array.isArray(algorithms) && algorithms.every((alg) => typeof alg === 'string'))
+  if (algorithms === undefined || ALLOWLISTS.has(algorithms as object)) return true
+  if (!Array.isArray(algorithms) || !algorithms.every((alg) => typeof alg === 'string')) return false
+  if (Object.isFrozen(algorithms)) ALLOWLISTS.add(algorithms)
+  return true
 }
 
 /** The KeyObject to verify with, when `key` is a CryptoKey jose would accept for `algorithm` unchanged. */

@@ -105,6 +105,8 @@ interface BoundKey {
   identity: string
   /** jose's resolver over this key alone: jose imports and caches it, and checks it once more. */
   resolve: JWTVerifyGetKey
+  /** What `resolve` answered, once it answered with a key. */
+  imported?: Awaited<ReturnType<JWTVerifyGetKey>>
 }
 
 /** Builds the resolver and identities for a screened set: every key bound to exactly one algorithm. */
@@ -127,8 +129,11 @@ function resolverOver(bound: readonly BoundKey[]): JWTVerifyGetKey {
     if (matches.length === 0) throw new joseErrors.JWKSNoMatchingKey()
     if (matches.length > 1) throw new joseErrors.JWKSMultipleMatchingKeys()
     const match = matches[0]!
+    // jose's answer for a key bound to one algorithm never changes: once imported, the key is returned as is.
+    if (match.imported !== undefined) return match.imported
     const key = await match.resolve(header, token)
     KEY_IDENTITIES.set(key, match.identity)
+    match.imported = key
     return key
   }
 }
