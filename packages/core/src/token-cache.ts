@@ -69,6 +69,11 @@ export class TokenCache<T extends object> {
   readonly #entries: LRUCache<string, Entry<T>>
   /** Which verified tokens are worth storing (see cache-admission.ts): a one-off token is not. */
   readonly #admission: CacheAdmission
+  /**
+   * lru-cache's `get()` makes an options object per call when given none: this one, reused, costs a hit
+   * nothing. Not frozen: lru-cache assigns `status` to it.
+   */
+  readonly #getOptions: LRUCache.GetOptions<string, Entry<T>, unknown> = { status: undefined }
   #generation = 0
   #drops: Drop[] = []
 
@@ -84,7 +89,8 @@ export class TokenCache<T extends object> {
   /** The cached result for `token` if it is still inside its validity window at `now` (epoch seconds). */
   get(token: string, now: number): T | undefined {
     const key = keyOf(token)
-    const entry = this.#entries.get(key)
+    const entry = this.#entries.get(key, this.#getOptions)
+    this.#getOptions.status = undefined // lru-cache writes a status object here when its metrics channel has subscribers
     // Another token with the same key is a plain miss (only verified tokens are ever stored), unless it is
     // the ECDSA twin of the stored one: it verifies exactly when the stored one does.
     if (entry === undefined) return undefined
