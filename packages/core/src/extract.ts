@@ -96,7 +96,7 @@ function credentialsFromAuthorization(value: string | string[] | undefined, opti
   if (typeof value !== 'string') return repeatedAuthorization(value, options)
   const space = value.indexOf(' ')
   const schemeLength = space === -1 ? value.length : space
-  const kind = isScheme(value, schemeLength, 'bearer') ? 'bearer' : options.dpopScheme === true && isScheme(value, schemeLength, 'dpop') ? 'dpop' : undefined
+  const kind = isScheme(value, schemeLength, 'bearer', 'Bearer') ? 'bearer' : options.dpopScheme === true && isScheme(value, schemeLength, 'dpop', 'DPoP') ? 'dpop' : undefined
   if (kind === undefined) {
     if (value.trim() === '') throw malformedHeader(options, 'empty Authorization header')
     return undefined // another scheme (Basic, DPoP when it is off, …): not credentials for us
@@ -110,10 +110,12 @@ function credentialsFromAuthorization(value: string | string[] | undefined, opti
 
 /**
  * Whether the first `length` characters of `value` are the auth scheme `lowerName` (lower-case letters),
- * in any case (RFC 9110 §11.1): compared in place, so that the scheme costs no string per request.
+ * in any case (RFC 9110 §11.1): compared in place, so that the scheme costs no string per request — the
+ * usual spelling first (one comparison), any other character by character.
  */
-function isScheme(value: string, length: number, lowerName: string): boolean {
+function isScheme(value: string, length: number, lowerName: string, usual: string): boolean {
   if (length !== lowerName.length) return false
+  if (value.startsWith(usual) || value.startsWith(lowerName)) return true
   // Setting bit 5 lower-cases an ASCII letter and maps nothing else onto one.
   for (let index = 0; index < length; index++) if ((value.charCodeAt(index) | 0x20) !== lowerName.charCodeAt(index)) return false
   return true

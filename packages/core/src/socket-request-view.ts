@@ -64,20 +64,17 @@ interface NodeHeaders {
 function headersOf(request: NodeHeaders): HeadersLike {
   const raw = request.rawHeaders
   if (raw === undefined) return request.headers
-  let values: string[] | undefined
-  for (let index = 0; index < raw.length; index += 2) {
-    const name = raw[index]!
-    if (isAuthorization(name)) (values ??= []).push(raw[index + 1]!)
-  }
-  return values === undefined || values.length < 2 ? request.headers : { ...request.headers, authorization: values }
+  let count = 0
+  for (let index = 0; index < raw.length; index += 2) if (isAuthorization(raw[index]!)) count++
+  if (count < 2) return request.headers // counted first: collecting the one value would cost an array per request
+  const values: string[] = []
+  for (let index = 0; index < raw.length; index += 2) if (isAuthorization(raw[index]!)) values.push(raw[index + 1]!)
+  return { ...request.headers, authorization: values }
 }
 
-const AUTHORIZATION = 'authorization'
-
-// Compared in place, in any case: lower-casing each raw name would make a string per header, per request.
+// The usual spellings compared whole (no string made); any other case of the name is lower-cased to be sure,
+// after its length and first letter say it may be one (lower-casing every name would make a string per header).
 function isAuthorization(name: string): boolean {
-  if (name.length !== AUTHORIZATION.length) return false
-  // Setting bit 5 lower-cases an ASCII letter and maps nothing else onto one.
-  for (let index = 0; index < AUTHORIZATION.length; index++) if ((name.charCodeAt(index) | 0x20) !== AUTHORIZATION.charCodeAt(index)) return false
-  return true
+  if (name === 'Authorization' || name === 'authorization') return true
+  return name.length === 13 && (name.charCodeAt(0) | 0x20) === 0x61 && name.toLowerCase() === 'authorization'
 }
