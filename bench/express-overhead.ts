@@ -38,8 +38,12 @@ const socket = { remoteAddress: '127.0.0.1', encrypted: false }
 const response = { setHeader() {}, status() { return this }, json() {}, end() {} } as unknown as Response
 const failed = (error: unknown) => { throw error ?? new Error('bench: the request fell through the router') }
 
+const authorization = `Bearer ${token}`
+
 function dispatch(router: express.Router): void {
-  const req = { method: 'GET', url: '/data', originalUrl: '/data', baseUrl: '', headers: { authorization: `Bearer ${token}`, host: 'api.bench.test' }, socket }
+  // As Node gives them: lower-case names in `headers`, the client's spelling in `rawHeaders` (which the view reads).
+  const headers = { authorization, host: 'api.bench.test' }
+  const req = { method: 'GET', url: '/data', originalUrl: '/data', baseUrl: '', headers, rawHeaders: ['Authorization', authorization, 'Host', 'api.bench.test'], socket }
   const before = answered
   router(req as unknown as Request, response, failed)
   if (answered !== before + 1) throw new Error('bench: the request was not answered synchronously (not a cache hit?)')

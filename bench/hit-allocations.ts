@@ -1,13 +1,14 @@
 /**
  * Bytes allocated per request on the hit path (`npm run bench:allocations`, issue 18): `verifier.decide()`
  * for a cached token with a route requirement, as the adapters call it — with the same view object each
- * time (what decide() itself allocates), and with a new view each time (the view is the request's own
- * context; the difference is its size). Counted as V8 heap growth over many hits with the collector kept
+ * time (what decide() itself allocates), with a new view each time (the view is the request's own
+ * context; the difference is its size), and with the view the Node adapters build (`SocketRequestView`). Counted as V8 heap growth over many hits with the collector kept
  * out of the way (a young generation larger than the whole loop; a measurement during which a GC ran is
  * discarded), after a warm-up long enough for the optimizing compiler to be done, so that the figure is the
  * loop's, not the compiler's. `npm run bench:allocation-sites` says where the bytes go. Needs `--expose-gc`.
  */
 import { createVerifier, type RequestView } from '@tokenguard/core'
+import { SocketRequestView } from '@tokenguard/core/adapter'
 import { PerformanceObserver } from 'node:perf_hooks'
 import { MEMORY_AUDIENCE, MEMORY_ISSUER, MEMORY_SECRET, mintHs256 } from './memory/hs256.js'
 import { describeMachine, machineInfo } from './support/machine.js'
@@ -30,6 +31,10 @@ const token = mintHs256(1, Math.floor(Date.now() / 1000))
 const headers = { authorization: `Bearer ${token}`, host: 'api.example.com' }
 const fixedView: RequestView = { method: 'GET', url: '/data', headers, encrypted: false, remoteAddress: '127.0.0.1', route: '/data' }
 const freshView = (): RequestView => ({ method: 'GET', url: '/data', headers, encrypted: false, remoteAddress: '127.0.0.1', route: '/data' })
+// What the Node adapters build: a SocketRequestView of the request, whose raw header list it reads.
+const message = { headers, rawHeaders: ['Host', headers.host, 'Authorization', headers.authorization, 'Accept', '*/*'] }
+const socket = { remoteAddress: '127.0.0.1', encrypted: false }
+const socketView = (): RequestView => new SocketRequestView('GET', '/data', message, undefined, '/data', socket)
 
 // Stored on its second verification: two full checks, then hits.
 for (let warm = 0; warm < 3; warm++) await verifier.decide(fixedView, route)
@@ -63,6 +68,8 @@ async function bytesPerHit(view: () => RequestView): Promise<number> {
 console.log(`hit-path allocations on ${describeMachine(machineInfo())}; ${HITS} hits per measurement, least of ${MEASUREMENTS}`)
 const same = await bytesPerHit(() => fixedView)
 const fresh = await bytesPerHit(freshView)
+const node = await bytesPerHit(socketView)
 if (notAccepted > 0) throw new Error(`bench: ${notAccepted} requests were not accepted synchronously`)
 console.log(`decide() on a cached token, same view object:  ${same.toFixed(0)} bytes per request`)
 console.log(`decide() on a cached token, a new view each:   ${fresh.toFixed(0)} bytes per request (the view is the request's own context)`)
+console.log(`decide() on a cached token, a new SocketRequestView each (Node adapters, raw headers read): ${node.toFixed(0)} bytes per request`)
