@@ -62,7 +62,12 @@ export class CacheAdmission {
     // FNV-1a over the UTF-16 code units. Signed, not unsigned: V8 keeps a 32-bit signed integer unboxed (an
     // unsigned one above 2³¹ would be a heap number, an allocation per hit); bit 0 set, so an empty slot (0) never matches.
     for (let index = start; index < end; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193)
-    return hash | 1
+    // FNV's low bits, which pick the bucket, hardly depend on the last characters: keys that differ only there
+    // (a counter at the end) crowded a few buckets and lost their sightings. MurmurHash3's finalizer mixes every
+    // bit into every other.
+    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
+    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
+    return (hash ^ (hash >>> 16)) | 1
   }
 
   /** Counts one sighting of `key` (a verification or a hit); answers the sightings so far, this one included. */
