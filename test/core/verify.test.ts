@@ -55,6 +55,21 @@ describe('verify() with local keys', () => {
     assert.equal((await verifier.verify(token)).scopes.has('admin'), false)
   })
 
+  test('a cache hit answers one shared decision, frozen: a handler cannot change what the next request is told', async () => {
+    const verifier = local()
+    const token = await signToken(rsa, { scope: 'read:data' })
+    const view = { method: 'GET', url: '/', headers: { authorization: `Bearer ${token}` } }
+    for (let full = 0; full < 2; full++) await verifier.decide(view) // stored on its second check
+    const hit = verifier.decide(view)
+    assert.ok(!(hit instanceof Promise) && hit.outcome === 'accepted', 'a synchronous hit')
+    assert.ok(Object.isFrozen(hit))
+    assert.throws(() => {
+      ;(hit as { auth: unknown }).auth = { token: 'forged', scopes: new Set(['admin']) }
+    }, TypeError)
+    const next = verifier.decide(view)
+    assert.ok(!(next instanceof Promise) && next.outcome === 'accepted' && next.auth.token === token && !next.auth.scopes.has('admin'))
+  })
+
   test('requirements: all scopes, any scope', async () => {
     const verifier = local()
     const token = await signToken(rsa, { scope: 'read:data' })

@@ -103,6 +103,14 @@ for (const adapter of ADAPTERS) {
       }
     })
 
+    test('two Authorization headers named in any case: refused 400 on every adapter (header names are case-insensitive)', async () => {
+      for (const [first, second] of [['Authorization', 'AUTHORIZATION'], ['authorization', 'aUtHoRiZaTiOn'], ['AUTHORIZATION', 'Authorization']]) {
+        const response = await get(app, [`${first}: Bearer ${good}`, `${second}: Bearer ${other}`])
+        assert.equal(response.status, 400, `${first} then ${second}: status ${response.status}: ${response.body.slice(0, 200)}`)
+        assert.match(response.headers['www-authenticate'] ?? '', /error="invalid_request"/)
+      }
+    })
+
     test('fifty Authorization headers: no 500, no hang', async () => {
       const response = await get(app, Array.from({ length: 50 }, (_, index) => `Authorization: Bearer ${index === 0 ? good : `junk${index}`}`))
       assert.equal(response.status, 400, `status ${response.status}`)

@@ -30,11 +30,8 @@ export interface VerifiedToken {
   readonly challenge: ChallengeSettings
 }
 
-/** What the request layer brings to the binding check. */
-export interface BindingRequest {
-  /** The request, or `undefined` when a token is checked on its own (`verifier.verify(token)`). */
-  readonly view: RequestView | undefined
-  readonly scheme: Scheme
+/** What the verifier brings to the binding check besides the request: built once, so a request costs no object. */
+export interface BindingServices {
   readonly services: ProofServices
   readonly requestUrl: RequestUrlSettings
 }
@@ -44,47 +41,48 @@ const METHODS = new Set(['jkt', 'x5t#S256'])
 const accessTokenHashes = new WeakMap<AuthContext<object>, Promise<string>>()
 
 /**
- * Checks the token's binding against the request: `undefined` when there is nothing to prove (an unbound
- * token where that is allowed), else a promise of the response headers once proven.
+ * Checks the token's binding against the request (`view`, `undefined` when a token is checked on its own:
+ * `verifier.verify(token)`; `scheme`, the one it came with): `undefined` when there is nothing to prove (an
+ * unbound token where that is allowed), else a promise of the response headers once proven.
  *
  * @throws {InvalidTokenError} synchronously, when the refusal needs no crypto (wrong scheme, method off, unbound).
  */
-export function confirmBinding(token: VerifiedToken, request: BindingRequest): Promise<ProofHeaders> | undefined {
+export function confirmBinding(token: VerifiedToken, view: RequestView | undefined, scheme: Scheme, settings: BindingServices): Promise<ProofHeaders> | undefined {
   const cnf = (token.context.claims as { cnf?: unknown }).cnf
   const { dpop, mtls } = token.binding
   if (cnf === undefined) {
-    if (request.scheme === 'dpop') refuse(token, 'token_not_bound', 'the request uses the DPoP scheme, but the token is not DPoP-bound (no cnf.jkt)')
+    if (scheme === 'dpop') refuse(token, 'token_not_bound', 'the request uses the DPoP scheme, but the token is not DPoP-bound (no cnf.jkt)')
     if (dpop.mode === 'required') refuse(token, 'token_not_bound', 'this API accepts DPoP-bound tokens only ("dpop": "required")')
     if (mtls.mode === 'required') refuse(token, 'token_not_bound', 'this API accepts certificate-bound tokens only ("mtls": "required")')
     return undefined
   }
   const { jkt, x5t } = confirmationMethods(cnf, token)
-  if (jkt === undefined && request.scheme === 'dpop') refuse(token, 'token_not_bound', 'the request uses the DPoP scheme, but the token is not DPoP-bound (no cnf.jkt)')
+  if (jkt === undefined && scheme === 'dpop') refuse(token, 'token_not_bound', 'the request uses the DPoP scheme, but the token is not DPoP-bound (no cnf.jkt)')
   if (jkt === undefined && dpop.mode === 'required') refuse(token, 'token_not_bound', 'this API accepts DPoP-bound tokens only ("dpop": "required")')
   if (x5t === undefined && mtls.mode === 'required') refuse(token, 'token_not_bound', 'this API accepts certificate-bound tokens only ("mtls": "required")')
   if (jkt !== undefined) {
     if (dpop.mode === 'off') refuse(token, 'token_binding_unverified', `the token is DPoP-bound (cnf.jkt) and ${dpop.offBecause ?? 'DPoP is off ("dpop": "off")'}`)
-    if (request.view === undefined) refuse(token, 'token_binding_unverified', 'the token is DPoP-bound (cnf.jkt): its proof is checked with the request, by decide(), not by verify(token)')
-    if (request.scheme !== 'dpop') refuse(token, 'token_binding_unverified', 'a DPoP-bound token was presented as a bearer token (RFC 9449 §7.2)')
+    if (view === undefined) refuse(token, 'token_binding_unverified', 'the token is DPoP-bound (cnf.jkt): its proof is checked with the request, by decide(), not by verify(token)')
+    if (scheme !== 'dpop') refuse(token, 'token_binding_unverified', 'a DPoP-bound token was presented as a bearer token (RFC 9449 §7.2)')
   }
   if (x5t !== undefined) {
     if (mtls.mode === 'off') refuse(token, 'token_binding_unverified', 'the token is certificate-bound (cnf x5t#S256) and mTLS is off ("mtls": "off")')
-    if (request.view === undefined) refuse(token, 'token_binding_unverified', 'the token is certificate-bound (cnf x5t#S256): its certificate is checked with the request, by decide(), not by verify(token)')
+    if (view === undefined) refuse(token, 'token_binding_unverified', 'the token is certificate-bound (cnf x5t#S256): its certificate is checked with the request, by decide(), not by verify(token)')
   }
-  return proven(token, request, jkt, x5t)
+  return proven(token, view!, settings, jkt, x5t)
 }
 
-async function proven(token: VerifiedToken, request: BindingRequest, jkt: string | undefined, x5t: string | undefined): Promise<ProofHeaders> {
-  if (x5t !== undefined) await assertCertificateBinding(request.view, x5t, request.services.certificates, token.challenge)
+async function proven(token: VerifiedToken, view: RequestView, settings: BindingServices, jkt: string | undefined, x5t: string | undefined): Promise<ProofHeaders> {
+  if (x5t !== undefined) await assertCertificateBinding(view, x5t, settings.services.certificates, token.challenge)
   if (jkt === undefined) return undefined
   return verifyProof({
-    view: request.view!,
+    view,
     accessTokenHash: await accessTokenHash(token.context),
     jkt,
     settings: token.binding.dpop,
     clockTolerance: token.clockTolerance,
-    services: request.services,
-    requestUrl: request.requestUrl,
+    services: settings.services,
+    requestUrl: settings.requestUrl,
     challenge: token.challenge,
   })
 }

@@ -35,7 +35,7 @@ const AGING_PERIOD_PER_ENTRY = 10
 
 /** Sighting counts of recently seen cache keys, in a table of fixed size. */
 export class CacheAdmission {
-  readonly #fingerprints: Uint32Array
+  readonly #fingerprints: Int32Array
   readonly #counts: Uint8Array
   readonly #bucketMask: number
   readonly #salt = (Math.random() * 0x1_0000_0000) >>> 0
@@ -46,14 +46,32 @@ export class CacheAdmission {
   constructor(capacity: number) {
     let slots = MIN_SLOTS
     while (slots < SLOTS_PER_ENTRY * capacity && slots < MAX_SLOTS) slots *= 2
-    this.#fingerprints = new Uint32Array(slots)
+    this.#fingerprints = new Int32Array(slots)
     this.#counts = new Uint8Array(slots)
     this.#bucketMask = slots / WAYS - 1
     this.#agingPeriod = (AGING_PERIOD_PER_ENTRY * slots) / SLOTS_PER_ENTRY
   }
 
+  /**
+   * The salted fingerprint of `key`'s characters from `start` to `end` (all of them by default): a nonzero
+   * 32-bit integer, which {@link CacheAdmission.record} and {@link CacheAdmission.sightings} take in place of
+   * the key — the token cache keys its entries by it, so that a hit hashes its key once and slices nothing.
+   */
+  fingerprint(key: string, start = 0, end = key.length): number {
+    let hash = 0x811c9dc5 ^ this.#salt
+    // FNV-1a over the UTF-16 code units. Signed, not unsigned: V8 keeps a 32-bit signed integer unboxed (an
+    // unsigned one above 2³¹ would be a heap number, an allocation per hit); bit 0 set, so an empty slot (0) never matches.
+    for (let index = start; index < end; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193)
+    // FNV's low bits, which pick the bucket, hardly depend on the last characters: keys that differ only there
+    // (a counter at the end) crowded a few buckets and lost their sightings. MurmurHash3's finalizer mixes every
+    // bit into every other.
+    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
+    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
+    return (hash ^ (hash >>> 16)) | 1
+  }
+
   /** Counts one sighting of `key` (a verification or a hit); answers the sightings so far, this one included. */
-  record(key: string): number {
+  record(key: string | number): number {
     if (++this.#sinceAging >= this.#agingPeriod) this.#age()
     const fingerprint = this.#fingerprintOf(key)
     const first = this.#bucketOf(fingerprint)
@@ -78,7 +96,7 @@ export class CacheAdmission {
   }
 
   /** How often `key` was seen lately (0 when it was forgotten, or never seen). */
-  sightings(key: string): number {
+  sightings(key: string | number): number {
     const fingerprint = this.#fingerprintOf(key)
     const first = this.#bucketOf(fingerprint)
     for (let slot = first; slot < first + WAYS; slot++) if (this.#fingerprints[slot] === fingerprint) return this.#counts[slot]!
@@ -93,7 +111,7 @@ export class CacheAdmission {
    * instead of evicting on every miss. `victim` is asked only for a token seen twice or more, so that a
    * one-off token costs the cache nothing but this table.
    */
-  admits(sightings: number, victim: () => string | undefined): boolean {
+  admits(sightings: number, victim: () => string | number | undefined): boolean {
     if (sightings < 2) return false
     const evicted = victim()
     return evicted === undefined || sightings > this.sightings(evicted)
@@ -115,10 +133,7 @@ export class CacheAdmission {
     return ((fingerprint >>> 1) & this.#bucketMask) * WAYS
   }
 
-  // FNV-1a over the key's UTF-16 code units, salted; nonzero so that an empty slot (0) never matches.
-  #fingerprintOf(key: string): number {
-    let hash = 0x811c9dc5 ^ this.#salt
-    for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193)
-    return (hash | 1) >>> 0
+  #fingerprintOf(key: string | number): number {
+    return typeof key === 'number' ? key : this.fingerprint(key)
   }
 }

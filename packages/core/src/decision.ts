@@ -33,8 +33,13 @@ export type Decision<TClaims extends object = Record<string, unknown>> = Accepte
 
 export const ANONYMOUS: Anonymous = Object.freeze({ outcome: 'anonymous', auth: null })
 
+/**
+ * Frozen, and of one shape whether or not it has headers: a cached token's acceptance is made once and
+ * answered to every request it passes (so no caller may change it), and adapters that read `outcome` and
+ * `headers` of every decision see one kind of object, not two, for an acceptance.
+ */
 export function accepted<TClaims extends object>(auth: AuthContext<TClaims>, headers?: Readonly<Record<string, string>>): Accepted<TClaims> {
-  return headers === undefined ? { outcome: 'accepted', auth } : { outcome: 'accepted', auth, headers }
+  return Object.freeze({ outcome: 'accepted', auth, headers })
 }
 
 export function refused(error: TokenGuardError): Refused {

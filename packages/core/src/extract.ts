@@ -9,10 +9,26 @@ import type { ChallengeContext, ChallengeSettings } from './challenge.js'
 import { InvalidRequestError } from './errors.js'
 import { headerValue, type RequestView } from './request.js'
 
-/** A token and the scheme it came with: `dpop` only from `Authorization: DPoP …`; body and query tokens are bearer. */
-export interface Credentials {
-  readonly token: string
-  readonly scheme: 'bearer' | 'dpop'
+/**
+ * A token found in the request: its text for a bearer token (the `Bearer` scheme, the body, the query), or
+ * `{ dpop: text }` for `Authorization: DPoP …` (RFC 9449 §7.1). A string in the usual case, so that finding
+ * a bearer token allocates nothing but the token's text; read it with {@link tokenOf} and {@link schemeOf}.
+ */
+export type Credentials = string | DPoPCredentials
+
+/** A token that came with the `DPoP` scheme: its proof is asked for. */
+export interface DPoPCredentials {
+  readonly dpop: string
+}
+
+/** The token's text. */
+export function tokenOf(credentials: Credentials): string {
+  return typeof credentials === 'string' ? credentials : credentials.dpop
+}
+
+/** The scheme the token came with: `dpop` only from `Authorization: DPoP …`. */
+export function schemeOf(credentials: Credentials): 'bearer' | 'dpop' {
+  return typeof credentials === 'string' ? 'bearer' : 'dpop'
 }
 
 /** Where tokenguard may look for a token besides the `Authorization` header. */
@@ -37,8 +53,6 @@ export interface ExtractSettings extends ExtractOptions, ChallengeSettings {
 
 // RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
-const BEARER_SCHEME = 'bearer'
-const DPOP_SCHEME = 'dpop'
 const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded'
 
 /**
@@ -60,7 +74,8 @@ export function extractToken(request: RequestView, options: ExtractSettings = {}
  * the check only runs (through {@link assertTokenSyntax}) on a cache miss.
  */
 export function extractCandidate(request: RequestView, options: ExtractSettings = {}): string | undefined {
-  return extractCredentials(request, options)?.token
+  const credentials = extractCredentials(request, options)
+  return credentials === undefined ? undefined : tokenOf(credentials)
 }
 
 /** {@link extractCandidate} with the scheme the token came with, for the request pipeline (DPoP). */
@@ -69,20 +84,19 @@ export function extractCredentials(request: RequestView, options: ExtractSetting
   if (!options.allowQueryToken && !options.allowBodyToken) return fromHeader // the default: nothing to compare
   const fromQuery = options.allowQueryToken ? tokenFromQuery(request, options) : undefined
   const fromBody = options.allowBodyToken ? tokenFromBody(request, options) : undefined
-  const found = [fromHeader?.token, fromQuery, fromBody].filter((token) => token !== undefined)
+  const found = [fromHeader, fromQuery, fromBody].filter((token) => token !== undefined)
   if (found.length > 1) {
     throw new InvalidRequestError({ ...options, reason: 'multiple_token_methods', detail: 'more than one token transmission method was used' }, 'More than one access token method was used')
   }
-  if (fromHeader !== undefined) return fromHeader
-  return found[0] === undefined ? undefined : { token: found[0], scheme: 'bearer' }
+  return found[0] // a body or query token is a bearer token: a string
 }
 
 function credentialsFromAuthorization(value: string | string[] | undefined, options: ExtractSettings): Credentials | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'string') return repeatedAuthorization(value, options)
   const space = value.indexOf(' ')
-  const scheme = (space === -1 ? value : value.slice(0, space)).toLowerCase()
-  const kind = scheme === BEARER_SCHEME ? 'bearer' : scheme === DPOP_SCHEME && options.dpopScheme === true ? 'dpop' : undefined
+  const schemeLength = space === -1 ? value.length : space
+  const kind = isScheme(value, schemeLength, 'bearer', 'Bearer') ? 'bearer' : options.dpopScheme === true && isScheme(value, schemeLength, 'dpop', 'DPoP') ? 'dpop' : undefined
   if (kind === undefined) {
     if (value.trim() === '') throw malformedHeader(options, 'empty Authorization header')
     return undefined // another scheme (Basic, DPoP when it is off, …): not credentials for us
@@ -91,7 +105,20 @@ function credentialsFromAuthorization(value: string | string[] | undefined, opti
   while (value.charCodeAt(start) === 0x20) start++ // RFC 6750 §2.1: 1*SP between scheme and token
   const token = value.slice(start)
   if (space === -1 || token === '') throw malformedHeader(options, `Authorization header is not "${kind === 'dpop' ? 'DPoP' : 'Bearer'} <token>"`)
-  return { token, scheme: kind }
+  return kind === 'bearer' ? token : { dpop: token }
+}
+
+/**
+ * Whether the first `length` characters of `value` are the auth scheme `lowerName` (lower-case letters),
+ * in any case (RFC 9110 §11.1): compared in place, so that the scheme costs no string per request — the
+ * usual spelling first (one comparison), any other character by character.
+ */
+function isScheme(value: string, length: number, lowerName: string, usual: string): boolean {
+  if (length !== lowerName.length) return false
+  if (value.startsWith(usual) || value.startsWith(lowerName)) return true
+  // Setting bit 5 lower-cases an ASCII letter and maps nothing else onto one.
+  for (let index = 0; index < length; index++) if ((value.charCodeAt(index) | 0x20) !== lowerName.charCodeAt(index)) return false
+  return true
 }
 
 /** Whether `token` has RFC 6750's b64token syntax. */

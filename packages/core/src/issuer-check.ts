@@ -30,7 +30,7 @@ import { PublicKeySource } from './public-key.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { hasFullLengthRsaSignature } from './rsa-signature-length.js'
 import { readScopes } from './scopes.js'
-import { factsOf, readUnverified } from './token-facts.js'
+import { factsOf, factsOfRead, readUnverified, type UnverifiedToken } from './token-facts.js'
 import { isIntrospected, settleTokenFormat, type TokenFormat } from './token-format.js'
 import { isAcceptedType } from './token-type.js'
 
@@ -74,6 +74,8 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
     // issuer's binding rules like a verified JWT.
     if (introspection !== undefined && isIntrospected(token, tokenFormat)) return { ...(await introspection.check(token)), ...bindingRules }
     const trace = run?.trace
+    // Decoded once, for the issuer pre-check and, on a refusal, its facts (NOT_READ until the pre-check ran).
+    let read: UnverifiedToken | undefined | typeof NOT_READ = NOT_READ
     try {
       trace?.issuer(settings)
       assertCanonicalJws(token, settings)
@@ -82,7 +84,8 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
       // token, whatever it names; then the issuer pre-check, before any `kid` could cause a refetch.
       const getKey = await keySource.usable()
       trace?.passed('keys_usable')
-      assertNamesIssuer(token, settings)
+      read = readUnverified(token)
+      assertNamesIssuer(read, settings)
       trace?.passed('issuer_precheck')
       const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }
       const { payload, protectedHeader, key } = await verifyJwt(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
@@ -106,7 +109,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
       return { context, keySource, keyIdentity: keyIdentityOf(key), claimChecks: settings.claimChecks, ...bindingRules, ...validityWindow(claims, settings) }
     } catch (error) {
-      throw refusalFor(error, settings.challenge, factsOf(token, runSeconds(run)))
+      throw refusalFor(error, settings.challenge, read === NOT_READ ? factsOf(token, runSeconds(run)) : factsOfRead(read, runSeconds(run)))
     }
   }
 
@@ -154,9 +157,10 @@ function tracedGetKey(getKey: KeySource['getKey'], trace: CheckTrace): KeySource
   }
 }
 
-/** A token from another issuer is refused on its unverified `iss` alone: its `kid` must not cause a key fetch. */
-function assertNamesIssuer(token: string, settings: SettledOptions): void {
-  const read = readUnverified(token)
+const NOT_READ = Symbol('not read')
+
+/** A token from another issuer is refused on its unverified `iss` alone (`read`: the token, decoded): its `kid` must not cause a key fetch. */
+function assertNamesIssuer(read: UnverifiedToken | undefined, settings: SettledOptions): void {
   // Not a decodable JWS (no header `alg`, no JSON payload): jose refuses it as malformed, before any key lookup.
   if (read === undefined || typeof read.header.alg !== 'string') return
   const iss = read.payload.iss

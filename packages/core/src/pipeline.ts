@@ -11,10 +11,10 @@
 import type { AuthContext } from './auth-context.js'
 import type { ProofServices } from './binding-options.js'
 import { confirmBinding, type Scheme, type VerifiedToken } from './binding.js'
-import { accepted, ANONYMOUS, refused, type Decision } from './decision.js'
+import { accepted, ANONYMOUS, refused, type Accepted, type Decision } from './decision.js'
 import type { ProofHeaders } from './dpop-proof.js'
 import { isTokenGuardError, MissingTokenError } from './errors.js'
-import { assertTokenSyntax, extractCredentials } from './extract.js'
+import { assertTokenSyntax, extractCredentials, schemeOf, tokenOf, type Credentials } from './extract.js'
 import type { DecisionCheck } from './observability/decision-event.js'
 import type { DecisionObserver } from './observability/observer.js'
 import type { VerifierSettings } from './options.js'
@@ -28,9 +28,18 @@ export interface TokenVerification {
    * The verified result if the token is in the verified-token cache (the token's size is checked first);
    * a promise of it when one of the verifier's claim predicates answers with a promise.
    */
-  cached(token: string): VerifiedToken | Promise<VerifiedToken> | undefined
+  cached(token: string): CachedToken | Promise<CachedToken> | undefined
   /** The full check (signature, claims) of a token `cached` did not know; `request` is what a resolver is shown. */
   verify(token: string, request?: RequestView): Promise<VerifiedToken>
+}
+
+/**
+ * A verified token from the cache, with the decision that accepts it: the same for every request it passes
+ * without response headers, so it is made once, when the token is stored, and a hit allocates none.
+ */
+export interface CachedToken extends VerifiedToken {
+  /** `{ outcome: 'accepted', auth: context }`, frozen. */
+  readonly accepted: Accepted<object>
 }
 
 /** What the pipeline needs besides the token check: the request-level settings and the proof services. */
@@ -46,30 +55,41 @@ export function decide<TClaims extends object>(
 ): Decision<TClaims> | Promise<Decision<TClaims>> {
   const watching = observer !== undefined && observer.active() ? observer : undefined
   const started = watching === undefined ? 0 : watching.now()
-  let scheme: Scheme
+  let credentials: Credentials
   let token: string
   try {
-    const credentials = extractCredentials(view, settings.extract)
-    if (credentials === undefined) {
+    const found = extractCredentials(view, settings.extract)
+    if (found === undefined) {
       const decision = requirement.optional ? ANONYMOUS : refused(new MissingTokenError({ ...settings.challenge, reason: 'missing_token' }))
       return reported(watching, view, requirement, decision, undefined, 'none', started)
     }
-    ;({ token, scheme } = credentials)
+    credentials = found
+    token = tokenOf(found)
     const cached = tokens.cached(token)
-    if (cached instanceof Promise) {
-      return cached.then(
-        (verified) => reportedLater(watching, view, requirement, bound<TClaims>(verified, view, scheme, requirement, settings), verified.context, 'cached', started),
-        (error: unknown) => reported(watching, view, requirement, refusal(error), undefined, 'cached', started),
-      )
-    }
-    if (cached !== undefined) return reportedLater(watching, view, requirement, bound<TClaims>(cached, view, scheme, requirement, settings), cached.context, 'cached', started)
+    if (cached instanceof Promise) return settledLater<TClaims>(cached, 'cached', view, schemeOf(found), requirement, settings, watching, started)
+    if (cached !== undefined) return reportedLater(watching, view, requirement, bound<TClaims>(cached, view, schemeOf(found), requirement, settings, cached.accepted), cached.context, 'cached', started)
     assertTokenSyntax(token, settings.extract)
   } catch (error) {
     return reported(watching, view, requirement, refusal(error), undefined, 'none', started)
   }
-  return tokens.verify(token, view).then(
-    (verified) => reportedLater(watching, view, requirement, bound<TClaims>(verified, view, scheme, requirement, settings), verified.context, 'full', started),
-    (error: unknown) => reported(watching, view, requirement, refusal(error), undefined, 'full', started),
+  return settledLater<TClaims>(tokens.verify(token, view), 'full', view, schemeOf(credentials), requirement, settings, watching, started)
+}
+
+// The continuations of a token still being checked live here, not in decide(): a function that makes
+// closures keeps the variables they share in a context object allocated on every call, the hit's included.
+function settledLater<TClaims extends object>(
+  verifying: Promise<VerifiedToken | CachedToken>,
+  check: DecisionCheck,
+  view: RequestView,
+  scheme: Scheme,
+  requirement: RouteRequirement,
+  settings: PipelineSettings,
+  watching: DecisionObserver | undefined,
+  started: number,
+): Promise<Decision<TClaims>> {
+  return verifying.then(
+    (verified) => reportedLater(watching, view, requirement, bound<TClaims>(verified, view, scheme, requirement, settings, 'accepted' in verified ? verified.accepted : undefined), verified.context, check, started),
+    (error: unknown) => reported(watching, view, requirement, refusal(error), undefined, check, started),
   )
 }
 
@@ -88,7 +108,7 @@ export async function verifyToken(token: string, requirement: RouteRequirement |
     const verified = await (cached ?? tokens.verify(token))
     auth = verified.context
     // No request, so nothing proves a binding: a bound token is refused here (decide() checks its proof).
-    await confirmBinding(verified, { view: undefined, scheme: 'bearer', services: settings.services, requestUrl: settings.requestUrl })
+    await confirmBinding(verified, undefined, 'bearer', settings)
     if (requirement !== undefined) await authorize(auth, requirement, settings.challenge)
   } catch (error) {
     if (watching !== undefined && isTokenGuardError(error)) watching.record(undefined, requirement ?? ANY_VALID_TOKEN, refused(error), auth, check, started)
@@ -104,16 +124,36 @@ function reportedLater<T extends Decision<object>>(observer: DecisionObserver | 
   return decision.then((settled) => reported(observer, view, requirement, settled, auth, check, started))
 }
 
-/** The binding check, then the requirement: synchronous when the token is unbound. */
-function bound<TClaims extends object>(verified: VerifiedToken, view: RequestView, scheme: Scheme, requirement: RouteRequirement, settings: PipelineSettings): Decision<TClaims> | Promise<Decision<TClaims>> {
+/**
+ * The binding check, then the requirement: synchronous when the token is unbound. `prebuilt` is the
+ * cached token's accepting decision, answered when no response header is to be added.
+ */
+function bound<TClaims extends object>(
+  verified: VerifiedToken,
+  view: RequestView,
+  scheme: Scheme,
+  requirement: RouteRequirement,
+  settings: PipelineSettings,
+  prebuilt: Accepted<object> | undefined,
+): Decision<TClaims> | Promise<Decision<TClaims>> {
   let proving: Promise<ProofHeaders> | undefined
   try {
-    proving = confirmBinding(verified, { view, scheme, services: settings.services, requestUrl: settings.requestUrl })
+    proving = confirmBinding(verified, view, scheme, settings)
   } catch (error) {
     return refusal(error)
   }
-  if (proving === undefined) return acceptedIfAuthorized<TClaims>(verified.context, requirement, settings, undefined)
-  return proving.then((headers) => acceptedIfAuthorized<TClaims>(verified.context, requirement, settings, headers), refusal)
+  if (proving === undefined) return acceptedIfAuthorized<TClaims>(verified.context, requirement, settings, undefined, prebuilt)
+  return provenThenAuthorized<TClaims>(proving, verified.context, requirement, settings, prebuilt)
+}
+
+function provenThenAuthorized<TClaims extends object>(
+  proving: Promise<ProofHeaders>,
+  auth: AuthContext<object>,
+  requirement: RouteRequirement,
+  settings: PipelineSettings,
+  prebuilt: Accepted<object> | undefined,
+): Promise<Decision<TClaims>> {
+  return proving.then((headers) => acceptedIfAuthorized<TClaims>(auth, requirement, settings, headers, prebuilt), refusal)
 }
 
 function reported<T extends Decision<object>>(
@@ -134,6 +174,7 @@ function acceptedIfAuthorized<TClaims extends object>(
   requirement: RouteRequirement,
   settings: Pick<VerifierSettings, 'challenge'>,
   headers: ProofHeaders,
+  prebuilt: Accepted<object> | undefined,
 ): Decision<TClaims> | Promise<Decision<TClaims>> {
   let pending: void | Promise<void>
   try {
@@ -141,8 +182,17 @@ function acceptedIfAuthorized<TClaims extends object>(
   } catch (error) {
     return refusal(error)
   }
-  if (pending === undefined) return accepted(auth as AuthContext<TClaims>, headers)
-  return pending.then(() => accepted(auth as AuthContext<TClaims>, headers), refusal)
+  if (pending === undefined) return acceptance<TClaims>(auth, headers, prebuilt)
+  return authorizedLater<TClaims>(pending, auth, headers, prebuilt)
+}
+
+function authorizedLater<TClaims extends object>(pending: Promise<void>, auth: AuthContext<object>, headers: ProofHeaders, prebuilt: Accepted<object> | undefined): Promise<Decision<TClaims>> {
+  return pending.then(() => acceptance<TClaims>(auth, headers, prebuilt), refusal)
+}
+
+function acceptance<TClaims extends object>(auth: AuthContext<object>, headers: ProofHeaders, prebuilt: Accepted<object> | undefined): Accepted<TClaims> {
+  if (headers === undefined && prebuilt !== undefined) return prebuilt as Accepted<TClaims>
+  return accepted(auth as AuthContext<TClaims>, headers)
 }
 
 function refusal(error: unknown): Decision<never> {

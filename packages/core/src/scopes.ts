@@ -106,7 +106,9 @@ function scopeHint(scope: unknown): string {
 
 /** Whether `granted` satisfies `requirement`. */
 export function hasScopes(granted: ReadonlySet<string>, requirement: ScopeRequirement): boolean {
-  for (const scope of requirement.all) if (!granted.has(scope)) return false
+  // Indexed loops: `for…of` over these frozen lists makes an iterator and a result object per scope, per request.
+  const all = requirement.all
+  for (let index = 0; index < all.length; index++) if (!granted.has(all[index]!)) return false
   return hasAnyOf(granted, requirement.any)
 }
 
@@ -124,6 +126,6 @@ export function assertScopes(granted: ReadonlySet<string>, requirement: ScopeReq
 
 function hasAnyOf(granted: ReadonlySet<string>, any: readonly string[]): boolean {
   if (any.length === 0) return true
-  for (const scope of any) if (granted.has(scope)) return true
+  for (let index = 0; index < any.length; index++) if (granted.has(any[index]!)) return true
   return false
 }

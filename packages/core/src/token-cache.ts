@@ -12,6 +12,12 @@
  *
  * ECDSA twins (`ecdsa-canonical.ts`) are one entry: an ES* token is keyed on the start of its signature,
  * r, the half both twins share, and a twin of the stored token is a hit.
+ *
+ * Entries are keyed by a number: the admission table's salted 32-bit fingerprint of a part of the signature
+ * (see `keyRegion`), so that a hit hashes 32 characters once, allocates no key string and looks up a small
+ * integer. The entry keeps the whole token, compared on every hit: two tokens of one fingerprint (about one
+ * pair in 2³¹) share a slot, the one verified last replacing the other, which is then a miss — never the
+ * other's result.
  */
 import { LRUCache } from 'lru-cache'
 import { CacheAdmission } from './cache-admission.js'
@@ -66,9 +72,14 @@ const DROP_LOG_LENGTH = 64
 
 /** A bounded map from raw token to its verified result, valid for a clock window. */
 export class TokenCache<T extends object> {
-  readonly #entries: LRUCache<string, Entry<T>>
+  readonly #entries: LRUCache<number, Entry<T>>
   /** Which verified tokens are worth storing (see cache-admission.ts): a one-off token is not. */
   readonly #admission: CacheAdmission
+  /**
+   * lru-cache's `get()` makes an options object per call when given none: this one, reused, costs a hit
+   * nothing. Not frozen: lru-cache assigns `status` to it.
+   */
+  readonly #getOptions: LRUCache.GetOptions<number, Entry<T>, unknown> = { status: undefined }
   #generation = 0
   #drops: Drop[] = []
 
@@ -77,14 +88,15 @@ export class TokenCache<T extends object> {
     if (!Number.isInteger(max) || max < 1) throw new TypeError('tokenguard: "tokenCache.max" must be a positive integer')
     const maxSize = options.maxSize ?? 32 * 1024 * 1024
     if (!Number.isInteger(maxSize) || maxSize < 1) throw new TypeError('tokenguard: "tokenCache.maxSize" must be a positive integer')
-    this.#entries = new LRUCache<string, Entry<T>>({ max, maxSize })
+    this.#entries = new LRUCache<number, Entry<T>>({ max, maxSize })
     this.#admission = new CacheAdmission(max)
   }
 
   /** The cached result for `token` if it is still inside its validity window at `now` (epoch seconds). */
   get(token: string, now: number): T | undefined {
-    const key = keyOf(token)
-    const entry = this.#entries.get(key)
+    const key = this.#keyOf(token)
+    const entry = this.#entries.get(key, this.#getOptions)
+    this.#getOptions.status = undefined // lru-cache writes a status object here when its metrics channel has subscribers
     // Another token with the same key is a plain miss (only verified tokens are ever stored), unless it is
     // the ECDSA twin of the stored one: it verifies exactly when the stored one does.
     if (entry === undefined) return undefined
@@ -104,7 +116,7 @@ export class TokenCache<T extends object> {
    */
   set(token: string, value: T, validFrom: number, validUntil: number, generation: number, origin: EntryOrigin = {}): void {
     if (validUntil <= validFrom || this.#droppedSince(generation, origin.keyIdentity)) return
-    const key = keyOf(token)
+    const key = this.#keyOf(token)
     // Sized only for a token seen twice: a one-off token costs the cache nothing but the admission table.
     let size = 0
     const victim = () => {
@@ -117,7 +129,7 @@ export class TokenCache<T extends object> {
   }
 
   /** The entry that storing `size` bytes under `key` would evict first (the least recently used), or `undefined` when there is room. */
-  #victimFor(key: string, size: number): string | undefined {
+  #victimFor(key: number, size: number): number | undefined {
     const entries = this.#entries
     if (entries.size < entries.max && entries.calculatedSize + size <= entries.maxSize) return undefined
     if (entries.has(key)) return undefined
@@ -143,6 +155,11 @@ export class TokenCache<T extends object> {
     this.#entries.clear()
   }
 
+  #keyOf(token: string): number {
+    const start = keyRegion(token)
+    return this.#admission.fingerprint(token, start, start === 0 ? token.length : start + KEY_LENGTH)
+  }
+
   /** Changes with every drop. */
   get generation(): number {
     return this.#generation
@@ -165,21 +182,23 @@ export class TokenCache<T extends object> {
   }
 }
 
-// Every request brings a new string, so a map keyed by the whole token would hash all of it each time.
+// Every request brings a new string, so a key made of the whole token would hash all of it each time.
 // A part of the signature is as unique as the token and costs a fraction to hash: its last characters,
 // or, for signatures of the ECDSA lengths (r ‖ s of 64, 96 or 132 bytes: 86, 128 or 176 characters), its
 // first ones — r, which ECDSA twins share. A signature holds no '.', so one character tells its length.
-// The entry keeps the whole token for the equality check.
+// A short token (an opaque one) is hashed whole. The entry keeps the whole token for the equality check.
 const KEY_LENGTH = 32
 const ECDSA_SIGNATURE_LENGTHS = [86, 128, 176]
 const DOT = 46
 
-function keyOf(token: string): string {
+/** Where the part of `token` its key is made of starts: `KEY_LENGTH` characters from there, or all of a short token (0). */
+function keyRegion(token: string): number {
   const length = token.length
-  for (const signature of ECDSA_SIGNATURE_LENGTHS) {
-    if (token.charCodeAt(length - signature - 1) === DOT) return token.slice(length - signature, length - signature + KEY_LENGTH)
+  for (let index = 0; index < ECDSA_SIGNATURE_LENGTHS.length; index++) {
+    const signature = ECDSA_SIGNATURE_LENGTHS[index]!
+    if (token.charCodeAt(length - signature - 1) === DOT) return length - signature
   }
-  return length > 2 * KEY_LENGTH ? token.slice(-KEY_LENGTH) : token
+  return length > 2 * KEY_LENGTH ? length - KEY_LENGTH : 0
 }
 
 // The entry, its map slot and the verified result's own wrapper objects.

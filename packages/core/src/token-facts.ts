@@ -20,14 +20,24 @@ export interface TokenFacts {
   now: number
 }
 
+/** A compact JWS's header and payload, decoded and not verified. */
+export interface UnverifiedToken {
+  readonly header: ProtectedHeaderParameters
+  readonly payload: JWTPayload
+}
+
 /** Reads a compact JWS's header and payload without verifying anything; `undefined` when it cannot be read. */
-export function readUnverified(token: string): { header: ProtectedHeaderParameters; payload: JWTPayload } | undefined {
+export function readUnverified(token: string): UnverifiedToken | undefined {
   return decodeUnverified(token)
 }
 
 /** The facts of `token` for the operator, or just the clock when it cannot be read. */
 export function factsOf(token: string, now: number = Math.floor(Date.now() / 1000)): TokenFacts {
-  const read = readUnverified(token)
+  return factsOfRead(readUnverified(token), now)
+}
+
+/** {@link factsOf} for a token already read with {@link readUnverified} (`undefined`: it could not be). */
+export function factsOfRead(read: UnverifiedToken | undefined, now: number = Math.floor(Date.now() / 1000)): TokenFacts {
   return read === undefined ? { now } : factsOfClaims(read.payload, now, read.header)
 }
 

@@ -1,9 +1,14 @@
 /**
  * The request view of a Fetch API `Request` (Workers, Deno, Bun, Hono, Next.js route handlers), built from
  * web-standard parts only, so that every runtime with `Request` decides requests exactly as Node does.
+ *
+ * A class whose URL, scheme and client certificate are read when a check asks (query tokens, DPoP's `htu`,
+ * metadata; mTLS): a cached token on a plain route needs none of them, and `request.url` is built anew on
+ * each read by some runtimes (Node's undici serializes it), a certificate object on each read of a socket.
  */
 import type { ExtractOptions } from './extract.js'
-import type { RequestView } from './request.js'
+import { peerCertificateOf } from './peer-certificate.js'
+import type { HeadersLike, RequestView } from './request.js'
 
 /** What the runtime knows about a request that a `Request` does not carry. */
 export interface WebRequestExtras {
@@ -11,6 +16,48 @@ export interface WebRequestExtras {
   remoteAddress?: string | undefined
   /** The route's template (never the raw path), for logs and metrics. */
   route?: string | undefined
+  /**
+   * The connection's socket, when the runtime exposes it (`@hono/node-server`: a Node `TLSSocket`): its TLS
+   * client certificate is read from it when a check asks (certificate-bound tokens, RFC 8705).
+   */
+  socket?: unknown
+}
+
+/** A {@link RequestView} over a `Request` and what the runtime adds. */
+class WebRequestView implements RequestView {
+  readonly method: string
+  readonly headers: HeadersLike
+  readonly remoteAddress: string | undefined
+  readonly route: string | undefined
+  readonly #request: Request
+  readonly #socket: unknown
+  #url: string | undefined
+
+  constructor(
+    request: Request,
+    extras: WebRequestExtras,
+    /** The parsed form body, when body tokens are enabled and the request has one. */
+    readonly body?: unknown,
+  ) {
+    this.method = request.method
+    this.headers = request.headers
+    this.remoteAddress = extras.remoteAddress
+    this.route = extras.route
+    this.#request = request
+    this.#socket = extras.socket
+  }
+
+  get url(): string {
+    return (this.#url ??= this.#request.url)
+  }
+
+  get encrypted(): boolean {
+    return this.url.startsWith('https:')
+  }
+
+  get peerCertificate(): Uint8Array | undefined {
+    return this.#socket === undefined ? undefined : peerCertificateOf(this.#socket)
+  }
 }
 
 const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded'
@@ -21,18 +68,12 @@ const MAX_FORM_BYTES = 64 * 1024
  * The view core decides on. Synchronous unless body tokens are enabled and the request has a form body:
  * that body is then read from a clone (so the handler can still read it), up to 64 KiB.
  */
-export function webRequestView(request: Request, extract: Pick<ExtractOptions, 'allowBodyToken'>, extras: WebRequestExtras = {}): RequestView | Promise<RequestView> {
-  const view: RequestView = {
-    method: request.method,
-    url: request.url,
-    encrypted: request.url.startsWith('https:'),
-    headers: request.headers,
-    remoteAddress: extras.remoteAddress,
-    route: extras.route,
-  }
-  if (!extract.allowBodyToken || !carriesForm(request)) return view
-  return readForm(request).then((body) => ({ ...view, body }))
+export function webRequestView(request: Request, extract: Pick<ExtractOptions, 'allowBodyToken'>, extras: WebRequestExtras = NO_EXTRAS): RequestView | Promise<RequestView> {
+  if (!extract.allowBodyToken || !carriesForm(request)) return new WebRequestView(request, extras)
+  return readForm(request).then((body) => new WebRequestView(request, extras, body))
 }
+
+const NO_EXTRAS: WebRequestExtras = Object.freeze({})
 
 function carriesForm(request: Request): boolean {
   if (request.method === 'GET' || request.method === 'HEAD' || request.body === null) return false

@@ -57,14 +57,15 @@ export async function tokenguardPlugin(app: FastifyInstance, options: Tokenguard
 /** The context's hook: synchronous for cached tokens and refusals that need no I/O; async only on a cache miss. */
 function authenticateHook(verifier: Verifier, requirements: RouteRequirements): onRequestHookHandler {
   return function tokenguardAuthenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+    const route = request.routeOptions // built anew by Fastify on each read: read once per request
     let requirement: RouteRequirement | undefined
     try {
-      requirement = requirements.of(request)
+      requirement = requirements.of(route)
     } catch (error) {
       return done(error as Error)
     }
     if (requirement === undefined) return done()
-    decideInto(request, reply, verifier, requirement, done)
+    decideInto(request, reply, verifier, requirement, route.url, done)
   }
 }
 
@@ -76,7 +77,7 @@ function authenticateHook(verifier: Verifier, requirements: RouteRequirements): 
  */
 function guardHook(verifier: Verifier, requirement: RouteRequirement): GuardHook {
   const hook: GuardHook = function tokenguardAuthorize(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
-    if (request.auth === null) return decideInto(request, reply, verifier, requirement, done)
+    if (request.auth === null) return decideInto(request, reply, verifier, requirement, request.routeOptions.url, done)
     authorizeThen(request.auth, requirement, verifier.settings.challenge, (error) => done(guardRefusal(reply, error, requirement) as Error | undefined))
   }
   hook[kRequirement] = requirement
@@ -84,8 +85,8 @@ function guardHook(verifier: Verifier, requirement: RouteRequirement): GuardHook
 }
 
 // Reported when the response closes, unless a guard refuses first (then as that refusal): one report per request.
-function decideInto(request: FastifyRequest, reply: FastifyReply, verifier: Verifier, requirement: RouteRequirement, done: HookHandlerDoneFunction): void {
-  const decision = decideHeld<AuthClaims>(verifier, viewOf(request), requirement, reply, reply.raw)
+function decideInto(request: FastifyRequest, reply: FastifyReply, verifier: Verifier, requirement: RouteRequirement, route: string | undefined, done: HookHandlerDoneFunction): void {
+  const decision = decideHeld<AuthClaims>(verifier, viewOf(request, route), requirement, reply, reply.raw)
   if (!(decision instanceof Promise)) return settle(request, reply, decision, done)
   decision.then((settled) => settle(request, reply, settled, done), done)
 }

@@ -14,8 +14,11 @@ type Config = Record<string | symbol, unknown>
 export interface RouteRequirements {
   /** Compiles `route`'s requirement at registration. */
   configure(route: RouteOptions): void
-  /** The requirement of the request's route; `undefined` for a public route or an unmatched request (404). */
-  of(request: FastifyRequest): RouteRequirement | undefined
+  /**
+   * The requirement of the request's route, given its `request.routeOptions` (Fastify builds that object anew
+   * on every read: the hook reads it once); `undefined` for a public route or an unmatched request (404).
+   */
+  of(route: FastifyRequest['routeOptions']): RouteRequirement | undefined
 }
 
 export function routeRequirements(verifier: Verifier, requireByDefault: boolean): RouteRequirements {
@@ -28,9 +31,9 @@ export function routeRequirements(verifier: Verifier, requireByDefault: boolean)
     configure(route) {
       route.config = { ...route.config, [kCompiled]: compile(route.config as Config | undefined, route.method, route.url) } as typeof route.config
     },
-    of(request) {
-      if (request.is404) return undefined
-      const { config, method, url } = request.routeOptions as unknown as { config: Config; method: string | string[]; url: string }
+    of(route) {
+      const { config, method, url } = route as unknown as { config: Config; method: string | string[]; url: string | undefined }
+      if (url === undefined) return undefined // no route matched (Fastify's is404)
       let compiled = config[kCompiled] as RouteRequirement | null | undefined
       if (compiled === undefined) {
         compiled = lateRoutes.get(config) ?? compile(config, method, url)

@@ -39,7 +39,8 @@ function guard(requirement: RouteRequirement, name: string): MiddlewareHandler<T
     const auth = c.get('auth')
     try {
       if (auth == null) throw new MissingTokenError({ ...state.challenge, reason: 'missing_token' })
-      await authorize(auth, requirement, state.challenge) // a promise when a claim predicate is async
+      const pending = authorize(auth, requirement, state.challenge) // a promise only when a claim predicate is async
+      if (pending !== undefined) await pending
     } catch (error) {
       if (isTokenGuardError(error)) return refuse(c, guardRefusal(c, error, requirement), state.report) // reported as the request's decision
       throw error

@@ -3,7 +3,7 @@
  * `c.req.raw`, asks core for a decision, and translates it: `c.set('auth', …)` and `next()`, or the
  * refusal's `Response`.
  */
-import { adapterSetup, decideHeld, peerCertificateOf, reportHeld, webRequestView, type Verifier } from '@tokenguard/core/adapter'
+import { adapterSetup, decideHeld, reportHeld, webRequestView, type Verifier } from '@tokenguard/core/adapter'
 import type { Context, MiddlewareHandler } from 'hono'
 import { refuse, rememberState, type RequestState } from './state.js'
 import type { AuthClaims, TokenguardEnv, TokenguardOptions } from './types.js'
@@ -31,8 +31,11 @@ export function tokenguard(options: TokenguardOptions): TokenguardMiddleware {
     rememberState(c, state)
     // On Node (@hono/node-server) the socket is known: the peer's address (trusted proxies) and certificate (mTLS).
     const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
-    const view = await webRequestView(c.req.raw, verifier.settings.extract, { route: c.req.routePath, remoteAddress: socket?.remoteAddress })
-    const decision = await decideHeld<AuthClaims>(verifier, socket === undefined ? view : Object.defineProperty(view, 'peerCertificate', { get: () => peerCertificateOf(socket) }), requirement, c)
+    const viewing = webRequestView(c.req.raw, verifier.settings.extract, { route: c.req.routePath, remoteAddress: socket?.remoteAddress, socket })
+    // Awaited only when pending: a cached token is decided synchronously, and each await costs a turn of the microtask queue.
+    const view = viewing instanceof Promise ? await viewing : viewing
+    const deciding = decideHeld<AuthClaims>(verifier, view, requirement, c)
+    const decision = deciding instanceof Promise ? await deciding : deciding
     if (decision.outcome === 'refused') return refuse(c, decision.error, report)
     if (decision.outcome === 'accepted' && decision.headers !== undefined) for (const [name, value] of Object.entries(decision.headers)) c.header(name, value)
     c.set('auth', decision.auth)
