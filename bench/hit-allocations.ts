@@ -8,7 +8,9 @@
 import { createVerifier, type RequestView } from '@tokenguard/core'
 import { PerformanceObserver } from 'node:perf_hooks'
 import { MEMORY_AUDIENCE, MEMORY_ISSUER, MEMORY_SECRET, mintHs256 } from './memory/hs256.js'
+import type { AllocationsResult } from './support/hit-results.js'
 import { describeMachine, machineInfo } from './support/machine.js'
+import { saveResult } from './support/results.js'
 
 const HITS = 20_000
 const gc = (globalThis as { gc?: () => void }).gc
@@ -46,6 +48,12 @@ async function bytesPerHit(view: () => RequestView): Promise<number> {
   throw new Error('bench: a GC ran during every attempt; raise --max-semi-space-size')
 }
 
-console.log(`hit-path allocations on ${describeMachine(machineInfo())}, ${HITS} hits per measurement`)
-console.log(`decide() on a cached token, same view object:  ${(await bytesPerHit(() => fixedView)).toFixed(0)} bytes per request`)
-console.log(`decide() on a cached token, a new view each:   ${(await bytesPerHit(freshView)).toFixed(0)} bytes per request (the view is the request's own context)`)
+const machine = machineInfo()
+const startedAt = new Date().toISOString()
+console.log(`hit-path allocations on ${describeMachine(machine)}, ${HITS} hits per measurement`)
+const sameView = await bytesPerHit(() => fixedView)
+console.log(`decide() on a cached token, same view object:  ${sameView.toFixed(0)} bytes per request`)
+const newView = await bytesPerHit(freshView)
+console.log(`decide() on a cached token, a new view each:   ${newView.toFixed(0)} bytes per request (the view is the request's own context)`)
+const result: AllocationsResult = { kind: 'allocations', startedAt, machine, bytesPerHitSameView: sameView, bytesPerHitFreshView: newView }
+console.log(`saved ${await saveResult('allocations', result)}`)

@@ -45,6 +45,14 @@ function median(values: number[]): number {
   return sorted[Math.floor((sorted.length - 1) / 2)]!
 }
 
+/** A cold workload whose single-use tokens ran out measured reused or missing tokens: refused, loudly. */
+function refuseExhausted(workload: Workload): void {
+  const lacking = workload.singleUse?.exhausted ?? 0
+  if (lacking > 0) {
+    throw new Error(`bench: the ${workload.name} workload ran out of single-use tokens (${lacking} requests found none after ${workload.singleUse!.used} were used); raise BENCH_COLD_HEADROOM or set BENCH_COLD_TOKENS`)
+  }
+}
+
 export async function measureRounds(contenders: readonly Contender[], workload: Workload, options: RoundOptions): Promise<Measured[]> {
   const cursors = new Map<string, Cursor>(contenders.map((contender) => [contender.name, { next: 0 }]))
   for (const contender of contenders) {
@@ -52,6 +60,7 @@ export async function measureRounds(contenders: readonly Contender[], workload: 
     // At least `warmupPasses` walks over the pool: tokenguard stores a token on its second sighting.
     do await runLoad(contender.server.url, workload, cursor, options.connections, options.warmup)
     while (cursor.next < (workload.warmupPasses ?? 0) * workload.tokens.length)
+    refuseExhausted(workload)
   }
   const samples = new Map<string, Array<RunStats & { cpuMicros: number; rssBytes: number }>>(contenders.map((contender) => [contender.name, []]))
   for (let round = 0; round < options.rounds; round++) {
@@ -60,6 +69,7 @@ export async function measureRounds(contenders: readonly Contender[], workload: 
       const before = await server.usage()
       const stats = await runLoad(server.url, workload, cursors.get(name)!, options.connections, options.duration)
       const after = await server.usage()
+      refuseExhausted(workload)
       samples.get(name)!.push({ ...stats, cpuMicros: after.cpuMicros - before.cpuMicros, rssBytes: after.rssBytes })
       options.onRound?.(name, round, stats)
     }
