@@ -2,7 +2,8 @@
  * Bytes allocated per request on the hit path (`npm run bench:allocations`, issue 18): `verifier.decide()`
  * for a cached token with a route requirement, as the adapters call it, and the same with the request view
  * an adapter builds each time. Counted as V8 heap growth over many hits with the collector kept out of the
- * way (a young generation large enough for the whole loop, checked: a run during which a GC happened is
+ * way (a young generation large enough for the whole loop from the start — a forced GC shrinks it back to
+ * its minimum, hence `--min-semi-space-size` as well — checked: a run during which a GC happened is
  * refused), so the figure is exact for the loop, not sampled. Needs `--expose-gc`.
  */
 import { createVerifier, type RequestView } from '@tokenguard/core'
@@ -15,7 +16,7 @@ import { saveResult } from './support/results.js'
 const HITS = 20_000
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) {
-  console.error('bench: run with node --expose-gc --max-semi-space-size=64 (npm run bench:allocations does)')
+  console.error('bench: run with node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 (npm run bench:allocations does)')
   process.exit(2)
 }
 
@@ -45,7 +46,7 @@ async function bytesPerHit(view: () => RequestView): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 50)) // let the observer report a GC inside the loop
     if (collections === before) return grown / HITS
   }
-  throw new Error('bench: a GC ran during every attempt; raise --max-semi-space-size')
+  throw new Error('bench: a GC ran during every attempt; raise --min-semi-space-size and --max-semi-space-size')
 }
 
 const machine = machineInfo()

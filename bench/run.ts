@@ -17,7 +17,7 @@ const PARTS: ReadonlyArray<{ kind: ResultKind; script: string; nodeArgs: string[
   { kind: 'load', script: 'load.js', nodeArgs: [] },
   { kind: 'express-overhead', script: 'express-overhead.js', nodeArgs: [] },
   { kind: 'cache-miss', script: 'cache-miss.js', nodeArgs: [] },
-  { kind: 'allocations', script: 'hit-allocations.js', nodeArgs: ['--expose-gc', '--max-semi-space-size=64'] },
+  { kind: 'allocations', script: 'hit-allocations.js', nodeArgs: ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'] },
   { kind: 'micro', script: 'micro.js', nodeArgs: [] },
   { kind: 'memory', script: 'memory.js', nodeArgs: ['--expose-gc'] },
   { kind: 'memory-baseline', script: 'memory.js', nodeArgs: ['--expose-gc'], env: { BENCH_MEMORY_CACHE: 'off' } },
