@@ -88,7 +88,7 @@ try {
   const sanity = benchSanityTokens(key.privateJwk)
   for (const variant of variants) {
     const server = await startServerProcess(variant.name, config)
-    contenders.push({ name: variant.name, server })
+    contenders.push({ name: variant.name, server, caches: variant.kind === 'tokenguard' })
     await checkVariant(server.url, checksTokens(variant.kind), sanity)
   }
   console.log(`${contenders.length} servers up, each checked (good token 200; no token, foreign key, wrong audience 401; missing scope 403)\n`)

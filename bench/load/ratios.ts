@@ -74,7 +74,7 @@ export function compare(result: LoadResult, variant: string, framework: Framewor
   return measured === undefined ? undefined : { ...measured, other: other! }
 }
 
-const peerLabel = (index: number) => (['express', 'fastify'] as const).map((framework) => peersOf(framework)[index]).join(' | ')
+const peerLabel = (index: number) => (['express', 'fastify'] as const).map((framework) => peersOf(framework)[index]).join(' / ')
 
 // Short: the workloads' full descriptions come with the report.
 const WORKLOAD_LABELS: Record<string, string> = {

@@ -10,6 +10,8 @@ import type { ServerProcess } from './server-process.js'
 export interface Contender {
   name: string
   server: ServerProcess
+  /** Whether the server has a token cache to fill: only then does the warm-up walk the pool (`warmupPasses`). Default true. */
+  caches?: boolean
 }
 
 export interface Measured {
@@ -58,8 +60,9 @@ export async function measureRounds(contenders: readonly Contender[], workload: 
   for (const contender of contenders) {
     const cursor = cursors.get(contender.name)!
     // At least `warmupPasses` walks over the pool: tokenguard stores a token on its second sighting.
+    const passes = contender.caches === false ? 0 : workload.warmupPasses ?? 0
     do await runLoad(contender.server.url, workload, cursor, options.connections, options.warmup)
-    while (cursor.next < (workload.warmupPasses ?? 0) * workload.tokens.length)
+    while (cursor.next < passes * workload.tokens.length)
     refuseExhausted(workload)
   }
   const samples = new Map<string, Array<RunStats & { cpuMicros: number; rssBytes: number }>>(contenders.map((contender) => [contender.name, []]))

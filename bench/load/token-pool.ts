@@ -5,8 +5,8 @@
  * A stored pool too small is extended (the missing indices minted, the file rewritten); one expiring within
  * a day is minted anew. Tokens live 30 days.
  */
-import { type JsonWebKey } from 'node:crypto'
-import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import type { JsonWebKey } from 'node:crypto'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
