@@ -15,6 +15,15 @@ for (const runtime of RUNTIMES) {
   const missing = await runtime.unavailable()
   if (missing === undefined) {
     for (const kind of KINDS) contractSuite(`${kind} on ${runtime.name}`, (options) => runtime.start({ kind, options }))
+    // The Node signature engine is Node's alone (core's imports map): Bun and Deno also answer to `node`.
+    test(`${runtime.name} verifies signatures with jose, not the Node engine`, async () => {
+      const app = await runtime.start({ kind: 'fetch', options: { issuer: 'https://issuer.example', audience: 'api', secret: 'a-shared-secret-of-at-least-32-bytes!!', algorithms: ['HS256'] } })
+      try {
+        assert.equal(await app.engine(), 'jose')
+      } finally {
+        await app.close()
+      }
+    })
   } else if (process.env.CI === 'true') {
     test(`${runtime.name} runs here (required under CI)`, () => assert.fail(missing))
   } else {

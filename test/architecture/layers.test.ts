@@ -47,10 +47,34 @@ test('no import cycles inside any package', () => {
   assert.deepEqual(cycles, [])
 })
 
-test('core is runtime-neutral: no node: imports and no Node globals in its sources', () => {
+// The Node signature engine (issue 18): the one core file that imports a Node built-in, reached only through
+// the `#jwt-verify` entry of core's `imports` map under the `node` condition.
+const NODE_ENGINE = join('core', 'src', 'jwt-verify-node.ts')
+
+test('core is runtime-neutral: no node: imports and no Node globals in its sources but the Node signature engine', () => {
   const core = packageSources.find((pkg) => pkg.name === 'core')!.files
   const offenders = core.filter((file) => /from\s+'node:|require\(|\bNodeJS\.|\bBuffer\.|\bprocess\./.test(readFileSync(file, 'utf8')))
-  assert.deepEqual(offenders.map((file) => relative(packages, file)), [])
+  assert.deepEqual(offenders.map((file) => relative(packages, file)), [NODE_ENGINE])
+})
+
+test('the Node signature engine is reached only through the imports map, and only under the node condition', () => {
+  const core = packageSources.find((pkg) => pkg.name === 'core')!.files
+  // The Node engine falls back to the jose one by its file; nothing else names either.
+  const direct = core.filter((file) => /from\s+'\.\/jwt-verify-(node|jose)\.js'/.test(readFileSync(file, 'utf8')))
+  assert.deepEqual(direct.map((file) => relative(packages, file)), [NODE_ENGINE], 'core imports the engine as #jwt-verify, never by its file')
+  const verifiers = core.filter((file) => /\bjwtVerify\b[^\n]*from 'jose'|import \{[^}]*\bjwtVerify\b[^}]*\} from 'jose'/.test(readFileSync(file, 'utf8')))
+  assert.deepEqual(verifiers.map((file) => relative(packages, file)).sort(), [join('core', 'src', 'jwt-verify-jose.ts'), NODE_ENGINE].sort(), 'every JWT verification goes through #jwt-verify')
+  const manifest = JSON.parse(readFileSync(join(packages, 'core', 'package.json'), 'utf8')) as { imports: Record<string, Record<string, string>> }
+  const conditions = Object.entries(manifest.imports['#jwt-verify']!)
+  const jose = './dist/jwt-verify-jose.js'
+  assert.deepEqual(conditions[0], ['tokenguard-jose', jose], 'the opt-out comes first')
+  const nodeAt = conditions.findIndex(([condition]) => condition === 'node')
+  assert.deepEqual(conditions[nodeAt], ['node', './dist/jwt-verify-node.js'])
+  assert.deepEqual(conditions.at(-1), ['default', jose])
+  for (const runtime of ['bun', 'deno', 'workerd', 'worker', 'browser']) {
+    const at = conditions.findIndex(([condition]) => condition === runtime)
+    assert.ok(at >= 0 && at < nodeAt && conditions[at]![1] === jose, `${runtime} (which may also match "node") gets jose, before the node entry`)
+  }
 })
 
 test('core reaches a Node built-in in one place only, feature-detected: diagnostics_channel through getBuiltinModule of the global process', () => {

@@ -8,7 +8,7 @@ import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { REFUSALS_PATH, type RuntimeAppConfig } from './web-apps.js'
+import { ENGINE_PATH, REFUSALS_PATH, type RuntimeAppConfig } from './web-apps.js'
 
 const run = promisify(execFile)
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -20,6 +20,8 @@ export interface RuntimeApp {
   readonly url: string
   /** The refusals the app reported through `onError`, in order. */
   refusals(): Promise<Array<{ reason: string; status: number }>>
+  /** The signature engine core chose in that runtime. */
+  engine(): Promise<string>
   close(): Promise<void>
 }
 
@@ -85,6 +87,7 @@ async function spawnServer(command: string, args: string[], config: RuntimeAppCo
   return {
     url,
     refusals: () => refusalsOf(url),
+    engine: () => engineOf(url),
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return
       const exited = once(child, 'exit')
@@ -122,6 +125,11 @@ async function refusalsOf(url: string): Promise<Array<{ reason: string; status: 
   return (await response.json()) as Array<{ reason: string; status: number }>
 }
 
+async function engineOf(url: string): Promise<string> {
+  const response = await fetch(`${url}${ENGINE_PATH}`)
+  return ((await response.json()) as { engine: string }).engine
+}
+
 let workerBundle: Promise<string> | undefined
 
 /** The Worker, bundled once per test run for a neutral platform (no Node built-ins, as on Cloudflare). */
@@ -153,5 +161,5 @@ async function startWorker(config: RuntimeAppConfig): Promise<RuntimeApp> {
     port: 0,
   })
   const url = (await mf.ready).origin
-  return { url, refusals: () => refusalsOf(url), close: () => mf.dispose() }
+  return { url, refusals: () => refusalsOf(url), engine: () => engineOf(url), close: () => mf.dispose() }
 }

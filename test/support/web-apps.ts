@@ -3,7 +3,7 @@
  * `@tokenguard/hono`. Runtime-neutral on purpose: the same module runs on Node (through a `node:http`
  * bridge or `@hono/node-server`), on Bun, on Deno and, bundled, on workerd.
  */
-import { createVerifier, type TokenGuardError, type Verifier, type VerifierOptions } from '@tokenguard/core'
+import { createVerifier, SIGNATURE_ENGINE, type TokenGuardError, type Verifier, type VerifierOptions } from '@tokenguard/core'
 import { protect, type Requirement } from '@tokenguard/fetch'
 import { requireAnyScope, requireClaim, requireScopes, tokenguard } from '@tokenguard/hono'
 import { Hono } from 'hono'
@@ -61,13 +61,21 @@ export interface RuntimeAppConfig {
 /** Path where a runtime app lists the refusals it reported, for the test process to read. */
 export const REFUSALS_PATH = '/__refusals'
 
-/** The app a runtime serves: the contract's routes plus {@link REFUSALS_PATH}. */
+/** Path where a runtime app names the signature engine core chose on it (`SIGNATURE_ENGINE`). */
+export const ENGINE_PATH = '/__engine'
+
+/** The app a runtime serves: the contract's routes plus {@link REFUSALS_PATH} and {@link ENGINE_PATH}. */
 export function runtimeApp(config: RuntimeAppConfig): FetchHandler {
   const refusals: Array<{ reason: string; status: number }> = []
   const onError: OnRefusal = (error) => void refusals.push({ reason: error.reason, status: error.status })
   const verifier = createVerifier(config.options)
   const app = config.kind === 'hono' ? honoHandler(honoApp(verifier, onError)) : fetchApp(verifier, onError)
-  return async (request) => (new URL(request.url).pathname === REFUSALS_PATH ? Response.json(refusals) : app(request))
+  return async (request) => {
+    const { pathname } = new URL(request.url)
+    if (pathname === REFUSALS_PATH) return Response.json(refusals)
+    if (pathname === ENGINE_PATH) return Response.json({ engine: SIGNATURE_ENGINE })
+    return app(request)
+  }
 }
 
 function honoHandler(app: Hono): FetchHandler {

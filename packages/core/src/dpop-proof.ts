@@ -8,7 +8,8 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
  */
-import { calculateJwkThumbprint, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import { calculateJwkThumbprint, decodeProtectedHeader, errors as joseErrors, importJWK, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import { verifyJwt } from '#jwt-verify'
 import { LRUCache } from 'lru-cache'
 import type { DPoPSettings, ProofServices } from './binding-options.js'
 import type { ChallengeSettings } from './challenge.js'
@@ -116,7 +117,7 @@ async function importProofKey(jwk: JWK, alg: string, context: ProofContext): Pro
 async function verifiedPayload(proof: string, key: CryptoKey, alg: string, context: ProofContext): Promise<JWTPayload> {
   let payload: JWTPayload
   try {
-    ;({ payload } = await jwtVerify(proof, key, { algorithms: [alg], clockTolerance: context.clockTolerance }))
+    ;({ payload } = await verifyJwt(proof, key, { algorithms: [alg], clockTolerance: context.clockTolerance }))
   } catch (error) {
     if (error instanceof joseErrors.JWSSignatureVerificationFailed) return fail(context, 'dpop_signature_invalid', 'the proof\'s signature does not verify with its "jwk"')
     return fail(context, 'dpop_proof_malformed', `the proof is not a valid JWT (${error instanceof Error ? error.message : String(error)})`)

@@ -1,4 +1,5 @@
 export { createVerifier } from './verifier.js'
+export { SIGNATURE_ENGINE } from '#jwt-verify'
 export type { Verifier } from './verifier.js'
 export type { AccessTokenClaims, AuthContext } from './auth-context.js'
 export type { Accepted, Anonymous, Decision, Refused } from './decision.js'

@@ -7,7 +7,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.2
  * @see https://www.rfc-editor.org/rfc/rfc9701#section-5
  */
-import { jwtVerify, type JWTVerifyGetKey } from 'jose'
+import type { JWTVerifyGetKey } from 'jose'
+import { verifyJwt } from '#jwt-verify'
 import { isTokenGuardError } from './errors.js'
 import type { PostedForm } from './fetch-json.js'
 import { INTROSPECTION_JWT_TYPE, IntrospectionFault } from './introspection-request.js'
@@ -39,7 +40,7 @@ export async function readIntrospectionResponse(posted: PostedForm, expected: Re
 
 async function verifiedClaim(jwt: string, expected: ResponseExpectations): Promise<unknown> {
   try {
-    const { payload } = await jwtVerify(jwt, expected.getKey, {
+    const { payload } = await verifyJwt(jwt, expected.getKey, {
       issuer: expected.issuer,
       audience: expected.clientId,
       typ: 'token-introspection+jwt',

@@ -9,7 +9,8 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
-import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose'
+import type { JWTPayload, JWTVerifyOptions } from 'jose'
+import { verifyJwt } from '#jwt-verify'
 import type { AccessTokenClaims } from './auth-context.js'
 import { runSeconds, type CheckRun, type CheckTrace } from './check-trace.js'
 import type { CheckedToken } from './checked-token.js'
@@ -83,7 +84,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
       assertNamesIssuer(token, settings)
       trace?.passed('issuer_precheck')
       const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }
-      const { payload, protectedHeader, key } = await jwtVerify(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
+      const { payload, protectedHeader, key } = await verifyJwt(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
       trace?.passed('jwt')
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })

@@ -3,7 +3,8 @@
  * or pre-check the issuer without touching keys, and to tell the operator the values a refusal compared.
  * Nothing read here is trusted, and neither the token nor its signature is ever part of it.
  */
-import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose'
+import type { JWTPayload, ProtectedHeaderParameters } from 'jose'
+import { decodeUnverified } from '#jwt-verify'
 
 /** The unverified values a refusal is explained with (strings bounded, arrays shortened). */
 export interface TokenFacts {
@@ -21,11 +22,7 @@ export interface TokenFacts {
 
 /** Reads a compact JWS's header and payload without verifying anything; `undefined` when it cannot be read. */
 export function readUnverified(token: string): { header: ProtectedHeaderParameters; payload: JWTPayload } | undefined {
-  try {
-    return { header: decodeProtectedHeader(token), payload: decodeJwt(token) }
-  } catch {
-    return undefined
-  }
+  return decodeUnverified(token)
 }
 
 /** The facts of `token` for the operator, or just the clock when it cannot be read. */

@@ -1,0 +1,64 @@
+/**
+ * Which engine checks signatures (issue 18): on Node, `node:crypto` for the algorithms that are cheap enough to
+ * run on the event loop, jose (WebCrypto, on the thread pool) for the rest and for anything off the common path;
+ * `--conditions=tokenguard-jose` gives jose everywhere. Bun, Deno and workerd are checked in
+ * `test/adapters/runtimes.test.ts`; that both engines decide alike is `test/security/differential*`.
+ */
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { createVerifier, SIGNATURE_ENGINE } from '@tokenguard/core'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import type * as Engine from '../../packages/core/dist/jwt-verify-node.js'
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const { engineRoutes } = (await import(new URL('../../../packages/core/dist/jwt-verify-node.js', import.meta.url).href)) as typeof Engine
+const ISSUER = 'https://issuer.example'
+
+async function verifierAndToken(alg: string, options: { modulusLength?: number; header?: Record<string, unknown> } = {}) {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(options.modulusLength === undefined ? {} : { modulusLength: options.modulusLength }) })
+  const verifier = createVerifier({ issuer: ISSUER, audience: 'api', algorithms: [alg], jwks: { keys: [{ ...(await exportJWK(publicKey)), alg, kid: 'k' }] } })
+  const token = await new SignJWT({ sub: 'client', client_id: 'client' })
+    .setProtectedHeader({ alg, kid: 'k', ...options.header })
+    .setIssuer(ISSUER)
+    .setAudience('api')
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(privateKey)
+  return { verifier, token }
+}
+
+/** The route a fresh verification of `token` took: `native`, `jose`, or a count that proves neither. */
+async function routeOf(alg: string, options?: Parameters<typeof verifierAndToken>[1]): Promise<string> {
+  const { verifier, token } = await verifierAndToken(alg, options)
+  const before = { ...engineRoutes }
+  const auth = await verifier.verify(token)
+  assert.equal(auth.claims.sub, 'client')
+  const native = engineRoutes.native - before.native
+  const jose = engineRoutes.jose - before.jose
+  return native === 1 && jose === 0 ? 'native' : jose === 1 && native === 0 ? 'jose' : `native ${native}, jose ${jose}`
+}
+
+test('on Node, core names node:crypto as its signature engine', () => {
+  assert.equal(SIGNATURE_ENGINE, 'node:crypto')
+})
+
+test('node --conditions=tokenguard-jose makes Node use jose', async () => {
+  const script = "import('@tokenguard/core').then((core) => console.log(core.SIGNATURE_ENGINE))"
+  const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=tokenguard-jose', '--input-type=module', '-e', script], { cwd: ROOT })
+  assert.equal(stdout.trim(), 'jose')
+})
+
+for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA']) {
+  test(`${alg} is checked natively`, async () => assert.equal(await routeOf(alg), 'native'))
+}
+
+for (const alg of ['ES384', 'ES512']) {
+  test(`${alg} stays with WebCrypto (too slow for the event loop)`, async () => assert.equal(await routeOf(alg), 'jose'))
+}
+
+test('an RSA key over 4096 bits stays with WebCrypto', async () => assert.equal(await routeOf('RS256', { modulusLength: 4096 + 1024 }), 'jose'))
+
+test('a header off the common path (a b64 member) is decided by jose whole', async () => assert.equal(await routeOf('RS256', { header: { b64: true } }), 'jose'))
