@@ -84,6 +84,7 @@ async function coldWorkload(list: readonly Contender[]): Promise<Workload> {
 }
 
 let coldTokensUsed = 0
+let signatureEngine = 'unknown'
 try {
   const sanity = benchSanityTokens(key.privateJwk)
   for (const variant of variants) {
@@ -91,6 +92,8 @@ try {
     contenders.push({ name: variant.name, server, caches: variant.kind === 'tokenguard' })
     await checkVariant(server.url, checksTokens(variant.kind), sanity)
   }
+  signatureEngine = [...new Set(contenders.map((contender) => contender.server.engine))].join(', ')
+  console.log(`tokenguard signature engine in the server processes: ${signatureEngine}`)
   console.log(`${contenders.length} servers up, each checked (good token 200; no token, foreign key, wrong audience 401; missing scope 403)\n`)
   for (const workload of workloads) await measure(contenders, workload)
   const checking = contenders.filter((contender) => checksTokens(variantNamed(contender.name).kind))
@@ -111,6 +114,7 @@ const result: LoadResult = {
   kind: 'load',
   startedAt,
   machine,
+  signatureEngine,
   settings: { duration: settings.duration, rounds: settings.rounds, warmup: settings.warmup, connections: settings.connections },
   workloads: workloads.map((workload) => ({ name: workload.name, description: workload.description, tokens: workload.singleUse === undefined ? workload.tokens.length : coldTokensUsed })),
   runs,

@@ -41,7 +41,7 @@ function loadSection(load: LoadResult): string {
   return [
     '### Load: req/s through a real HTTP server',
     '',
-    `Each server runs in its own process on 127.0.0.1 and requires a valid RS256 token (keys fetched over HTTP from a local issuer) with scope \`read:data\`; peers: ${peers}. autocannon, ${connections} connections, no pipelining; per variant and workload ${warmup} s warm-up, then ${rounds} rounds of ${duration} s interleaved across all variants.`,
+    `Each server runs in its own process on 127.0.0.1 and requires a valid RS256 token (issuer and JWK Set URL given, no discovery; keys fetched over HTTP from a local key server) with scope \`read:data\`; peers: ${peers}. tokenguard's signature engine: ${load.signatureEngine ?? 'not recorded'} (core's \`SIGNATURE_ENGINE\`). autocannon, ${connections} connections, no pipelining; per variant and workload ${warmup} s warm-up, then ${rounds} rounds of ${duration} s interleaved across all variants.`,
     '',
     ...load.workloads.map((workload) => `- **${workload.name}**: ${workload.description}`),
     '',
