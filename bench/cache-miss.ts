@@ -9,7 +9,9 @@
 import { LRUCache } from 'lru-cache'
 import type * as Cache from '../packages/core/dist/token-cache.js'
 import { timeGroup } from './micro/timing.js'
+import type { CacheMissResult } from './support/hit-results.js'
 import { describeMachine, machineInfo } from './support/machine.js'
+import { saveResult } from './support/results.js'
 import { microSettings } from './support/settings.js'
 
 // The cache is internal (no package subpath exports it): loaded from the built package.
@@ -48,6 +50,7 @@ const reused = fresh()
 for (let sighting = 0; sighting < 2; sighting++) admission.set(reused, value, NOW - 60, NOW + 3600, admission.generation)
 
 const machine = machineInfo()
+const startedAt = new Date().toISOString()
 console.log(`token cache miss cost on ${describeMachine(machine)}; ${microSettings.rounds} interleaved rounds of ~${microSettings.roundMs} ms per case, median\n`)
 const timed = await timeGroup([
   // Making the string and flattening it (as keyOf's slice does): a request's token, sliced from its header, costs neither.
@@ -70,3 +73,12 @@ for (const entry of timed) {
   console.log(`${entry.name.padEnd(52)} ${entry.microsPerOp.toFixed(2).padStart(6)} µs/op${net}`)
 }
 console.log(`\nadmission: ${admission.size} entries; plain LRU: ${lru.size} entries`)
+const result: CacheMissResult = {
+  kind: 'cache-miss',
+  startedAt,
+  machine,
+  admissionMissMicros: timed[1]!.microsPerOp - base,
+  plainLruMissMicros: timed[2]!.microsPerOp - base,
+  hitMicros: timed[3]!.microsPerOp,
+}
+console.log(`saved ${await saveResult('cache-miss', result)}`)

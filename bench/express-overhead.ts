@@ -11,8 +11,10 @@ import { requireScopes } from '@tokenguard/express'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { MEMORY_AUDIENCE, MEMORY_ISSUER, MEMORY_SECRET, mintHs256 } from './memory/hs256.js'
 import { timeGroup } from './micro/timing.js'
+import type { ExpressOverheadResult } from './support/hit-results.js'
 import { describeMachine, machineInfo } from './support/machine.js'
 import { overheadLines } from './support/overhead.js'
+import { saveResult } from './support/results.js'
 import { microSettings } from './support/settings.js'
 
 const token = mintHs256(1, Math.floor(Date.now() / 1000))
@@ -52,6 +54,18 @@ function dispatch(router: express.Router): void {
 // Stored on its second verification: warm the cache with full checks first.
 for (let warm = 0; warm < 2; warm++) await auth.verifier.verify(token)
 
-console.log(`Express overhead on a cache hit, on ${describeMachine(machineInfo())}; ${microSettings.rounds} interleaved rounds of ~${microSettings.roundMs} ms per case\n`)
+const machine = machineInfo()
+const startedAt = new Date().toISOString()
+console.log(`Express overhead on a cache hit, on ${describeMachine(machine)}; ${microSettings.rounds} interleaved rounds of ~${microSettings.roundMs} ms per case\n`)
 const timed = await timeGroup(Object.entries(routers).map(([name, router]) => [name, () => dispatch(router)] as [string, () => void]), microSettings.roundMs, microSettings.rounds)
 for (const line of overheadLines(timed)) console.log(line)
+const bare = timed[0]!.microsPerOp
+const over = (name: string) => timed.find((entry) => entry.name === name)!.microsPerOp - bare
+const result: ExpressOverheadResult = {
+  kind: 'express-overhead',
+  startedAt,
+  machine,
+  microsPerRequest: Object.fromEntries(timed.map((entry) => [entry.name, entry.microsPerOp])),
+  overBareMicros: { noop: over('noop'), composed: over('composed'), protect: over('protect') },
+}
+console.log(`saved ${await saveResult('express-overhead', result)}`)

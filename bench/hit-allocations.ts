@@ -11,7 +11,9 @@ import { createVerifier, type RequestView } from '@tokenguard/core'
 import { SocketRequestView } from '@tokenguard/core/adapter'
 import { PerformanceObserver } from 'node:perf_hooks'
 import { MEMORY_AUDIENCE, MEMORY_ISSUER, MEMORY_SECRET, mintHs256 } from './memory/hs256.js'
+import type { AllocationsResult } from './support/hit-results.js'
 import { describeMachine, machineInfo } from './support/machine.js'
+import { saveResult } from './support/results.js'
 
 const HITS = 20_000
 const WARM_UP = 200_000
@@ -65,7 +67,9 @@ async function bytesPerHit(view: () => RequestView): Promise<number> {
   return measured.sort((a, b) => a - b)[0]!
 }
 
-console.log(`hit-path allocations on ${describeMachine(machineInfo())}; ${HITS} hits per measurement, least of ${MEASUREMENTS}`)
+const machine = machineInfo()
+const startedAt = new Date().toISOString()
+console.log(`hit-path allocations on ${describeMachine(machine)}; ${HITS} hits per measurement, least of ${MEASUREMENTS}`)
 const same = await bytesPerHit(() => fixedView)
 const fresh = await bytesPerHit(freshView)
 const node = await bytesPerHit(socketView)
@@ -73,3 +77,5 @@ if (notAccepted > 0) throw new Error(`bench: ${notAccepted} requests were not ac
 console.log(`decide() on a cached token, same view object:  ${same.toFixed(0)} bytes per request`)
 console.log(`decide() on a cached token, a new view each:   ${fresh.toFixed(0)} bytes per request (the view is the request's own context)`)
 console.log(`decide() on a cached token, a new SocketRequestView each (Node adapters, raw headers read): ${node.toFixed(0)} bytes per request`)
+const result: AllocationsResult = { kind: 'allocations', startedAt, machine, bytesPerHitSameView: same, bytesPerHitFreshView: fresh, bytesPerHitSocketView: node }
+console.log(`saved ${await saveResult('allocations', result)}`)

@@ -1,12 +1,14 @@
 /**
- * The performance targets (load: issue 18; micro and memory: issue 5), checked against results: each is met or not, with the numbers.
- * "No worse than plain jose" allows 5 % for timing noise on a shared machine (stated in the goal).
+ * The performance targets (load and hit/miss path: issue 18; micro and memory: issue 5), checked against
+ * results: each is met or not, with the numbers. A stretch goal is marked as such; a figure with no goal
+ * (allocations per hit) is listed as "reported". "No worse than plain jose" allows 5 % for timing noise on a
+ * shared machine (stated in the goal).
  */
 import type { LoadResult } from './load/report.js'
-import { ratioOf } from './load/ratios.js'
-import { VARIANTS } from './load/variants.js'
+import { COLUMNS, compare, peersOf } from './load/ratios.js'
 import type { MemoryResult } from './memory/report.js'
 import type { MicroResult } from './micro/report.js'
+import type { AllocationsResult, CacheMissResult, ExpressOverheadResult } from './support/hit-results.js'
 import { fmt, markdownTable, ratio, textTable, type Row } from './support/table.js'
 
 export interface Target {
@@ -14,35 +16,58 @@ export interface Target {
   goal: string
   measured: string
   met: boolean
+  /** `stretch`: beyond the goal, reported met or not; `reported`: a figure without a goal (`met` is meaningless). */
+  level?: 'stretch' | 'reported'
 }
 
 const NO_WORSE_TOLERANCE = 1.05
 
 const HIT_RATIO_GOAL = 0.95
+const COLD_PEER_GOAL = 1
+const COLD_STRETCH_GOAL = 1.3
 const HIT_OVERHEAD_GOAL_MICROS = 5
+const MISS_OVERHEAD_GOAL_MICROS = 2
 
-/** Issue 18's goals on a load run (ratios are medians of the per-round ratios, see `load/ratios.ts`). */
+/**
+ * Issue 18's goals on a load run (ratios are medians of the per-round req/s ratios, see `load/ratios.ts`):
+ * reused token ≥ 0.95 × the bare framework; cold path ≥ 1.0 × every peer; stretch ≥ 1.3 × the fastest peer.
+ */
 export function loadTargets(result: LoadResult): Target[] {
   const targets: Target[] = []
-  for (const [variant, bare] of [['express-tokenguard', 'express-bare'], ['express-tokenguard-protect', 'express-bare'], ['fastify-tokenguard', 'fastify-bare']] as const) {
-    const reused = ratioOf(result, variant, bare, 'reused')
-    if (reused === undefined) continue
-    targets.push({ name: `reused token: ${variant} ÷ ${bare}`, goal: `≥ ${HIT_RATIO_GOAL} (req/s)`, measured: `${ratio(reused.median)}; by server CPU/req ${ratio(reused.cpu)}`, met: reused.median >= HIT_RATIO_GOAL })
-    if (variant.startsWith('express')) {
-      targets.push({ name: `reused token: ${variant} server CPU per request above bare Express`, goal: `≤ ${HIT_OVERHEAD_GOAL_MICROS} µs`, measured: `${fmt(reused.cpuMicrosMore, 1)} µs`, met: reused.cpuMicrosMore <= HIT_OVERHEAD_GOAL_MICROS })
+  const measured = (value: { median: number; cpu: number }) => `${ratio(value.median)}; by server CPU/req ${ratio(value.cpu)}`
+  for (const { variant, framework } of COLUMNS) {
+    const reused = compare(result, variant, framework, 'bare', 'reused')
+    if (reused !== undefined) targets.push({ name: `reused token: ${variant} ÷ ${reused.other}`, goal: `≥ ${HIT_RATIO_GOAL} (req/s)`, measured: measured(reused), met: reused.median >= HIT_RATIO_GOAL })
+    for (const [index] of peersOf(framework).entries()) {
+      const cold = compare(result, variant, framework, { peer: index }, 'cold')
+      if (cold !== undefined) targets.push({ name: `cold: ${variant} ÷ ${cold.other}`, goal: `≥ ${COLD_PEER_GOAL.toFixed(1)} (req/s)`, measured: measured(cold), met: cold.median >= COLD_PEER_GOAL })
     }
-  }
-  for (const peer of VARIANTS.filter((variant) => variant.kind === 'peer')) {
-    const mine = VARIANTS.filter((variant) => variant.framework === peer.framework && variant.kind === 'tokenguard')
-    for (const variant of mine) {
-      for (const workload of ['distinct', 'overflow']) {
-        const measured = ratioOf(result, variant.name, peer.name, workload)
-        if (measured === undefined) continue
-        targets.push({ name: `${workload}: ${variant.name} ÷ ${peer.name}`, goal: '≥ 1.0 (req/s)', measured: `${ratio(measured.median)}; by server CPU/req ${ratio(measured.cpu)}`, met: measured.median >= 1 })
-      }
+    const fastest = compare(result, variant, framework, 'fastest peer', 'cold')
+    if (fastest !== undefined) {
+      targets.push({ name: `cold: ${variant} ÷ fastest peer (${fastest.other})`, goal: `≥ ${COLD_STRETCH_GOAL} (req/s)`, measured: measured(fastest), met: fastest.median >= COLD_STRETCH_GOAL, level: 'stretch' })
     }
   }
   return targets
+}
+
+/** Express on a cache hit, at the router (`bench:express`): µs over a bare route. */
+export function expressOverheadTargets(result: ExpressOverheadResult): Target[] {
+  const { composed, protect } = result.overBareMicros
+  return [
+    { name: 'Express hit overhead: authenticate() + requireScopes() over a bare route', goal: `≤ ${HIT_OVERHEAD_GOAL_MICROS} µs`, measured: `${fmt(composed, 2)} µs`, met: composed <= HIT_OVERHEAD_GOAL_MICROS },
+    { name: 'Express hit overhead: auth.protect() over a bare route', goal: `≤ ${HIT_OVERHEAD_GOAL_MICROS} µs`, measured: `${fmt(protect, 2)} µs`, met: protect <= HIT_OVERHEAD_GOAL_MICROS },
+  ]
+}
+
+/** What the token cache costs on a miss (`bench:cache`): lookup + offer of a one-off token to a full cache. */
+export function cacheMissTargets(result: CacheMissResult): Target[] {
+  const miss = result.admissionMissMicros
+  return [{ name: 'cache miss overhead (one-off token, full cache of 10000)', goal: `≤ ${MISS_OVERHEAD_GOAL_MICROS} µs`, measured: `${fmt(miss, 2)} µs (plain LRU insert + evict: ${fmt(result.plainLruMissMicros, 2)} µs)`, met: miss <= MISS_OVERHEAD_GOAL_MICROS }]
+}
+
+/** Bytes allocated per cached-token `decide()` (`bench:allocations`): no goal in issue 18, reported. */
+export function allocationFigures(result: AllocationsResult): Target[] {
+  return [{ name: 'allocations per cache hit (decide(), a new request view each)', goal: '—', measured: `${fmt(result.bytesPerHitFreshView)} bytes (same view object: ${fmt(result.bytesPerHitSameView)} bytes; a Node adapter's SocketRequestView: ${fmt(result.bytesPerHitSocketView)} bytes)`, met: true, level: 'reported' }]
 }
 
 export function microTargets(result: MicroResult): Target[] {
@@ -82,8 +107,19 @@ export function memoryTargets(result: MemoryResult, baseline?: MemoryResult): Ta
 
 const HEADER: Row = ['target', 'goal', 'measured', 'met']
 
+function verdict(target: Target): string {
+  if (target.level === 'reported') return 'reported'
+  const met = target.met ? 'met' : 'NOT MET'
+  return target.level === 'stretch' ? `${met} (stretch)` : met
+}
+
 function rows(targets: readonly Target[]): Row[] {
-  return targets.map((target) => [target.name, target.goal, target.measured, target.met ? 'met' : 'NOT MET'])
+  return targets.map((target) => [target.name, target.goal, target.measured, verdict(target)])
+}
+
+/** The targets that count as missed: goals not met (a stretch goal not met is reported, not missed). */
+export function missedTargets(targets: readonly Target[]): Target[] {
+  return targets.filter((target) => target.level === undefined && !target.met)
 }
 
 export function targetsTable(targets: readonly Target[]): string {

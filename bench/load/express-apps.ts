@@ -1,6 +1,7 @@
 /**
- * The Express 5 variants. Each uses its library the way its README shows, with the same issuer, audience,
- * scope and handler; the peers that have no scope guard get a one-line check on the verified claims.
+ * The Express 5 variants. Each uses its library the way its README shows, with the same issuer, JWK Set URL
+ * (given, no discovery), audience, scope and handler; the peers that have no scope guard get a one-line check
+ * on the verified claims.
  */
 import { authenticate, requireScopes } from '@tokenguard/express'
 import express, { type NextFunction, type Request, type Response } from 'express'
@@ -37,11 +38,11 @@ export async function expressApp(variant: string, config: IssuerConfig): Promise
     case 'express-tokenguard-otel':
     case 'express-tokenguard-otel-sdk':
     case 'express-tokenguard-observed':
-      app.get(ROUTE, authenticate({ issuer: config.issuer, audience: config.audience, allowInsecureHttp: true, ...observabilityFor(variant) }), requireScopes(REQUIRED_SCOPE), handler)
+      app.get(ROUTE, authenticate({ issuer: config.issuer, jwksUri: config.jwksUri, audience: config.audience, allowInsecureHttp: true, ...observabilityFor(variant) }), requireScopes(REQUIRED_SCOPE), handler)
       break
     case 'express-tokenguard-protect': {
       // one middleware for authentication and the route's scope (instead of authenticate() + requireScopes())
-      const auth = authenticate({ issuer: config.issuer, audience: config.audience, allowInsecureHttp: true })
+      const auth = authenticate({ issuer: config.issuer, jwksUri: config.jwksUri, audience: config.audience, allowInsecureHttp: true })
       app.get(ROUTE, auth.protect({ scopes: [REQUIRED_SCOPE] }), handler)
       break
     }
@@ -55,7 +56,7 @@ export async function expressApp(variant: string, config: IssuerConfig): Promise
       break
     }
     case 'express-oauth2-jwt-bearer':
-      app.get(ROUTE, auth({ issuerBaseURL: config.issuer, audience: config.audience }), requiredScopes(REQUIRED_SCOPE), handler)
+      app.get(ROUTE, auth({ issuer: config.issuer, jwksUri: config.jwksUri, audience: config.audience }), requiredScopes(REQUIRED_SCOPE), handler)
       break
     case 'express-jwt': {
       const secret = jwksRsa.expressJwtSecret({ jwksUri: config.jwksUri, cache: true, rateLimit: true, jwksRequestsPerMinute: 10 })

@@ -1,6 +1,7 @@
 /**
- * The Fastify 5 variants. Each uses its library the way its README shows, with the same issuer, audience,
- * scope and handler; the peers that have no scope guard get a one-line check on the verified claims.
+ * The Fastify 5 variants. Each uses its library the way its README shows, with the same issuer, JWK Set URL
+ * (given, no discovery), audience, scope and handler; the peers that have no scope guard get a one-line check
+ * on the verified claims.
  */
 import tokenguard from '@tokenguard/fastify'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify'
@@ -27,7 +28,7 @@ export async function fastifyApp(variant: string, config: IssuerConfig): Promise
     case 'fastify-tokenguard-otel':
     case 'fastify-tokenguard-otel-sdk':
     case 'fastify-tokenguard-observed':
-      await app.register(tokenguard, { issuer: config.issuer, audience: config.audience, allowInsecureHttp: true, ...observabilityFor(variant) })
+      await app.register(tokenguard, { issuer: config.issuer, jwksUri: config.jwksUri, audience: config.audience, allowInsecureHttp: true, ...observabilityFor(variant) })
       app.get(ROUTE, { config: { auth: { scopes: [REQUIRED_SCOPE] } } }, handler)
       break
     case 'fastify-signature-floor': {
@@ -40,8 +41,8 @@ export async function fastifyApp(variant: string, config: IssuerConfig): Promise
       break
     }
     case 'fastify-auth0-verify': {
-      // `domain` makes it fetch `<domain>/.well-known/jwks.json`; the issuer is given exactly (no trailing slash).
-      await app.register(fastifyAuth0Verify, { domain: `${config.issuer}/`, issuer: config.issuer, audience: config.audience })
+      // `domain` makes it fetch `<domain>.well-known/jwks.json` (the key server serves the set there too); the issuer is given exactly.
+      await app.register(fastifyAuth0Verify, { domain: `${new URL(config.jwksUri).origin}/`, issuer: config.issuer, audience: config.audience })
       const scope = async (request: FastifyRequest, reply: FastifyReply) => {
         if (!grantsScope((request.user as { scope?: unknown }).scope)) return reply.code(403).send()
       }

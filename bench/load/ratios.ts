@@ -1,11 +1,12 @@
 /**
- * Issue 18's table, from one load run: per workload, tokenguard's req/s against the bare framework, the
- * main peer of each framework and the floor (the framework plus the raw signature check), as the median
- * of the per-round ratios (variants are interleaved, so round i of two variants saw the same machine).
- * Cells also give the ratio of server CPU per request, which other load on the machine disturbs less.
+ * Issue 18's table, from one load run: per workload, tokenguard's req/s against the bare framework, each
+ * peer of its framework, the fastest of them and the floor (the framework plus the raw signature check),
+ * as the median of the per-round ratios (variants are interleaved, so round i of two variants saw the same
+ * machine). Cells also give the ratio of server CPU per request, which other load on the machine disturbs less.
  */
 import { fmt, markdownTable, textTable, type Row } from '../support/table.js'
 import type { LoadResult, LoadRun } from './report.js'
+import { VARIANTS, type Framework } from './variants.js'
 
 export interface Ratio {
   /** Median over the rounds of req/s(tokenguard) ÷ req/s(other). */
@@ -19,7 +20,8 @@ export interface Ratio {
 const run = (result: LoadResult, variant: string, workload: string): LoadRun | undefined =>
   result.runs.find((candidate) => candidate.variant === variant && candidate.workload === workload)
 
-function median(values: number[]): number {
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('bench: the median of no values')
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
@@ -30,6 +32,7 @@ export function ratioOf(result: LoadResult, variant: string, other: string, work
   const mine = run(result, variant, workload)
   const theirs = run(result, other, workload)
   if (mine === undefined || theirs === undefined) return undefined
+  if (mine.roundsPerSecond.length !== theirs.roundsPerSecond.length) throw new RangeError(`bench: ${variant} and ${other} ran different numbers of rounds on ${workload}`)
   const rounds = mine.roundsPerSecond.map((value, index) => value / theirs.roundsPerSecond[index]!)
   return {
     median: median(rounds),
@@ -38,35 +41,88 @@ export function ratioOf(result: LoadResult, variant: string, other: string, work
   }
 }
 
-/** The table's lines: [label, workload, variant per column, the other variant per column]. */
-export const RATIO_LINES: ReadonlyArray<[label: string, workload: string, express: [string, string], protect: [string, string], fastify: [string, string]]> = [
-  ['reused token, ÷ bare framework', 'reused', ['express-tokenguard', 'express-bare'], ['express-tokenguard-protect', 'express-bare'], ['fastify-tokenguard', 'fastify-bare']],
-  ['5000 distinct tokens (fit the cache), ÷ peer', 'distinct', ['express-tokenguard', 'express-oauth2-jwt-bearer'], ['express-tokenguard-protect', 'express-oauth2-jwt-bearer'], ['fastify-tokenguard', 'fastify-auth0-verify']],
-  ['12000 distinct tokens round-robin, ÷ peer', 'overflow', ['express-tokenguard', 'express-oauth2-jwt-bearer'], ['express-tokenguard-protect', 'express-oauth2-jwt-bearer'], ['fastify-tokenguard', 'fastify-auth0-verify']],
-  ['12000 distinct tokens round-robin, ÷ floor (framework + raw signature check)', 'overflow', ['express-tokenguard', 'express-signature-floor'], ['express-tokenguard-protect', 'express-signature-floor'], ['fastify-tokenguard', 'fastify-signature-floor']],
+/** The peers of a framework, in the order of `VARIANTS`. */
+export const peersOf = (framework: Framework): string[] => VARIANTS.filter((variant) => variant.framework === framework && variant.kind === 'peer').map((variant) => variant.name)
+
+/** The peer of `framework` with the most req/s on `workload` in this run, or `undefined` if none ran. */
+export function fastestPeer(result: LoadResult, framework: Framework, workload: string): string | undefined {
+  const ran = peersOf(framework).map((name) => run(result, name, workload)).filter((entry) => entry !== undefined)
+  return ran.sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0]?.variant
+}
+
+/** The table's columns: tokenguard's variant and its framework. */
+export const COLUMNS: ReadonlyArray<{ title: string; variant: string; framework: Framework }> = [
+  { title: 'Express: authenticate() + guard', variant: 'express-tokenguard', framework: 'express' },
+  { title: 'Express: auth.protect()', variant: 'express-tokenguard-protect', framework: 'express' },
+  { title: 'Fastify', variant: 'fastify-tokenguard', framework: 'fastify' },
 ]
 
-function cell(ratio: Ratio | undefined): string {
+/** What a row compares the column's variant with: the bare framework, the i-th peer, the fastest peer, the floor. */
+export type Against = 'bare' | { peer: number } | 'fastest peer' | 'floor'
+
+const otherName = (framework: Framework, against: Against, result: LoadResult, workload: string): string | undefined => {
+  if (against === 'bare') return `${framework}-bare`
+  if (against === 'floor') return `${framework}-signature-floor`
+  if (against === 'fastest peer') return fastestPeer(result, framework, workload)
+  return peersOf(framework)[against.peer]
+}
+
+/** `column`'s tokenguard variant against `against` on `workload`, with the other variant's name. */
+export function compare(result: LoadResult, variant: string, framework: Framework, against: Against, workload: string): (Ratio & { other: string }) | undefined {
+  const other = otherName(framework, against, result, workload)
+  const measured = other === undefined ? undefined : ratioOf(result, variant, other, workload)
+  return measured === undefined ? undefined : { ...measured, other: other! }
+}
+
+const peerLabel = (index: number) => (['express', 'fastify'] as const).map((framework) => peersOf(framework)[index]).join(' / ')
+
+// Short: the workloads' full descriptions come with the report.
+const WORKLOAD_LABELS: Record<string, string> = {
+  reused: 'reused token',
+  distinct: '5000 distinct (fit the cache)',
+  overflow: '12000 round-robin (> cache; partly hits with admission)',
+  cold: 'cold (every token new, all misses)',
+}
+
+/** The rows: label, workload, against. */
+export function issueLines(): Array<[label: string, workload: string, against: Against]> {
+  const perPeer = (workload: string) => peersOf('express').map((_, index) => [`${WORKLOAD_LABELS[workload]}, ÷ ${peerLabel(index)}`, workload, { peer: index }] as [string, string, Against])
+  return [
+    [`${WORKLOAD_LABELS.reused}, ÷ bare framework`, 'reused', 'bare'],
+    ...perPeer('distinct'),
+    ...perPeer('overflow'),
+    [`${WORKLOAD_LABELS.overflow}, ÷ floor`, 'overflow', 'floor'],
+    ...perPeer('cold'),
+    [`${WORKLOAD_LABELS.cold}, ÷ fastest peer`, 'cold', 'fastest peer'],
+    [`${WORKLOAD_LABELS.cold}, ÷ floor`, 'cold', 'floor'],
+  ]
+}
+
+function cell(ratio: (Ratio & { other: string }) | undefined, named: boolean): string {
   if (ratio === undefined) return '—'
   const sign = ratio.cpuMicrosMore >= 0 ? '+' : '−'
-  return `${ratio.median.toFixed(2)} (CPU ${ratio.cpu.toFixed(2)}, ${sign}${fmt(Math.abs(ratio.cpuMicrosMore), 1)} µs/req)`
+  return `${ratio.median.toFixed(2)} (CPU ${ratio.cpu.toFixed(2)}, ${sign}${fmt(Math.abs(ratio.cpuMicrosMore), 1)} µs/req)${named ? ` × ${ratio.other}` : ''}`
 }
 
-const HEADER: Row = ['workload', 'Express: authenticate() + guard', 'Express: auth.protect()', 'Fastify']
+/** The floor itself on the cold workload: its req/s and server CPU per request. */
+function floorCell(result: LoadResult, framework: Framework): string {
+  const floor = run(result, `${framework}-signature-floor`, 'cold')
+  return floor === undefined ? '—' : `${fmt(floor.requestsPerSecond)} req/s, ${fmt(floor.serverCpuMicrosPerRequest, 1)} µs CPU/req`
+}
+
+const HEADER: Row = ['workload', ...COLUMNS.map((column) => column.title)]
 
 function rows(result: LoadResult): Row[] {
-  return RATIO_LINES.map(([label, workload, express, protect, fastify]) => [
-    label,
-    cell(ratioOf(result, express[0], express[1], workload)),
-    cell(ratioOf(result, protect[0], protect[1], workload)),
-    cell(ratioOf(result, fastify[0], fastify[1], workload)),
-  ])
+  return [
+    ...issueLines().map(([label, workload, against]) => [label, ...COLUMNS.map(({ variant, framework }) => cell(compare(result, variant, framework, against, workload), against === 'fastest peer'))]),
+    ['floor (framework + raw node:crypto check), cold', ...COLUMNS.map(({ framework }) => floorCell(result, framework))],
+  ]
 }
 
-export function ratioTextTable(result: LoadResult): string {
+export function issueTextTable(result: LoadResult): string {
   return textTable(HEADER, rows(result))
 }
 
-export function ratioMarkdownTable(result: LoadResult): string {
+export function issueMarkdownTable(result: LoadResult): string {
   return markdownTable(HEADER, rows(result))
 }

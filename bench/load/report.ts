@@ -13,6 +13,8 @@ export interface LoadResult {
   kind: 'load'
   startedAt: string
   machine: MachineInfo
+  /** tokenguard's signature engine in the server processes (core's `SIGNATURE_ENGINE`); absent in older results. */
+  signatureEngine?: string
   settings: { duration: number; rounds: number; warmup: number; connections: number }
   workloads: Array<{ name: string; description: string; tokens: number }>
   runs: LoadRun[]

@@ -10,6 +10,8 @@ import type { ServerProcess } from './server-process.js'
 export interface Contender {
   name: string
   server: ServerProcess
+  /** Whether the server has a token cache to fill: only then does the warm-up walk the pool (`warmupPasses`). Default true. */
+  caches?: boolean
 }
 
 export interface Measured {
@@ -45,13 +47,23 @@ function median(values: number[]): number {
   return sorted[Math.floor((sorted.length - 1) / 2)]!
 }
 
+/** A cold workload whose single-use tokens ran out measured reused or missing tokens: refused, loudly. */
+function refuseExhausted(workload: Workload): void {
+  const lacking = workload.singleUse?.exhausted ?? 0
+  if (lacking > 0) {
+    throw new Error(`bench: the ${workload.name} workload ran out of single-use tokens (${lacking} requests found none after ${workload.singleUse!.used} were used); raise BENCH_COLD_HEADROOM or set BENCH_COLD_TOKENS`)
+  }
+}
+
 export async function measureRounds(contenders: readonly Contender[], workload: Workload, options: RoundOptions): Promise<Measured[]> {
   const cursors = new Map<string, Cursor>(contenders.map((contender) => [contender.name, { next: 0 }]))
   for (const contender of contenders) {
     const cursor = cursors.get(contender.name)!
     // At least `warmupPasses` walks over the pool: tokenguard stores a token on its second sighting.
+    const passes = contender.caches === false ? 0 : workload.warmupPasses ?? 0
     do await runLoad(contender.server.url, workload, cursor, options.connections, options.warmup)
-    while (cursor.next < (workload.warmupPasses ?? 0) * workload.tokens.length)
+    while (cursor.next < passes * workload.tokens.length)
+    refuseExhausted(workload)
   }
   const samples = new Map<string, Array<RunStats & { cpuMicros: number; rssBytes: number }>>(contenders.map((contender) => [contender.name, []]))
   for (let round = 0; round < options.rounds; round++) {
@@ -60,6 +72,7 @@ export async function measureRounds(contenders: readonly Contender[], workload: 
       const before = await server.usage()
       const stats = await runLoad(server.url, workload, cursors.get(name)!, options.connections, options.duration)
       const after = await server.usage()
+      refuseExhausted(workload)
       samples.get(name)!.push({ ...stats, cpuMicros: after.cpuMicros - before.cpuMicros, rssBytes: after.rssBytes })
       options.onRound?.(name, round, stats)
     }

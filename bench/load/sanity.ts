@@ -3,7 +3,9 @@
  * for protected variants a missing token, a token signed by another key, one for another audience and one
  * without the scope are refused. A variant that lets a bad token through would win any benchmark.
  */
+import { generateKeyPairSync, type JsonWebKey } from 'node:crypto'
 import type { KeyServer, SigningKey } from '../../test/support/key-server.js'
+import { benchClaims, rs256Signer } from './signing.js'
 import { ROUTE } from './variants.js'
 
 export interface SanityTokens {
@@ -19,6 +21,20 @@ export async function sanityTokens(server: KeyServer, foreign: SigningKey): Prom
     foreignKey: await server.mint({}, { key: { ...foreign, kid: server.published[0]!.kid } }),
     wrongAudience: await server.mint({ aud: 'https://another.api.test' }),
     noScope: await server.mint({ scope: 'write:data' }),
+  }
+}
+
+/** The same cases for the bench key (`signing.ts`); the foreign token is signed by a new key under the bench key's `kid`. */
+export function benchSanityTokens(privateJwk: JsonWebKey): SanityTokens {
+  const now = Math.floor(Date.now() / 1000)
+  const claims = benchClaims(-1, now, now + 600)
+  const sign = rs256Signer(privateJwk)
+  const foreign = rs256Signer(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }))
+  return {
+    good: sign(claims),
+    foreignKey: foreign(claims),
+    wrongAudience: sign({ ...claims, aud: 'https://another.api.test' }),
+    noScope: sign({ ...claims, scope: 'write:data' }),
   }
 }
 

@@ -8,6 +8,8 @@ import type { IssuerConfig } from './variants.js'
 
 export interface ServerProcess {
   readonly url: string
+  /** The server's `SIGNATURE_ENGINE` (@tokenguard/core): `node:crypto` or `jose`. */
+  readonly engine: string
   /** The server's CPU time (user + system, µs) and memory so far. */
   usage(): Promise<{ cpuMicros: number; rssBytes: number }>
   stop(): Promise<void>
@@ -21,10 +23,11 @@ export async function startServerProcess(variant: string, config: IssuerConfig):
     env: { ...process.env, NODE_ENV: 'production', BENCH_ISSUER: config.issuer, BENCH_JWKS_URI: config.jwksUri, BENCH_AUDIENCE: config.audience },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
-  const port = await firstMessage(child, START_TIMEOUT_MS).then((message) => message.port)
+  const { port, engine } = await firstMessage(child, START_TIMEOUT_MS)
   if (port === undefined) throw new Error(`bench: ${variant} did not report a port`)
   return {
     url: `http://127.0.0.1:${port}`,
+    engine: engine ?? 'unknown',
     async usage() {
       const answer = firstMessage(child, START_TIMEOUT_MS)
       child.send('cpu')

@@ -1,9 +1,11 @@
 /**
  * One server variant in its own process (the load generator runs in the parent). Started with
  * `fork('server.js', [variant])` and the issuer in `BENCH_ISSUER`, `BENCH_JWKS_URI`, `BENCH_AUDIENCE`; it
- * listens on 127.0.0.1 on a free port, reports `{ port }` over IPC, then answers `'cpu'` messages with its
+ * listens on 127.0.0.1 on a free port, reports `{ port, engine }` over IPC (`engine`: core's `SIGNATURE_ENGINE`
+ * in this process, so the report says which signature path tokenguard took), then answers `'cpu'` messages with its
  * `process.cpuUsage()`, so the parent can tell server CPU time per request from the load generator's.
  */
+import { SIGNATURE_ENGINE } from '@tokenguard/core'
 import { once } from 'node:events'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -13,6 +15,7 @@ import { variantNamed, type IssuerConfig } from './variants.js'
 
 export interface ServerMessage {
   port?: number
+  engine?: string
   cpu?: NodeJS.CpuUsage
   memory?: NodeJS.MemoryUsage
 }
@@ -41,4 +44,4 @@ process.on('message', (message) => {
   if (message === 'cpu') process.send?.({ cpu: process.cpuUsage(), memory: process.memoryUsage() } satisfies ServerMessage)
 })
 process.on('disconnect', () => process.exit(0))
-process.send?.({ port } satisfies ServerMessage)
+process.send?.({ port, engine: SIGNATURE_ENGINE } satisfies ServerMessage)

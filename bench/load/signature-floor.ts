@@ -1,8 +1,12 @@
 /**
  * The floor of a JWT check (issue 18): the bare framework plus the raw RS256 signature check with
- * `node:crypto` (a `KeyObject` made once at startup, one-shot `verify`), then `aud` and the scope compared —
- * no `iss`/`exp`/`typ` checks, no key rotation, no error reporting. Not a usable verifier: the least any
- * library that checks signatures can cost, for the cold path's "ratio to the floor".
+ * `node:crypto` — a `KeyObject` made once at startup from the first key of the JWK Set, one-shot `verify`
+ * per request — then the payload parsed and `aud` and the scope compared, because every variant must answer
+ * the sanity cases alike (`sanity.ts`: foreign key and wrong audience 401, missing scope 403).
+ * It skips what any real verifier must do and what a fair peer does: reading the header (`alg` allow-list,
+ * `kid` lookup, `typ`, `crit`), `iss`, `exp`/`nbf`/`iat`, an `aud` array, key rotation and refetching, and
+ * error responses with `WWW-Authenticate`. Not a usable verifier: the least any library that checks
+ * signatures can cost, for the cold path's "ratio to the floor".
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { grantsScope, type IssuerConfig } from './variants.js'

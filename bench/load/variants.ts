@@ -33,7 +33,7 @@ export const VARIANTS: readonly VariantInfo[] = [
   { name: 'fastify-noop', framework: 'fastify', kind: 'floor', label: 'Fastify 5 + empty onRequest hook' },
   { name: 'fastify-signature-floor', framework: 'fastify', kind: 'signature', label: 'Fastify 5 + raw node:crypto signature check' },
   { name: 'fastify-tokenguard', framework: 'fastify', kind: 'tokenguard', label: 'Fastify 5 + @tokenguard/fastify' },
-  { name: 'fastify-auth0-verify', framework: 'fastify', kind: 'peer', label: 'Fastify 5 + fastify-auth0-verify' },
+  { name: 'fastify-auth0-verify', framework: 'fastify', kind: 'peer', label: 'Fastify 5 + fastify-auth0-verify (fast-jwt)' },
   { name: 'fastify-jose', framework: 'fastify', kind: 'peer', label: 'Fastify 5 + jose (onRequest hook)' },
 ]
 

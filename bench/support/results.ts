@@ -8,7 +8,7 @@ import { join } from 'node:path'
 /** `.bench-results/` under the current directory (npm scripts run at the repository root). */
 export const RESULTS_DIR = join(process.cwd(), '.bench-results')
 
-export type ResultKind = 'load' | 'micro' | 'memory' | 'memory-baseline' | 'memory-budget' | 'introspection' | 'observability'
+export type ResultKind = 'load' | 'micro' | 'memory' | 'memory-baseline' | 'memory-budget' | 'introspection' | 'observability' | 'express-overhead' | 'cache-miss' | 'allocations'
 
 /** Writes the latest and a timestamped copy; returns the timestamped path. */
 export async function saveResult(kind: ResultKind, result: object): Promise<string> {
