@@ -23,13 +23,14 @@ const NOW = Math.floor(Date.now() / 1000)
 const HEAD = `eyJhbGciOiJSUzI1NiIsImtpZCI6ImJlbmNoIn0.${'e'.repeat(400)}.${'s'.repeat(300)}`.split('').join('')
 const value = { context: { claims: { sub: 'x' } } }
 let counter = 0
+const valueOf = () => value
 const fresh = () => `${HEAD}${(counter++).toString(36).padStart(10, '0')}`
 
 function filledAdmission(): InstanceType<typeof TokenCache<object>> {
   const cache = new TokenCache<object>({ max: MAX })
   for (let index = 0; index < MAX; index++) {
     const token = fresh()
-    for (let sighting = 0; sighting < 3; sighting++) if (cache.get(token, NOW) === undefined) cache.set(token, value, NOW - 60, NOW + 3600, cache.generation)
+    for (let sighting = 0; sighting < 3; sighting++) if (cache.get(token, NOW) === undefined) cache.set(token, valueOf, NOW - 60, NOW + 3600, cache.generation)
   }
   return cache
 }
@@ -47,7 +48,7 @@ function filledLru(): LRUCache<string, { token: string }> {
 const admission = filledAdmission()
 const lru = filledLru()
 const reused = fresh()
-for (let sighting = 0; sighting < 2; sighting++) admission.set(reused, value, NOW - 60, NOW + 3600, admission.generation)
+for (let sighting = 0; sighting < 2; sighting++) admission.set(reused, valueOf, NOW - 60, NOW + 3600, admission.generation)
 
 const machine = machineInfo()
 const startedAt = new Date().toISOString()
@@ -57,7 +58,7 @@ const timed = await timeGroup([
   ['token string only', () => fresh().slice(-32)],
   ['miss + offer, admission (one-off token, full cache)', () => {
     const token = fresh()
-    if (admission.get(token, NOW) === undefined) admission.set(token, value, NOW - 60, NOW + 3600, admission.generation)
+    if (admission.get(token, NOW) === undefined) admission.set(token, valueOf, NOW - 60, NOW + 3600, admission.generation)
   }],
   ['miss + insert + evict, plain LRU (before)', () => {
     const token = fresh()

@@ -45,7 +45,7 @@ function insertionsDuring(run: () => void): number {
 function present(cache: InstanceType<typeof TokenCache<{ name: string }>>, name: string): 'hit' | 'miss' {
   const raw = token(name)
   if (cache.get(raw, NOW) !== undefined) return 'hit'
-  cache.set(raw, { name }, NOW - 10, VALID_UNTIL, cache.generation)
+  cache.set(raw, () => ({ name }), NOW - 10, VALID_UNTIL, cache.generation)
   return 'miss'
 }
 

@@ -110,11 +110,11 @@ export class TokenCache<T extends object> {
   }
 
   /**
-   * Remembers a verified result for the window `[validFrom, validUntil)`. `generation` is the value of
-   * {@link TokenCache.generation} when verification started: a result whose key left its key set while it
-   * was being verified is not remembered.
+   * Remembers a verified result for the window `[validFrom, validUntil)`, built by `valueOf` only when the token
+   * is admitted (a one-off token builds nothing). `generation` is the value of {@link TokenCache.generation}
+   * when verification started: a result whose key left its key set while it was being verified is not remembered.
    */
-  set(token: string, value: T, validFrom: number, validUntil: number, generation: number, origin: EntryOrigin = {}): void {
+  set(token: string, valueOf: () => T, validFrom: number, validUntil: number, generation: number, origin: EntryOrigin = {}): void {
     if (validUntil <= validFrom || this.#droppedSince(generation, origin.keyIdentity)) return
     const key = this.#keyOf(token)
     // Sized only for a token seen twice: a one-off token costs the cache nothing but the admission table.
@@ -124,7 +124,7 @@ export class TokenCache<T extends object> {
       return this.#victimFor(key, size)
     }
     if (!this.#admission.admits(this.#admission.record(key), victim)) return
-    const entry: Entry<T> = { token, value, validFrom, validUntil, keyIdentity: origin.keyIdentity, alg: origin.alg }
+    const entry: Entry<T> = { token, value: valueOf(), validFrom, validUntil, keyIdentity: origin.keyIdentity, alg: origin.alg }
     this.#entries.set(key, entry, { size })
   }
 

@@ -167,7 +167,7 @@ function cachedVerification(
       await assertNotRevoked(checked.context.claims, checked.isRevoked, settings.challenge)
       run?.trace?.passed('revocation')
       // An explained run's clock need not be the wall clock: what it found is not the cache's to keep.
-      if (run === undefined) cache?.set(token, cachedCheck(checked), checked.validFrom, checked.validUntil, generation, entryOrigin(checked))
+      if (run === undefined) cache?.set(token, () => cachedCheck(checked), checked.validFrom, checked.validUntil, generation, entryOrigin(checked))
       return checked
     },
   }
