@@ -11,27 +11,21 @@ import type * as KeySourceModule from '../../packages/core/dist/key-source.js'
 import type * as OptionsModule from '../../packages/core/dist/options.js'
 import type * as PublicKeyModule from '../../packages/core/dist/public-key.js'
 import type * as CompactSyntaxModule from '../../packages/core/dist/compact-syntax.js'
+import type * as IssuerCheckModule from '../../packages/core/dist/issuer-check.js'
 
 const load = async <T>(path: string) => (await import(new URL(`../../../${path}`, import.meta.url).href)) as T
 const { LocalKeySource } = await load<typeof KeySourceModule>('packages/core/dist/key-source.js')
 const { settleFixedKey, settleOptions, settleSecret } = await load<typeof OptionsModule>('packages/core/dist/options.js')
 const { PublicKeySource } = await load<typeof PublicKeyModule>('packages/core/dist/public-key.js')
 const { isCanonicalCompactJws } = await load<typeof CompactSyntaxModule>('packages/core/dist/compact-syntax.js')
+const { joseOptionsFor } = await load<typeof IssuerCheckModule>('packages/core/dist/issuer-check.js')
 
 export { isCanonicalCompactJws }
 export type SettledOptions = ReturnType<typeof settleOptions>
 
-/** jose's options for one issuer, as `issuer-check.ts` builds them, at a fixed time. */
+/** jose's options for one issuer, as `issuer-check.ts` builds them (its own function), at a fixed time. */
 export function joseOptionsOf(settings: SettledOptions, currentDate: Date): JWTVerifyOptions {
-  return {
-    algorithms: settings.algorithms,
-    issuer: settings.issuer,
-    ...(settings.audienceClaim === 'aud' ? { audience: settings.audience } : {}),
-    clockTolerance: settings.clockTolerance,
-    requiredClaims: settings.requiredClaims,
-    ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
-    currentDate,
-  }
+  return { ...joseOptionsFor(settings), currentDate }
 }
 
 /** One issuer's verification as tokenguard sets it up: the settled options and the key resolver. */

@@ -60,14 +60,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
   const tokenFormat = settleTokenFormat(options.tokenFormat, introspection !== undefined)
   // Rules each use of the result is checked against (cache hits too): the sender binding and revocation.
   const bindingRules = { binding: settings.binding, clockTolerance: settings.clockTolerance, challenge: settings.challenge, isRevoked: settings.isRevoked }
-  const joseOptions: JWTVerifyOptions = {
-    algorithms: settings.algorithms,
-    issuer: settings.issuer,
-    ...(settings.audienceClaim === 'aud' ? { audience: settings.audience } : {}),
-    clockTolerance: settings.clockTolerance,
-    requiredClaims: settings.requiredClaims,
-    ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
-  }
+  const joseOptions = joseOptionsFor(settings)
 
   async function check(token: string, run?: CheckRun): Promise<CheckedToken> {
     // An introspected token is not traced (an explained run reports its outcome only); it carries this
@@ -114,6 +107,18 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
   }
 
   return { settings, keySource, tokenFormat, check }
+}
+
+/** What jose checks of a token for one issuer: the allowlist, `iss`, `aud` (unless another claim names the audience), the clock, required claims. */
+export function joseOptionsFor(settings: SettledOptions): JWTVerifyOptions {
+  return {
+    algorithms: settings.algorithms,
+    issuer: settings.issuer,
+    ...(settings.audienceClaim === 'aud' ? { audience: settings.audience } : {}),
+    clockTolerance: settings.clockTolerance,
+    requiredClaims: settings.requiredClaims,
+    ...(settings.maxTokenAge === undefined ? {} : { maxTokenAge: settings.maxTokenAge }),
+  }
 }
 
 function introspectionFor(options: VerifierOptions, settings: SettledOptions, limits: ReturnType<typeof settleKeySourceLimits>, keySource: KeySource, observation: KeyObservation): IntrospectionCheck | undefined {
