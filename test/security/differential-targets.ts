@@ -175,7 +175,7 @@ export function createTargets(): Target[] {
   }
   // A signature one byte short of the modulus: RFC 8017 (§8.1.2, §8.2.2 step 1) says invalid. OpenSSL, under
   // both engines, refuses it for PKCS #1 v1.5 but accepts it for PSS, so both engines accept the PSS one here;
-  // issuer-check.ts refuses it after the engine (`rsa-signature-length.ts`).
+  // core's one verifyJwt (`jwt-verify.ts`) refuses it after either engine (`rsa-signature-length.ts`).
   for (const alg of ['RS256', 'PS256']) {
     const token = leadingZeroToken(kidFor(alg), alg)
     add(`${alg} whose signature starts with a zero byte`, token, alg, true)

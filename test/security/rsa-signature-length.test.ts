@@ -1,12 +1,14 @@
 /**
  * RFC 8017 §8.1.2 / §8.2.2 step 1: an RSA signature of another length than the modulus is invalid. OpenSSL
  * accepts an RSA-PSS signature whose leading zero octet was stripped, so a token whose signature starts with
- * one (one in 256) had a second spelling that verified. Both spellings are made here from real signatures.
+ * one (one in 256) had a second spelling that verified. Both spellings are made here from real signatures,
+ * for access tokens and for DPoP proofs (the rule sits in core's one `verifyJwt`, which both go through).
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createVerifier } from '@tokenguard/core'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { boundIssuer, makeProof, proofKey } from '../support/dpop.js'
 
 const ISSUER = 'https://issuer.example'
 
@@ -27,5 +29,32 @@ for (const alg of ['RS256', 'PS256'] as const) {
     const { verifier, token, stripped } = await zeroLedToken(alg)
     assert.equal((await verifier.verify(token)).claims.sub, 'client')
     await assert.rejects(verifier.verify(stripped), { reason: 'signature_invalid' })
+  })
+}
+
+/** `token` with its signature's first octet removed, or `undefined` when that octet is not zero. */
+function strippedOfLeadingZero(token: string): string | undefined {
+  const signature = Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url')
+  return signature[0] === 0 ? `${token.slice(0, token.lastIndexOf('.'))}.${signature.subarray(1).toString('base64url')}` : undefined
+}
+
+for (const alg of ['RS256', 'PS256'] as const) {
+  test(`DPoP, ${alg}: a proof with its signature's leading zero octet stripped is refused dpop_signature_invalid; the proof as signed is accepted`, async () => {
+    const issuer = await boundIssuer()
+    const client = await proofKey(alg)
+    const token = await issuer.dpopToken(client)
+    const verifier = createVerifier({ ...issuer.options, tokenCache: false })
+    const view = (proof: string) => ({ method: 'GET', url: '/data', headers: { authorization: `DPoP ${token}`, host: 'api.tokenguard.test', dpop: proof } })
+    for (let attempt = 0; attempt < 5000; attempt++) {
+      const proof = await makeProof(client, { token })
+      const stripped = strippedOfLeadingZero(proof)
+      if (stripped === undefined) continue
+      // The stripped spelling first: its jti is then unseen, so only the signature can refuse it.
+      const refused = await verifier.decide(view(stripped))
+      assert.equal(refused.outcome === 'refused' && refused.error.reason, 'dpop_signature_invalid')
+      assert.equal((await verifier.decide(view(proof))).outcome, 'accepted')
+      return
+    }
+    throw new Error('no proof signature starting with a zero octet in 5000 tries')
   })
 }

@@ -9,7 +9,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
  */
 import { calculateJwkThumbprint, decodeProtectedHeader, errors as joseErrors, importJWK, type CryptoKey, type JWK, type JWTPayload } from 'jose'
-import { verifyJwt } from '#jwt-verify'
+import { verifyJwt } from './jwt-verify.js'
 import { LRUCache } from 'lru-cache'
 import type { DPoPSettings, ProofServices } from './binding-options.js'
 import type { ChallengeSettings } from './challenge.js'

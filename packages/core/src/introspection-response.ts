@@ -8,7 +8,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9701#section-5
  */
 import type { JWTVerifyGetKey } from 'jose'
-import { verifyJwt } from '#jwt-verify'
+import { verifyJwt } from './jwt-verify.js'
 import { isTokenGuardError } from './errors.js'
 import type { PostedForm } from './fetch-json.js'
 import { INTROSPECTION_JWT_TYPE, IntrospectionFault } from './introspection-request.js'

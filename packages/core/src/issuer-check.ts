@@ -10,7 +10,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import type { JWTPayload, JWTVerifyOptions } from 'jose'
-import { verifyJwt } from '#jwt-verify'
+import { verifyJwt } from './jwt-verify.js'
 import type { AccessTokenClaims } from './auth-context.js'
 import { runSeconds, type CheckRun, type CheckTrace } from './check-trace.js'
 import type { CheckedToken } from './checked-token.js'
@@ -28,7 +28,6 @@ import { NO_KEY_OBSERVATION, type KeyObservation } from './observability/key-obs
 import { assertProfileClaims } from './profile-claims.js'
 import { PublicKeySource } from './public-key.js'
 import { RemoteKeySource } from './remote-key-source.js'
-import { hasFullLengthRsaSignature } from './rsa-signature-length.js'
 import { readScopes } from './scopes.js'
 import { factsOf, factsOfRead, readUnverified, type UnverifiedToken } from './token-facts.js'
 import { isIntrospected, settleTokenFormat, type TokenFormat } from './token-format.js'
@@ -82,9 +81,6 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
       trace?.passed('issuer_precheck')
       const explained = run === undefined ? undefined : { ...joseOptions, currentDate: run.at }
       const { payload, protectedHeader, key } = await verifyJwt(token, trace === undefined ? getKey : tracedGetKey(getKey, trace), explained ?? joseOptions)
-      if (!hasFullLengthRsaSignature(token, key)) {
-        throw new InvalidTokenError({ ...settings.challenge, reason: 'signature_invalid', detail: 'the RSA signature is shorter than the key\'s modulus (RFC 8017 §8.2.2)' })
-      }
       trace?.passed('jwt')
       if (!isAcceptedType(protectedHeader, settings.profile)) {
         throw new InvalidTokenError({ ...settings.challenge, reason: 'token_type_not_allowed', detail: `the "typ" header ${JSON.stringify(protectedHeader.typ)} names another kind of JWT` })

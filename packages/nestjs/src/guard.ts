@@ -12,19 +12,13 @@ import { viewOf, type PlatformRequest } from './request-view.js'
 import { routePlans, type RoutePlan } from './route-plan.js'
 import type { AuthClaims } from './types.js'
 
-const MOUNTED_BY_HAND =
-  'tokenguard: TokenguardGuard cannot be used in @UseGuards(): TokenguardModule.forRoot({ issuer, audience }) installs it as a global guard over every route. ' +
-  'Import TokenguardModule.forRoot() in the root module, and mark routes with @Public(), @Scopes(), @AnyScope(), @Claim() or @OptionalAuth() instead'
+const MOUNTED_BY_HAND = 'tokenguard: TokenguardGuard cannot be used in @UseGuards(): TokenguardModule.forRoot({ issuer, audience }) installs it as a global guard over every route. Import TokenguardModule.forRoot() in the root module, and mark routes with @Public(), @Scopes(), @AnyScope(), @Claim() or @OptionalAuth() instead'
 
 /** The global guard `TokenguardModule.forRoot()` installs (exported for its type; not for `@UseGuards()`). */
 export class TokenguardGuard implements CanActivate {
   readonly #planOf: ReturnType<typeof routePlans>
 
-  constructor(
-    private readonly verifier: Verifier,
-    private readonly report: RefusalReporter<unknown>,
-    private readonly host: HttpAdapterHost,
-  ) {
+  constructor(private readonly verifier: Verifier, private readonly report: RefusalReporter<unknown>, private readonly host: HttpAdapterHost) {
     // Nest builds a guard named in @UseGuards() itself, with nothing to give it: the verifier comes from forRoot().
     if (typeof (verifier as Partial<Verifier> | undefined)?.decide !== 'function' || typeof report !== 'function') throw new TypeError(MOUNTED_BY_HAND)
     this.#planOf = routePlans(verifier)
