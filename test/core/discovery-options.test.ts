@@ -42,7 +42,7 @@ describe('issue 17 item 3: discoveryUrl', () => {
   })
   after(() => provider.close())
   const odd = (extra: Partial<VerifierOptions> = {}) =>
-    createVerifier({ issuer: provider.issuer, discoveryUrl: `${provider.url}/config/metadata.json`, audience: keysA.audience, allowInsecureHttp: true, retryDelay: 10, ...extra } as VerifierOptions)
+    createVerifier({ issuer: provider.issuer, discoveryUrl: `${provider.url}/config/metadata.json`, audience: keysA.audience, allowInsecureHttp: true, retryDelay: '10ms', ...extra } as VerifierOptions)
 
   test('only the given URL is fetched — no well-known guesses — and its key set verifies the tokens', async () => {
     provider.requests.length = 0
@@ -92,7 +92,7 @@ describe('issue 17 item 3: discoveryUrl', () => {
 describe('issue 17 item 3: discoveryCacheMaxAge, apart from the key set\'s cacheMaxAge', () => {
   test('by default (24 h) key set refreshes reuse the discovered jwks_uri', async () => {
     const before = { ...keysA.requests }
-    const verifier = createVerifier({ issuer: keysA.issuer, audience: keysA.audience, allowInsecureHttp: true, cacheMaxAge: 100 })
+    const verifier = createVerifier({ issuer: keysA.issuer, audience: keysA.audience, allowInsecureHttp: true, cacheMaxAge: '100ms' })
     const token = await keysA.sign()
     await verifier.verify(token)
     await sleep(150) // the key set is now due
@@ -125,7 +125,7 @@ describe('issue 17 item 3: discoveryCacheMaxAge, apart from the key set\'s cache
 
   test('bounds: 100 ms – 7 days, in milliseconds or with a unit', () => {
     const base = { issuer: keysA.issuer, audience: keysA.audience, allowInsecureHttp: true }
-    assert.throws(() => createVerifier({ ...base, discoveryCacheMaxAge: 50 }), /"discoveryCacheMaxAge" must be at least 100 ms/)
+    assert.throws(() => createVerifier({ ...base, discoveryCacheMaxAge: '50ms' }), /"discoveryCacheMaxAge" must be at least 100 ms/)
     assert.throws(() => createVerifier({ ...base, discoveryCacheMaxAge: '8d' }), /"discoveryCacheMaxAge" must be at most 7 days/)
     assert.doesNotThrow(() => createVerifier({ ...base, discoveryCacheMaxAge: '1h' }))
   })

@@ -82,7 +82,8 @@ describe('issue 11 case 2: durations say their unit and are bounded', () => {
 
   test('issue 11 case 2: the bounds of the key source durations', () => {
     refusedAtStartup({ cacheMaxAge: '2d' }, 'cacheMaxAge', /at most 1 day/)
-    refusedAtStartup({ timeoutDuration: 5 }, 'timeoutDuration', /at least 100 ms .* got 5 ms — it is in milliseconds: write '5s' or 5000/)
+    refusedAtStartup({ timeoutDuration: '5ms' }, 'timeoutDuration', /at least 100 ms .* got "5ms"/)
+    refusedAtStartup({ timeoutDuration: 5 }, 'timeoutDuration', /"timeoutDuration" is in milliseconds: 5 ms is implausible — write '5s' or 5000 for seconds \(accepted: 100 ms – 1 min\)/)
     refusedAtStartup({ timeoutDuration: '10m' }, 'timeoutDuration', /at most 1 min/)
     refusedAtStartup({ retryDelay: '2h' }, 'retryDelay', /at most 1 min/)
     refusedAtStartup({ cooldownDuration: '2h' }, 'cooldownDuration', /at most 1 h/)
@@ -92,6 +93,21 @@ describe('issue 11 case 2: durations say their unit and are bounded', () => {
     assert.doesNotThrow(() => local({ cooldownDuration: '200ms' }), 'a short cooldown with its unit says what it means')
     refusedAtStartup({ maxStaleDuration: '30d' }, 'maxStaleDuration', /at most 7 days/)
     assert.doesNotThrow(() => local({ cooldownDuration: 0, clockTolerance: 0 }), 'zero is a meaningful cooldown and tolerance')
+  })
+
+  test('every duration option refuses a bare number from 1 to 999, and takes the same value with its unit', () => {
+    // A bare number under a second is the likeliest place for seconds written as milliseconds:
+    // cacheMaxAge: 300 meant as 5 minutes would refetch the key set three times a second.
+    const accepted: Record<(typeof DURATION_OPTIONS)[number], string> = { clockTolerance: '500ms', maxTokenAge: '2m', cacheMaxAge: '300ms', discoveryCacheMaxAge: '300ms', cooldownDuration: '300ms', timeoutDuration: '300ms', maxStaleDuration: '300ms', retryDelay: '300ms' }
+    for (const option of DURATION_OPTIONS) {
+      for (const bare of [1, 300, 999]) refusedAtStartup({ [option]: bare }, option, new RegExp(`"${option}" is in milliseconds: ${bare} ms is implausible — `))
+      assert.doesNotThrow(() => local({ [option]: accepted[option] }), `${option}: ${accepted[option]}`)
+      assert.doesNotThrow(() => local({ [option]: option === 'maxTokenAge' ? 60_000 : 1000 }), `${option}: a bare 1000 is a second`)
+    }
+    // Both readings are offered where both are accepted; only the one in range otherwise.
+    refusedAtStartup({ cacheMaxAge: 300 }, 'cacheMaxAge', /write '300s' or 300000 for seconds, or write '300ms' for milliseconds \(accepted: 100 ms – 1 day\)/)
+    refusedAtStartup({ timeoutDuration: 120 }, 'timeoutDuration', /120 ms is implausible — write '120ms' for milliseconds \(accepted/)
+    refusedAtStartup({ retryDelay: 5 }, 'retryDelay', /5 ms is implausible — write '5s' or 5000 for seconds \(accepted/)
   })
 
   test('formatDuration names the largest whole unit', () => {

@@ -76,7 +76,7 @@ describe('issue 17 item 3: a private CA, through the fetch option', () => {
   after(() => httpsIssuer.close())
 
   test('without it, the global fetch does not trust the certificate: 503, never a verdict on the token', async () => {
-    const verifier = createVerifier({ issuer: httpsIssuer.issuer, audience: issuer.audience, retryDelay: 10 })
+    const verifier = createVerifier({ issuer: httpsIssuer.issuer, audience: issuer.audience, retryDelay: '10ms' })
     await expectRefusal(verifier.verify(await issuer.sign({ iss: httpsIssuer.issuer })), 'keys_unavailable', 503)
   })
 
@@ -110,13 +110,13 @@ describe('issue 17 item 3: the bounds hold whatever the fetch does', () => {
   })
   after(() => server.close())
 
-  const at = (fetch: FetchFunction, extra: Partial<VerifierOptions> = {}) => local({ jwksUri: `${server.url}/keys`, fetch, retryDelay: 10, ...extra })
+  const at = (fetch: FetchFunction, extra: Partial<VerifierOptions> = {}) => local({ jwksUri: `${server.url}/keys`, fetch, retryDelay: '10ms', ...extra })
   const ignoringSignal: FetchFunction = (url, init) => fetch(url, { ...init, signal: null })
 
   test('a fetch that ignores the signal is still cut off at timeoutDuration (no answer at all)', async () => {
     await issuer.outage('hang')
     try {
-      const verifier = local({ fetch: ignoringSignal, timeoutDuration: 200, retryDelay: 10 })
+      const verifier = local({ fetch: ignoringSignal, timeoutDuration: '200ms', retryDelay: '10ms' })
       const error = await readyFailure(verifier)
       assert.ok(error instanceof KeysUnavailableError, String(error))
       assert.match(error.detail ?? '', /timed out after \d+ ms/)
@@ -128,7 +128,7 @@ describe('issue 17 item 3: the bounds hold whatever the fetch does', () => {
 
   test('a fetch that ignores the signal is still cut off while the body hangs', async () => {
     mode = 'stall-body'
-    const error = await readyFailure(at(ignoringSignal, { timeoutDuration: 200 }))
+    const error = await readyFailure(at(ignoringSignal, { timeoutDuration: '200ms' }))
     assert.ok(error instanceof KeysUnavailableError, String(error))
     assert.match(error.detail ?? '', /timed out after 200 ms/)
   })
@@ -168,7 +168,7 @@ describe('issue 17 item 3: the bounds hold whatever the fetch does', () => {
   })
 
   test('a fetch that throws is an outage (503), like a refused connection', async () => {
-    const verifier = local({ fetch: () => Promise.reject(new Error('proxy unreachable')), retryDelay: 10 })
+    const verifier = local({ fetch: () => Promise.reject(new Error('proxy unreachable')), retryDelay: '10ms' })
     await expectRefusal(verifier.verify(await issuer.sign()), 'keys_unavailable', 503)
   })
 })

@@ -24,7 +24,7 @@ const now = () => Math.floor(Date.now() / 1000)
 
 function verifierFor(options: Partial<VerifierOptions>) {
   const introspection = { clientId: as.clientId, clientSecret: as.clientSecret } as IntrospectionOptions
-  return createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, retryDelay: 10, introspection, ...options })
+  return createVerifier({ issuer: as.issuer, allowInsecureHttp: true, audience: TEST_AUDIENCE, retryDelay: '10ms', introspection, ...options })
 }
 
 function activeToken(members: Record<string, unknown> = {}): string {

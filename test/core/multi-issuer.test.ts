@@ -172,7 +172,7 @@ describe('a resolver', () => {
   })
 
   test('a hanging resolver is cut off after timeoutDuration: 503', async () => {
-    const verifier = createVerifier({ issuers: () => new Promise<undefined>(() => undefined), allowInsecureHttp: true, audience: TEST_AUDIENCE, timeoutDuration: 200 })
+    const verifier = createVerifier({ issuers: () => new Promise<undefined>(() => undefined), allowInsecureHttp: true, audience: TEST_AUDIENCE, timeoutDuration: '200ms' })
     const started = Date.now()
     await expectRefusal(verifier.verify(await a.mint()), 'keys_unavailable', 503)
     assert.ok(Date.now() - started < 2_000, 'the request did not wait for the resolver forever')

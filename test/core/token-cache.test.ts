@@ -1,7 +1,7 @@
 /**
  * The verified-token cache, observed from outside through a real key server on 127.0.0.1.
  *
- * To make every call to the key source visible, these verifiers use `maxStaleDuration: 1` (ms): keys are
+ * To make every call to the key source visible, these verifiers use `maxStaleDuration: '1ms'`: keys are
  * then too old at every later `getKey` call, so each full check refetches the key set, and
  * `counts.jwks` counts full checks. A cache hit skips the key source and leaves the count unchanged.
  */
@@ -41,13 +41,13 @@ async function verifyRepeatedly(verifier: ReturnType<typeof createVerifier>, tok
 
 describe('verified-token cache', () => {
   test('the counting device works: without the cache, every verify calls the key source', async () => {
-    const verifier = verifierFor({ tokenCache: false, maxStaleDuration: 1 })
+    const verifier = verifierFor({ tokenCache: false, maxStaleDuration: '1ms' })
     const token = await server.mint()
     assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, token, 5)), 5)
   })
 
   test('a token is stored on its second verification: from the third on, verify does not call the key source', async () => {
-    const verifier = verifierFor({ maxStaleDuration: 1 })
+    const verifier = verifierFor({ maxStaleDuration: '1ms' })
     const token = await server.mint()
     assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, token, 1)), 1)
     assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, token, 5)), 1, 'the second is checked in full and stored')
@@ -57,7 +57,7 @@ describe('verified-token cache', () => {
   })
 
   test('a token seen once is not stored (cache admission): its second verify is a full check too', async () => {
-    const verifier = verifierFor({ maxStaleDuration: 1 })
+    const verifier = verifierFor({ maxStaleDuration: '1ms' })
     const tokens = await Promise.all([1, 2, 3].map(() => server.mint()))
     assert.equal(await fetchesDuring(async () => {
       for (const token of tokens) await verifyRepeatedly(verifier, token, 1)
@@ -81,7 +81,7 @@ describe('verified-token cache', () => {
   })
 
   test('a cache hit still applies the per-call requirements', async () => {
-    const verifier = verifierFor({ maxStaleDuration: 1 })
+    const verifier = verifierFor({ maxStaleDuration: '1ms' })
     const token = await server.mint({ scope: 'read:data' })
     await verifier.verify(token, { scopes: ['read:data'] })
     await verifyRepeatedly(verifier, token, 1) // stored on its second verification (cache admission)
@@ -92,7 +92,7 @@ describe('verified-token cache', () => {
   })
 
   test('a cached token still expires', async () => {
-    const verifier = verifierFor({ clockTolerance: 0, maxStaleDuration: 1 })
+    const verifier = verifierFor({ clockTolerance: 0, maxStaleDuration: '1ms' })
     // at least 500 ms of validity for the first two verifications, at most 1.5 s of waiting
     const exp = Math.ceil((Date.now() + 500) / 1000)
     const token = await server.mint({ exp })
@@ -104,7 +104,7 @@ describe('verified-token cache', () => {
   })
 
   test('failures are not cached: a refused token is checked again each time', async () => {
-    const verifier = verifierFor({ maxStaleDuration: 1 })
+    const verifier = verifierFor({ maxStaleDuration: '1ms' })
     const token = await server.mint({ aud: 'https://other.example' })
     const fetches = await fetchesDuring(async () => {
       for (let i = 0; i < 3; i++) {
@@ -122,7 +122,7 @@ describe('verified-token cache', () => {
   })
 
   test('a small cache evicts the least recently used token', async () => {
-    const verifier = verifierFor({ tokenCache: { max: 1 }, maxStaleDuration: 1 })
+    const verifier = verifierFor({ tokenCache: { max: 1 }, maxStaleDuration: '1ms' })
     const [a, b] = await Promise.all([server.mint(), server.mint()])
     // Each stored on its second verification; b, seen as often as a, gets in only once seen more often.
     assert.equal(await fetchesDuring(() => verifyRepeatedly(verifier, a!, 3)), 2)
@@ -154,7 +154,7 @@ describe('the cache never outlives a removed key', () => {
   })
 
   test('adding a key keeps cached tokens (only removals drop the cache)', async () => {
-    const verifier = createVerifier({ issuer: rotating.issuer, allowInsecureHttp: true, audience: rotating.audience, maxStaleDuration: 1 })
+    const verifier = createVerifier({ issuer: rotating.issuer, allowInsecureHttp: true, audience: rotating.audience, maxStaleDuration: '1ms' })
     const token = await rotating.sign()
     await verifier.verify(token)
     await verifier.verify(token) // stored on its second verification (cache admission)

@@ -95,7 +95,7 @@ for (const [name, create] of [['express5', () => express()], ['express4', () => 
       const server = create()
       server.set('env', 'test') // shows err.stack in the body, without logging it
       server.get('/data', localAuth(), (_req, res) => void res.json({ ok: true }))
-      const down = authenticate({ issuer: 'http://127.0.0.1:9', allowInsecureHttp: true, audience: TEST_AUDIENCE, jwksUri: 'http://127.0.0.1:9/jwks', timeoutDuration: 500, logger: false })
+      const down = authenticate({ issuer: 'http://127.0.0.1:9', allowInsecureHttp: true, audience: TEST_AUDIENCE, jwksUri: 'http://127.0.0.1:9/jwks', timeoutDuration: '500ms', logger: false })
       server.get('/down', down, (_req, res) => void res.json({ ok: true }))
       server.get('/guard-only', requireScopes('read:data'), (_req, res) => void res.json({ ok: true }))
       server.get('/optional-guarded', localAuth({ optional: true }), requireClaim('tenant', 't'), (_req, res) => void res.json({ ok: true }))

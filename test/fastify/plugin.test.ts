@@ -71,7 +71,7 @@ describe('registration', () => {
   })
 
   test('an identity provider outage does not stop startup; requests answer 503 with Retry-After', async () => {
-    const down = { issuer: 'http://127.0.0.1:9', allowInsecureHttp: true, audience: TEST_AUDIENCE, jwksUri: 'http://127.0.0.1:9/jwks', timeoutDuration: 500 }
+    const down = { issuer: 'http://127.0.0.1:9', allowInsecureHttp: true, audience: TEST_AUDIENCE, jwksUri: 'http://127.0.0.1:9/jwks', timeoutDuration: '500ms' as const }
     const served = await serve(down, (app) => void app.get('/x', async () => 'ok'))
     try {
       const response = await fetch(`${served.url}/x`, { headers: bearer(await signToken(key, { iss: down.issuer })) })

@@ -26,7 +26,7 @@ describe('OpenTelemetry metrics', () => {
   before(async () => {
     telemetry = registerTelemetry()
     server = await startKeyServer()
-    verifier = createVerifier({ issuer: server.issuer, audience: TEST_AUDIENCE, allowInsecureHttp: true, retryDelay: 10, telemetry: { api: telemetry.api, clientIds: 2 } })
+    verifier = createVerifier({ issuer: server.issuer, audience: TEST_AUDIENCE, allowInsecureHttp: true, retryDelay: '10ms', telemetry: { api: telemetry.api, clientIds: 2 } })
   })
   after(async () => {
     await server.close()

@@ -44,7 +44,7 @@ describe('refreshing ahead of expiry', { concurrency: true }, () => {
   describe('a slow key server does not slow down answers', { concurrency: true }, () => {
     for (const target of TARGETS) {
       test(`${target.name}: the answer arrives while the refresh is still held at the key server`, async (t) => {
-        const { server, target: api, log, close } = await rig(target.start, { cacheMaxAge: SLOW_MAX_AGE, timeoutDuration: 60_000 })
+        const { server, target: api, log, close } = await rig(target.start, { cacheMaxAge: `${SLOW_MAX_AGE}ms`, timeoutDuration: 60_000 })
         t.after(close)
         assert.equal((await api.call(await server.mint())).status, 200)
         const coldFetchedAt = fetchedAt(api)

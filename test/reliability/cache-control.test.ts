@@ -21,7 +21,7 @@ const CASES: Array<{ name: string; cacheControl: string | undefined; honorCacheC
 describe('Cache-Control: max-age sets the key set freshness (core)', () => {
   for (const c of CASES) {
     test(`${c.name} → ${c.maxAge} ms`, async (t) => {
-      const { server, target: api, log, close } = await rig(CORE.start, { cacheMaxAge: CACHE_MAX_AGE, honorCacheControl: c.honorCacheControl })
+      const { server, target: api, log, close } = await rig(CORE.start, { cacheMaxAge: `${CACHE_MAX_AGE}ms`, honorCacheControl: c.honorCacheControl })
       t.after(close)
       server.cacheControl = c.cacheControl
       await api.verifier.ready()

@@ -27,7 +27,7 @@ describe('key source events (core)', () => {
 
   before(async () => {
     // A long cooldown: the second unknown kid must fall inside it however slowly a loaded machine runs the first.
-    r = await rig(CORE.start, { cacheMaxAge: 300, cooldownDuration: 30_000, retryDelay: 50 })
+    r = await rig(CORE.start, { cacheMaxAge: '300ms', cooldownDuration: 30_000, retryDelay: '50ms' })
   })
   after(() => r.close())
 

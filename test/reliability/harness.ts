@@ -135,7 +135,7 @@ export class EventLog {
  * enough that a busy machine never turns a healthy key server into a timeout (the timeout scenarios set
  * their own).
  */
-export const FAST: Partial<VerifierOptions> = Object.freeze({ cacheMaxAge: 60_000, cooldownDuration: '200ms', retryDelay: 50, timeoutDuration: 2000 })
+export const FAST: Partial<VerifierOptions> = Object.freeze({ cacheMaxAge: 60_000, cooldownDuration: '200ms', retryDelay: '50ms', timeoutDuration: 2000 })
 
 /** A key server, a target in front of it, and the events of the target's key source. */
 export interface Rig {

@@ -45,7 +45,7 @@ function observed(options: Partial<VerifierOptions> = {}, secret = as.clientSecr
     issuer: keys.issuer,
     allowInsecureHttp: true,
     audience: TEST_AUDIENCE,
-    timeoutDuration: 500,
+    timeoutDuration: '500ms',
     maxResponseSize: 4096,
     onEvent: (event) => events.push(event),
     ...options,

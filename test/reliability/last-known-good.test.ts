@@ -16,7 +16,7 @@ const RETRY_DELAY = 50
 const REQUESTS = 20
 
 async function staleServing(t: TestContext, start: TargetFactory, mode: FailureMode): Promise<void> {
-  const r = await rig(start, { cacheMaxAge: CACHE_MAX_AGE, retryDelay: RETRY_DELAY, ...mode.options })
+  const r = await rig(start, { cacheMaxAge: `${CACHE_MAX_AGE}ms`, retryDelay: `${RETRY_DELAY}ms`, ...mode.options })
   t.after(r.close)
   assert.equal((await r.target.call(await r.server.mint())).status, 200)
   // new tokens, so that each request reaches the key source (a verified-token cache hit would not)
@@ -49,7 +49,7 @@ async function staleServing(t: TestContext, start: TargetFactory, mode: FailureM
 
 async function beyondMaxStale(t: TestContext, start: TargetFactory, mode: FailureMode): Promise<void> {
   const maxStaleDuration = 400
-  const r = await rig(start, { cacheMaxAge: CACHE_MAX_AGE, retryDelay: RETRY_DELAY, maxStaleDuration, ...mode.options })
+  const r = await rig(start, { cacheMaxAge: `${CACHE_MAX_AGE}ms`, retryDelay: `${RETRY_DELAY}ms`, maxStaleDuration: `${maxStaleDuration}ms`, ...mode.options })
   t.after(r.close)
   const token = await r.server.mint()
   assert.equal((await r.target.call(await r.server.mint())).status, 200)

@@ -127,7 +127,7 @@ describe('issue 11 case 8: a misconfiguration is not an outage', () => {
   test('issue 11 case 8: several issuers: ready() rejects with the misconfigured one\'s ConfigurationError', async (t) => {
     const [good, bad] = await Promise.all([startKeyServer(), startKeyServer()])
     t.after(() => Promise.all([good.close(), bad.close()]))
-    const verifier = createVerifier({ issuers: [{ issuer: good.issuer }, { issuer: `${bad.issuer}/` }], allowInsecureHttp: true, audience: TEST_AUDIENCE, retryDelay: 50, timeoutDuration: 2000 })
+    const verifier = createVerifier({ issuers: [{ issuer: good.issuer }, { issuer: `${bad.issuer}/` }], allowInsecureHttp: true, audience: TEST_AUDIENCE, retryDelay: '50ms', timeoutDuration: 2000 })
     await rejectsWithConfigurationError(verifier.ready(), 'issuer', new RegExp(`differs from the configured issuer "${bad.issuer}/"`))
   })
 })

@@ -9,7 +9,7 @@ import { acrossTargets, freshUntil, refusalsDuring, rig, sleepUntil, until, type
 
 /** A rig whose issuer publishes two keys: `removed` (signs the cached token) and `kept`. */
 async function twoKeyRig(start: Parameters<typeof rig>[0], cacheMaxAge: number) {
-  const r = await rig(start, { cacheMaxAge })
+  const r = await rig(start, { cacheMaxAge: `${cacheMaxAge}ms` })
   const kept = await generateSigningKey('ES256', 'kept')
   r.server.published = [r.key, kept]
   return { ...r, removed: r.key, kept }

@@ -49,7 +49,7 @@ describe('single flight', { concurrency: true }, () => {
 
   describe('single flight beyond maxStaleDuration (core)', () => {
     test('100 concurrent requests with keys too old to use wait on one blocking refetch', async (t) => {
-      const { server, target: api, log, close } = await rig(CORE.start, { cacheMaxAge: 200, maxStaleDuration: 400, timeoutDuration: HOLD_LIMIT })
+      const { server, target: api, log, close } = await rig(CORE.start, { cacheMaxAge: '200ms', maxStaleDuration: '400ms', timeoutDuration: HOLD_LIMIT })
       t.after(close)
       assert.equal((await api.call(await server.mint())).status, 200)
       const another = await server.mint()

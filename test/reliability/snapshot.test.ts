@@ -72,7 +72,7 @@ describe('snapshots of another key source are ignored (core)', () => {
 
 describe('a snapshot past its freshness (core)', () => {
   test('is used at once and refreshed in the background', async (t) => {
-    const first = await rig(CORE.start, { cacheMaxAge: 300 })
+    const first = await rig(CORE.start, { cacheMaxAge: '300ms' })
     t.after(first.close)
     await first.target.verifier.ready()
     const snapshot = first.target.verifier.keySource.export()!

@@ -42,7 +42,7 @@ acrossTargets('503 not 401', (target) => {
 
   test('unknown kid while the refetch fails: 503, still 503 within the cooldown, 401 once the issuer answers', async (t) => {
     // the second unknown kid must come within the cooldown: 1.5 s, wide for a loaded machine
-    const { server, target: api, log, close } = await rig(target.start, { cooldownDuration: COOLDOWN, retryDelay: 50 })
+    const { server, target: api, log, close } = await rig(target.start, { cooldownDuration: COOLDOWN, retryDelay: '50ms' })
     t.after(close)
     assert.equal((await api.call(await server.mint())).status, 200)
     const strangers = await Promise.all([1, 2, 3].map(() => tokenWithUnknownKid(server)))

@@ -199,7 +199,7 @@ describe('outage(), slow(), restore()', () => {
   after(() => issuer.stop())
 
   // A fresh verifier each time: nothing cached, so the outage decides. retryDelay is irrelevant then.
-  const freshVerifier = (timeoutDuration = 5_000) => createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: issuer.audience, timeoutDuration })
+  const freshVerifier = (timeoutDuration: number | `${number}ms` = 5_000) => createVerifier({ issuer: issuer.issuer, allowInsecureHttp: true, audience: issuer.audience, timeoutDuration })
 
   for (const mode of ['503', 'refuse', 'hang'] as const) {
     test(`outage('${mode}'): the verifier answers 503 keys_unavailable, not 401; restore() brings it back`, async () => {
@@ -207,7 +207,7 @@ describe('outage(), slow(), restore()', () => {
       await issuer.outage(mode)
       try {
         // 'hang' is ended by the verifier's own budget; the test waits for that, not for a clock of its own.
-        await expectRefusal(freshVerifier(mode === 'hang' ? 300 : 5_000).verify(token), 'keys_unavailable', 503)
+        await expectRefusal(freshVerifier(mode === 'hang' ? '300ms' : 5_000).verify(token), 'keys_unavailable', 503)
       } finally {
         await issuer.restore()
       }

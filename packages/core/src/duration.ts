@@ -2,29 +2,31 @@
  * Durations: one parser for every duration option. A number is milliseconds; a string carries its unit, as
  * jose writes them (`'500ms'`, `'5s'`, `'10m'`, `'1h'`, `'1d'`). Each option has bounds, and a value outside
  * them is refused at startup with the accepted range in the message: a value written in the wrong unit
- * (`clockTolerance: 5` meant as 5 seconds) must fail loudly, not quietly mean something else.
+ * (`clockTolerance: 5` meant as 5 seconds) must fail loudly, not quietly mean something else. So a bare
+ * number from 1 to 999 is refused for every duration: below a second, only a string says its unit for sure
+ * (`cacheMaxAge: 300` meant as 5 minutes would refetch the key set three times a second; `'300ms'` is meant).
  */
 import { ConfigurationError } from './errors.js'
 
 /** The units a duration string may end with. */
 export type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd'
 
-/** Milliseconds as a number, or a string with its unit: `'500ms'`, `'5s'`, `'10m'`, `'1h'`, `'1d'`. */
+/**
+ * Milliseconds as a number, or a string with its unit: `'500ms'`, `'5s'`, `'10m'`, `'1h'`, `'1d'`. A bare number from
+ * 1 to 999 is refused (seconds written as milliseconds, most likely): under a second, write the unit.
+ */
 export type Duration = number | `${number}${DurationUnit}`
 
 /** What one duration option accepts, in milliseconds. */
 export interface DurationBounds {
   min: number
   max: number
-  /**
-   * Bare numbers from 1 up to this value are refused as implausible (seconds written where milliseconds
-   * are meant), with a hint; the same value written with its unit (`'500ms'`) is accepted.
-   */
-  implausibleBelow?: number
   /** An example for messages, e.g. `'5s'`. */
   example: string
 }
 
+// Bare numbers from 1 up to this are refused (see the file comment); the same value with its unit is accepted.
+const BARE_BELOW_MS = 1_000
 const UNIT_MS: Readonly<Record<DurationUnit, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 const DURATION_STRING = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/
 
@@ -43,8 +45,8 @@ export function parseDuration(value: unknown, option: string, bounds: DurationBo
   if (!Number.isInteger(ms)) {
     throw new ConfigurationError(option, `"${option}" must be a whole number of milliseconds (accepted: ${range(bounds)}); got ${describe(value)}`)
   }
-  if (typeof value === 'number' && bounds.implausibleBelow !== undefined && ms >= 1 && ms < bounds.implausibleBelow) {
-    throw new ConfigurationError(option, `"${option}" is in milliseconds: ${ms} ms is implausible — ${secondsHint(ms, bounds) ?? `write '${ms}ms' if you mean it`} (accepted: ${range(bounds)})`)
+  if (typeof value === 'number' && ms >= 1 && ms < BARE_BELOW_MS) {
+    throw new ConfigurationError(option, `"${option}" is in milliseconds: ${ms} ms is implausible — ${bareHints(ms, bounds)} (accepted: ${range(bounds)})`)
   }
   if (ms < bounds.min || ms > bounds.max) {
     const hint = typeof value === 'number' && ms < bounds.min ? secondsHint(ms, bounds) : undefined
@@ -78,6 +80,13 @@ function toMilliseconds(value: unknown): number | undefined {
 function secondsHint(ms: number, bounds: DurationBounds): string | undefined {
   const asSeconds = ms * 1_000
   return asSeconds >= bounds.min && asSeconds <= bounds.max ? `write '${ms}s' or ${asSeconds}` : undefined
+}
+
+// What a bare number below a second was likely meant as, among the values the option accepts.
+function bareHints(ms: number, bounds: DurationBounds): string {
+  const seconds = secondsHint(ms, bounds)
+  const hints = [seconds === undefined ? undefined : `${seconds} for seconds`, ms >= bounds.min ? `write '${ms}ms' for milliseconds` : undefined].filter((hint) => hint !== undefined)
+  return hints.length === 0 ? `write it with its unit, e.g. '${bounds.example}'` : hints.join(', or ')
 }
 
 function range(bounds: DurationBounds): string {

@@ -92,8 +92,8 @@ export interface SettledIntrospection {
 const KEYS = ['endpoint', 'clientId', 'clientSecret', 'clientAuth', 'privateKey', 'jwtResponse', 'cacheMaxAge', 'negativeCacheMaxAge', 'requireAudience', 'cache', 'cacheStore']
 const CACHE_KEYS = ['max', 'maxSize', 'negativeMax', 'negativeMaxSize', 'now']
 const CLIENT_AUTH: readonly IntrospectionClientAuth[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt']
-const CACHE_AGE: DurationBounds = { min: 0, max: 86_400_000, implausibleBelow: 1_000, example: '1m' }
-const NEGATIVE_CACHE_AGE: DurationBounds = { min: 0, max: 300_000, implausibleBelow: 1_000, example: '10s' }
+const CACHE_AGE: DurationBounds = { min: 0, max: 86_400_000, example: '1m' }
+const NEGATIVE_CACHE_AGE: DurationBounds = { min: 0, max: 300_000, example: '10s' }
 
 /** Where the endpoint's scheme is judged: the issuer's, and whether plain http is allowed. */
 export interface EndpointContext {

@@ -28,7 +28,7 @@ async function metadataServer(env: ReplayEnv, documents: (base: string) => Recor
   return server
 }
 
-const at = (issuer: string, audience: string | readonly string[], extra: object = {}): Verifier => createVerifier({ issuer, audience, allowInsecureHttp: true, retryDelay: 10, ...extra })
+const at = (issuer: string, audience: string | readonly string[], extra: object = {}): Verifier => createVerifier({ issuer, audience, allowInsecureHttp: true, retryDelay: '10ms', ...extra })
 const readyError = (verifier: Verifier) => verifier.ready().then(() => undefined, (error: unknown) => error)
 
 export const DISCOVERY_CASES: ReplayCase[] = [
@@ -140,7 +140,7 @@ export const DISCOVERY_CASES: ReplayCase[] = [
     note: 'discoveryCacheMaxAge: once older, the next key set fetch discovers again',
     async run(env) {
       const own = await env.fresh()
-      const verifier = env.verifier({ discoveryCacheMaxAge: 100 }, own)
+      const verifier = env.verifier({ discoveryCacheMaxAge: '100ms' }, own)
       await verifier.verify(await own.sign())
       await sleep(150)
       await verifier.keySource.refresh()
@@ -152,7 +152,7 @@ export const DISCOVERY_CASES: ReplayCase[] = [
     note: 'after a failure the next attempt (after retryDelay) discovers again',
     async run(env) {
       const own = await env.fresh()
-      const verifier = env.verifier({ retryDelay: 10 }, own)
+      const verifier = env.verifier({ retryDelay: '10ms' }, own)
       await own.outage('503')
       await refused(verifier.verify(await own.sign()), 'keys_unavailable', 503)
       await own.restore()
@@ -166,7 +166,7 @@ export const DISCOVERY_CASES: ReplayCase[] = [
     note: 'concurrent cold requests during an outage share one attempt and all get 503 (not 401)',
     async run(env) {
       const own = await env.fresh()
-      const verifier = env.verifier({ retryDelay: 10 }, own)
+      const verifier = env.verifier({ retryDelay: '10ms' }, own)
       const tokens = await Promise.all([own.sign(), own.sign(), own.sign()])
       await own.outage('503')
       await Promise.all(tokens.map((token) => refused(verifier.verify(token), 'keys_unavailable', 503)))

@@ -93,11 +93,12 @@ export const JWT_VERIFIER_CASES: ReplayCase[] = [
   },
   {
     file: FILE, name: 'should honor configured cache max age', outcome: 'built',
-    note: 'cacheMaxAge (key set) and discoveryCacheMaxAge (discovery) age each cache; at least 100 ms (10 is refused); refreshes run in the background',
+    note: 'cacheMaxAge (key set) and discoveryCacheMaxAge (discovery) age each cache; at least 100 ms, and under a second written with its unit (\'100ms\'; a bare 10 or 100 is refused); refreshes run in the background',
     async run({ fresh, verifier }) {
       const own = await fresh()
-      refusedAtStartup(() => verifier({ cacheMaxAge: 10 }, own), 'cacheMaxAge', /at least 100 ms/)
-      const cached = verifier({ cacheMaxAge: 100, discoveryCacheMaxAge: 100 }, own)
+      refusedAtStartup(() => verifier({ cacheMaxAge: 10 }, own), 'cacheMaxAge', /10 ms is implausible/)
+      refusedAtStartup(() => verifier({ cacheMaxAge: '10ms' }, own), 'cacheMaxAge', /at least 100 ms/)
+      const cached = verifier({ cacheMaxAge: '100ms', discoveryCacheMaxAge: '100ms' }, own)
       const token = await own.sign()
       await cached.verify(token)
       await sleep(150)
@@ -111,7 +112,7 @@ export const JWT_VERIFIER_CASES: ReplayCase[] = [
     note: 'an issuer that answers 500 is 503 keys_unavailable (not 401); the next attempt, after retryDelay, fetches again and succeeds',
     async run({ fresh, verifier }) {
       const own = await fresh()
-      const cold = verifier({ retryDelay: 10 }, own)
+      const cold = verifier({ retryDelay: '10ms' }, own)
       const token = await own.sign()
       await own.outage('503')
       await refused(cold.verify(token), 'keys_unavailable', 503)
@@ -144,7 +145,7 @@ export const JWT_VERIFIER_CASES: ReplayCase[] = [
     note: 'discoveryCacheMaxAge is independent of cacheMaxAge: key set refreshes reuse a younger discovery',
     async run({ fresh, verifier }) {
       const own = await fresh()
-      const cached = verifier({ cacheMaxAge: 100, discoveryCacheMaxAge: '2m' }, own)
+      const cached = verifier({ cacheMaxAge: '100ms', discoveryCacheMaxAge: '2m' }, own)
       const token = await own.sign()
       await cached.verify(token)
       await sleep(150)
