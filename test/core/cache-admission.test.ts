@@ -58,13 +58,18 @@ describe('cache admission', () => {
     assert.equal(cache.size, 2)
   })
 
-  test('a stream of one-off tokens causes zero insertions', () => {
+  test('a stream of one-off tokens causes (almost) no insertions', () => {
+    // A one-off token is stored only when its fingerprint matches one already in its bucket, a false
+    // "second sighting": for max 1000 (1024 buckets of 4 slots, the bucket taking 10 of the fingerprint's 31
+    // bits) at most 4 × 2⁻²¹ per token, measured 0.05 insertions per 50 000 one-off tokens (mean of 40 runs).
+    // "Exactly 0" failed about one run in twenty; more than 3 has a probability under 10⁻⁶ (Poisson), while
+    // a plain LRU would insert all 50 000.
     const cache = new TokenCache<{ name: string }>({ max: 1000 })
     const insertions = insertionsDuring(() => {
       for (let index = 0; index < 50_000; index++) assert.equal(present(cache, `one-off-${index}`), 'miss')
     })
-    assert.equal(insertions, 0)
-    assert.equal(cache.size, 0)
+    assert.ok(insertions <= 3, `${insertions} insertions for 50 000 one-off tokens`)
+    assert.equal(cache.size, insertions)
   })
 
   test('a token is stored on its second sighting and is a hit from its third on', () => {
@@ -81,7 +86,8 @@ describe('cache admission', () => {
     }
     assert.deepEqual(outcomes.slice(0, 3), ['miss', 'miss', 'hit'])
     assert.ok(outcomes.slice(2).every((outcome) => outcome === 'hit'))
-    assert.equal(cache.size, 1)
+    // The M2M token, and (rarely: ~0.02 expected, see above) a one-off token whose fingerprint matched another's.
+    assert.ok(cache.size >= 1 && cache.size <= 4, `${cache.size} entries`)
   })
 
   test('a working set that fits is stored in full', () => {
