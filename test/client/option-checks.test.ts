@@ -83,11 +83,27 @@ describe('durations: milliseconds or a string with its unit, within a plausible 
 
   it('seconds written where milliseconds are meant are refused, with the range and both spellings', () => {
     assert.throws(create({ timeoutDuration: 10 }), {
-      message: `tokenguard: createTokenClient() "timeoutDuration" must be 100 ms to 5 min, as a number of milliseconds or a string such as '30s' or '5m'; got 10 (10 ms)`,
+      message: `tokenguard: createTokenClient() "timeoutDuration" is in milliseconds: 10 ms is implausible — write '10s' or 10000 for seconds (accepted: 100 ms to 5 min)`,
     })
-    assert.throws(create({ refreshAheadDuration: 60 }), /"refreshAheadDuration" must be 0 or 1 s to 24 h, .*; got 60 \(60 ms\)/)
-    assert.throws(create({ fallbackLifetimeDuration: 30 }), /"fallbackLifetimeDuration" must be 1 s to 24 h/)
-    assert.throws(create({ assertionLifetimeDuration: 60 }), /"assertionLifetimeDuration" must be 1 s to 1 h/)
+    assert.throws(create({ refreshAheadDuration: 60 }), /"refreshAheadDuration" is in milliseconds: 60 ms is implausible — write '60s' or 60000 for seconds \(accepted: 0 or 1 s to 24 h\)/)
+    assert.throws(create({ fallbackLifetimeDuration: 30 }), /"fallbackLifetimeDuration" is in milliseconds: 30 ms is implausible/)
+    assert.throws(create({ assertionLifetimeDuration: 60 }), /"assertionLifetimeDuration" is in milliseconds: 60 ms is implausible/)
+    // Written with its unit, a value out of range is refused by the range itself.
+    assert.throws(create({ timeoutDuration: '10ms' }), {
+      message: `tokenguard: createTokenClient() "timeoutDuration" must be 100 ms to 5 min, as a number of milliseconds or a string such as '30s' or '5m'; got "10ms" (10 ms)`,
+    })
+    assert.throws(create({ refreshAheadDuration: '60ms' }), /"refreshAheadDuration" must be 0 or 1 s to 24 h, .*; got "60ms" \(60 ms\)/)
+  })
+
+  it('a bare number from 1 to 999 is refused for every duration, as in core; with its unit, or 1000 and up, it is not', () => {
+    const durations = { timeoutDuration: '300ms', refreshAheadDuration: '1s', refreshJitterDuration: '1s', fallbackLifetimeDuration: '1s', assertionLifetimeDuration: '1s' } as const
+    for (const [name, written] of Object.entries(durations)) {
+      for (const bare of [1, 300, 999]) assert.throws(create({ [name]: bare }), new RegExp(`"${name}" is in milliseconds: ${bare} ms is implausible`), `${name}: ${bare}`)
+      assert.doesNotThrow(create({ [name]: written }), `${name}: ${written}`)
+      assert.doesNotThrow(create({ [name]: 1000 }), `${name}: 1000`)
+    }
+    assert.throws(create({ retry: { baseDelayDuration: 200 } }), /"retry\.baseDelayDuration" is in milliseconds: 200 ms is implausible — write '200ms' for milliseconds/)
+    assert.doesNotThrow(create({ retry: { baseDelayDuration: '200ms', maxDelayDuration: 0 } }))
   })
 
   it('implausibly large, negative, NaN and unparsable values are refused', () => {

@@ -37,7 +37,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
   it('retries 5xx with exponential backoff and then succeeds', async () => {
     const gateway = await flaky(2, 503)
     try {
-      const client = createTokenClient(options(`${gateway.url}/token`, { retry: { baseDelayDuration: 100 } }))
+      const client = createTokenClient(options(`${gateway.url}/token`, { retry: { baseDelayDuration: '100ms' } }))
       const token = await client.getToken()
       assert.equal(decodeJwt(token).client_id, 'read-write-client')
       assert.equal(gateway.requests.length, 3)
@@ -54,7 +54,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
   it('gives up after `retries` retries with the last status', async () => {
     const gateway = await flaky(10, 502)
     try {
-      const client = createTokenClient(options(`${gateway.url}/token`, { retry: { retries: 1, baseDelayDuration: 10 } }))
+      const client = createTokenClient(options(`${gateway.url}/token`, { retry: { retries: 1, baseDelayDuration: '10ms' } }))
       await assert.rejects(client.getToken(), (err: unknown) => {
         assert.ok(err instanceof TokenRequestError)
         assert.equal(err.code, 'server_error')
@@ -71,7 +71,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
   it('honours Retry-After (seconds) on 429', async () => {
     const gateway = await flaky(1, 429, { 'retry-after': '1' })
     try {
-      const client = createTokenClient(options(`${gateway.url}/token`, { retry: { baseDelayDuration: 1 } }))
+      const client = createTokenClient(options(`${gateway.url}/token`, { retry: { baseDelayDuration: '1ms' } }))
       await client.getToken()
       assert.equal(gateway.requests.length, 2)
       const gap = gateway.requests[1]!.receivedAt - gateway.requests[0]!.receivedAt
@@ -84,7 +84,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
   it('caps Retry-After at maxDelayDuration', async () => {
     const gateway = await flaky(1, 429, { 'retry-after': '120' })
     try {
-      const client = createTokenClient(options(`${gateway.url}/token`, { retry: { maxDelayDuration: 150 } }))
+      const client = createTokenClient(options(`${gateway.url}/token`, { retry: { maxDelayDuration: '150ms' } }))
       await client.getToken()
       const gap = gateway.requests[1]!.receivedAt - gateway.requests[0]!.receivedAt
       assert.ok(gap >= 140 && gap < 1000, `waited ${gap} ms`)
@@ -116,7 +116,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
       })
     })
     try {
-      const client = createTokenClient(options(`${hanging.url}/token`, { timeoutDuration: 200, retry: false }))
+      const client = createTokenClient(options(`${hanging.url}/token`, { timeoutDuration: '200ms', retry: false }))
       const started = Date.now()
       await assert.rejects(client.getToken(), (err: unknown) => {
         assert.ok(err instanceof TokenRequestError)
@@ -141,7 +141,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
       res.write('{"access_token":') // …and never ends
     })
     try {
-      const client = createTokenClient(options(`${slowBody.url}/token`, { timeoutDuration: 200, retry: false }))
+      const client = createTokenClient(options(`${slowBody.url}/token`, { timeoutDuration: '200ms', retry: false }))
       await assert.rejects(client.getToken(), { code: 'timeout' })
     } finally {
       await slowBody.close()
@@ -157,7 +157,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
     })
     try {
       const client = createTokenClient(
-        options(`${gateway.url}/token`, { timeoutDuration: 150, retry: { retries: 1, baseDelayDuration: 10 } }),
+        options(`${gateway.url}/token`, { timeoutDuration: '150ms', retry: { retries: 1, baseDelayDuration: '10ms' } }),
       )
       const token = await client.getToken()
       assert.equal(decodeJwt(token).client_id, 'read-write-client')
@@ -175,7 +175,7 @@ describe('retries with backoff, Retry-After and timeouts', () => {
     const attempts: number[] = []
     const client = createTokenClient(
       options(`${url}/token`, {
-        retry: { retries: 2, baseDelayDuration: 10 },
+        retry: { retries: 2, baseDelayDuration: '10ms' },
         fetch: (input, init) => {
           attempts.push(Date.now())
           return fetch(input, init)

@@ -1,7 +1,9 @@
 /**
  * Durations of the client's options: a number is milliseconds, a string carries its unit ('500ms', '30s',
  * '5m', '1h'). Every duration has a plausible range, so that seconds written where milliseconds are meant
- * (`timeoutDuration: 10`) fail at startup instead of timing out every request after 10 ms.
+ * (`timeoutDuration: 10`) fail at startup instead of timing out every request after 10 ms; and, as in core, a
+ * bare number from 1 to 999 is refused whatever the range (`timeoutDuration: 300` meant as 5 minutes): under a
+ * second, only a string says its unit for sure.
  */
 
 export type DurationUnit = 'ms' | 's' | 'm' | 'h'
@@ -21,6 +23,8 @@ export interface DurationRange {
 }
 
 const UNIT_MS: Record<DurationUnit, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+// Bare numbers from 1 up to this are refused (see the file comment); the same value with its unit is accepted.
+const BARE_BELOW_MS = 1000
 const DURATION_STRING = /^(\d+(?:\.\d+)?) ?(ms|s|m|h)$/
 
 /** Readable form of a number of milliseconds: "10 ms", "30 s", "5 min", "24 h". */
@@ -36,6 +40,14 @@ function rangeText(range: DurationRange): string {
   return range.zero ? `0 or ${span}` : span
 }
 
+// What a bare number below a second was likely meant as, among the values the option accepts.
+function bareHints(value: number, range: DurationRange): string {
+  const within = (ms: number) => ms >= range.min && ms <= range.max
+  const hints = [within(value * 1000) ? `write '${value}s' or ${value * 1000} for seconds` : undefined, within(value) ? `write '${value}ms' for milliseconds` : undefined]
+  const given = hints.filter((hint) => hint !== undefined)
+  return given.length === 0 ? 'write it with its unit' : given.join(', or ')
+}
+
 function parse(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
   if (typeof value !== 'string') return undefined
@@ -49,6 +61,9 @@ function parse(value: unknown): number | undefined {
  */
 export function toMilliseconds(value: unknown, label: string, range: DurationRange): number {
   const ms = parse(value)
+  if (typeof value === 'number' && value >= 1 && value < BARE_BELOW_MS) {
+    throw new TypeError(`tokenguard: ${label} is in milliseconds: ${value} ms is implausible — ${bareHints(value, range)} (accepted: ${rangeText(range)})`)
+  }
   const inRange = ms !== undefined && ((range.zero === true && ms === 0) || (ms >= range.min && ms <= range.max))
   if (inRange) return ms
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value)

@@ -89,7 +89,7 @@ export interface TokenClientOptions {
    * @tokenguard/core.
    */
   maxResponseSize?: number
-  /** Retry policy, or `false` for no retries. Default `{ retries: 2, baseDelayDuration: 200, maxDelayDuration: 5000 }`. */
+  /** Retry policy, or `false` for no retries. Default `{ retries: 2, baseDelayDuration: '200ms', maxDelayDuration: 5000 }`. */
   retry?: RetryOptions | false
   /**
    * How long before expiry a cached token is refreshed: 0, or 1 s to 24 h.

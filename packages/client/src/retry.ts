@@ -46,8 +46,8 @@ export function resolveRetry(retry: RetryOptions | false | undefined): ResolvedR
   }
   return {
     retries,
-    baseDelayDuration: toMilliseconds(retry?.baseDelayDuration ?? 200, `${LABEL}.baseDelayDuration"`, { min: 0, max: 60_000 }),
-    maxDelayDuration: toMilliseconds(retry?.maxDelayDuration ?? 5000, `${LABEL}.maxDelayDuration"`, { min: 0, max: 600_000 }),
+    baseDelayDuration: retry?.baseDelayDuration === undefined ? 200 : toMilliseconds(retry.baseDelayDuration, `${LABEL}.baseDelayDuration"`, { min: 0, max: 60_000 }),
+    maxDelayDuration: retry?.maxDelayDuration === undefined ? 5000 : toMilliseconds(retry.maxDelayDuration, `${LABEL}.maxDelayDuration"`, { min: 0, max: 600_000 }),
   }
 }
 
