@@ -225,11 +225,14 @@ export function sleepUntil(at: number): Promise<void> {
   return sleep(Math.max(0, at - Date.now()))
 }
 
-/** Polls `condition` every 10 ms; fails after `timeoutMs` (bounded: a broken scenario must not hang the suite). */
+/**
+ * Polls `condition` every 10 ms; fails after `timeoutMs` (bounded: a broken scenario must not hang the suite).
+ * The bound is on the monotonic clock, so that it holds while a scenario has Date frozen.
+ */
 export async function until(condition: () => boolean, what: string, timeoutMs = 4000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
+  const deadline = performance.now() + timeoutMs
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await sleep(10)
   }
 }
