@@ -75,13 +75,21 @@ function overHttp(name: string, start: AppFactory): TargetFactory {
       refusals: app.refusals,
       inFlight: () => app.inFlight(),
       async call(token) {
-        const response = await fetch(`${app.url}/whoami`, { headers: { authorization: `Bearer ${token}` } })
+        const response = await fetch(`${app.url}/whoami`, { headers: { authorization: `Bearer ${token}` } }).catch((error: unknown) => {
+          // undici says only 'fetch failed'; the cause (e.g. ECONNRESET, 'other side closed') is what explains it
+          throw new Error(`${name}: GET /whoami failed: ${describeCause(error)}`, { cause: error })
+        })
         await response.arrayBuffer()
         return { status: response.status, headers: lowerCased(response.headers.entries()) }
       },
       close: () => app.close(),
     }
   }
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause
+  return [String((error as Error).message ?? error), cause?.code, cause?.message].filter(Boolean).join(' / ')
 }
 
 function lowerCased(entries: Iterable<[string, string]>): Record<string, string> {
