@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { decodeJwt } from 'jose'
 import { createMemoryStore, createTokenClient, type CachedToken, type TokenClientOptions, type TokenStore } from '@tokenguard/client'
 import { startAuthServer, type AuthServer } from '../support/auth-server.js'
-import { delay, forward, startServer, type TestServer } from '../support/http-server.js'
+import { forward, startServer, type TestServer } from '../support/http-server.js'
 
 describe('token caching, refresh ahead and single flight', () => {
   let as: AuthServer
@@ -63,16 +63,17 @@ describe('token caching, refresh ahead and single flight', () => {
     assert.equal(tokens[1], tokens[2])
   })
 
-  it('refreshes ahead of expiry: default window is 10 % of the lifetime', async () => {
-    // 5 s tokens → refresh from 4.5 s on (no jitter for determinism). The checks are about time itself, so
-    // the margins are wide for a loaded machine: 1 s before the window opens, 0.4 s before expiry.
+  it('refreshes ahead of expiry: default window is 10 % of the lifetime', async (t) => {
+    // 5 s tokens → refresh from 4.5 s on (no jitter for determinism). Date stands still and the test moves
+    // it (timers and I/O stay real): 3.5 s and 4.6 s are instants, however long a loaded machine's requests take.
     const fiveSeconds = await startAuthServer({ accessTokenTTL: 5 })
     try {
+      t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
       const client = createTokenClient(readWrite(fiveSeconds, { refreshJitterDuration: 0 }))
       const first = await client.getTokenResponse()
-      await delay(first.obtainedAt + 3500 - Date.now())
+      t.mock.timers.tick(first.obtainedAt + 3500 - Date.now())
       assert.equal((await client.getTokenResponse()).accessToken, first.accessToken, 'still fresh at 3.5 s')
-      await delay(first.obtainedAt + 4600 - Date.now())
+      t.mock.timers.tick(first.obtainedAt + 4600 - Date.now())
       const second = await client.getTokenResponse()
       assert.notEqual(second.accessToken, first.accessToken, 'refreshed inside the window')
       assert.ok(second.obtainedAt < first.expiresAt, 'refresh happened before the old token expired')
@@ -82,18 +83,21 @@ describe('token caching, refresh ahead and single flight', () => {
     }
   })
 
-  it('honours refreshAheadDuration and refreshes once for many concurrent callers', async () => {
+  it('honours refreshAheadDuration and refreshes once for many concurrent callers', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() }) // moved by the test only
     const client = createTokenClient(readWrite(shortLived, { refreshAheadDuration: 1700, refreshJitterDuration: 0 }))
     const before = shortLived.tokenRequestCount()
     const first = await client.getToken()
-    await delay(350) // past 2000 - 1700 ms
+    t.mock.timers.tick(350) // past 2000 - 1700 ms
     const tokens = await Promise.all(Array.from({ length: 50 }, () => client.getToken()))
     assert.equal(new Set(tokens).size, 1)
     assert.notEqual(tokens[0], first)
     assert.equal(shortLived.tokenRequestCount() - before, 2)
   })
 
-  it('keeps using a still-valid token when a refresh fails, and recovers later', async () => {
+  it('keeps using a still-valid token when a refresh fails, and recovers later', async (t) => {
+    // moved by the test only: the old token is still valid (600 of its 2000 ms) however slow the requests are
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
     let failing = false
     const gateway = await startServer(async (req, res) => {
       if (failing) {
@@ -114,7 +118,7 @@ describe('token caching, refresh ahead and single flight', () => {
         }),
       )
       const first = await client.getToken()
-      await delay(600)
+      t.mock.timers.tick(600)
       failing = true
       assert.equal(await client.getToken(), first, 'old token handed out while the AS fails')
       assert.equal(warnings.length, 1)

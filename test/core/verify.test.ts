@@ -165,13 +165,17 @@ describe('profiles (RFC 9068 §2.1, RFC 8725 §3.11)', () => {
 })
 
 describe('clock rules', () => {
-  test('clockTolerance applies to exp (default 5 s)', async () => {
+  // Date stands still in these (timers and I/O stay real): exp = now - 3 is within 5 s of tolerance only
+  // while less than 2 s boundaries pass, which a process stalled for a second can otherwise spend.
+  test('clockTolerance applies to exp (default 5 s)', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
     const token = await signToken(rsa, { exp: nowSeconds() - 3 })
     await local().verify(token)
     await expectRefusal(local({ clockTolerance: 0 }).verify(token), 'token_expired')
   })
 
-  test('clockTolerance applies to nbf', async () => {
+  test('clockTolerance applies to nbf', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
     const token = await signToken(rsa, { nbf: nowSeconds() + 3 })
     await local().verify(token)
     await expectRefusal(local({ clockTolerance: 0 }).verify(token), 'token_not_yet_valid')

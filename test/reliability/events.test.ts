@@ -5,10 +5,10 @@
  * One key source lives through the whole file; each test is the next moment of its life.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, before, describe, mock, test } from 'node:test'
 import type { KeySourceEvent } from '@tokenguard/core'
 import { generateSigningKey } from '../support/key-server.js'
-import { CORE, rig, sleepUntil, tokenWithUnknownKid, until, type Rig } from './harness.js'
+import { CORE, rig, tokenWithUnknownKid, until, type Rig } from './harness.js'
 
 describe('key source events (core)', () => {
   let r: Rig
@@ -26,10 +26,17 @@ describe('key source events (core)', () => {
   }
 
   before(async () => {
+    // Date stands still for the whole life of the key source and only the stale-serving step moves it (timers
+    // and I/O stay real): with cacheMaxAge 300 ms, a loaded machine taking 240 ms between two steps would
+    // otherwise add a background refresh (or stale_keys_served) to a step's exact event list.
+    mock.timers.enable({ apis: ['Date'], now: Date.now() })
     // A long cooldown: the second unknown kid must fall inside it however slowly a loaded machine runs the first.
     r = await rig(CORE.start, { cacheMaxAge: '300ms', cooldownDuration: 30_000, retryDelay: '50ms' })
   })
-  after(() => r.close())
+  after(async () => {
+    mock.timers.reset()
+    await r.close()
+  })
 
   test('cold start: fetch_start (cold), discovered, keys_changed, fetch_success', async () => {
     const events = await eventsOf(async () => assert.equal((await present(await r.server.mint())).status, 200))
@@ -73,7 +80,7 @@ describe('key source events (core)', () => {
   test('stale serving: stale_keys_served, then the background attempt and its failure', async () => {
     // (export() cannot tell the freshness here: it returns undefined after a failure, see snapshot.test.ts)
     const lastSuccess = r.log.entries.findLast((entry) => entry.event.type === 'fetch_success')!
-    await sleepUntil(lastSuccess.at + 300 + 10)
+    mock.timers.tick(lastSuccess.at + 300 + 10 - Date.now())
     const events = await eventsOf(async () => {
       assert.equal((await present(await r.server.mint({}, { key: r.key }))).status, 200)
       await until(() => r.log.of('fetch_failure').length === 2, 'the background attempt to fail')

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { gate } from '../support/key-server.js'
-import { acrossTargets, gatedBurst, refusalsDuring, rig, sleep, sleepUntil, tokenWithUnknownKid, type Outcome } from './harness.js'
+import { acrossTargets, gatedBurst, refusalsDuring, rig, sleepUntil, tokenWithUnknownKid, type Outcome } from './harness.js'
 
 const COOLDOWN = 1500
 
@@ -16,6 +16,7 @@ function assertUnavailable(outcome: Outcome, label: string): void {
   assert.doesNotMatch(outcome.headers['www-authenticate'] ?? '', /error=/, `${label}: no challenge blaming the token`)
 }
 
+// One target after another: the cooldown test freezes Date, which is the process's.
 acrossTargets('503 not 401', (target) => {
   test('cold start with the key server dropping connections: 503 + Retry-After, reported as keys_unavailable; 200 once it answers', async (t) => {
     const { server, target: api, log, close } = await rig(target.start, { retryDelay: 1000, timeoutDuration: 60_000 })
@@ -41,7 +42,9 @@ acrossTargets('503 not 401', (target) => {
   })
 
   test('unknown kid while the refetch fails: 503, still 503 within the cooldown, 401 once the issuer answers', async (t) => {
-    // the second unknown kid must come within the cooldown: 1.5 s, wide for a loaded machine
+    // Date stands still and the test moves it (timers and I/O stay real): the second unknown kid comes past
+    // the retry delay and within the cooldown however slowly a loaded machine answers the first
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
     const { server, target: api, log, close } = await rig(target.start, { cooldownDuration: COOLDOWN, retryDelay: '50ms' })
     t.after(close)
     assert.equal((await api.call(await server.mint())).status, 200)
@@ -53,16 +56,17 @@ acrossTargets('503 not 401', (target) => {
     assertUnavailable(first.result, 'unknown kid, refetch failing')
     assert.deepEqual(first.refusals.map((r) => r.reason), ['keys_unavailable'])
     assert.deepEqual(log.of('fetch_start').map((event) => event.cause), ['cold', 'unknown_kid'])
+    t.mock.timers.tick(log.of('fetch_failure').at(-1)!.retryAt + 10 - Date.now())
     assertUnavailable(await api.call(strangers[1]!), 'unknown kid within the cooldown after the failed refetch')
     assert.equal(log.of('fetch_start').length, 2, 'no new attempt within the cooldown')
     assert.equal((await api.call(known)).status, 200, 'known keys still verify meanwhile')
 
     await server.start()
-    await sleep(COOLDOWN + 20)
-    await sleepUntil(log.of('fetch_failure').at(-1)!.retryAt + 10)
+    t.mock.timers.tick(COOLDOWN + 20)
+    t.mock.timers.tick(Math.max(0, log.of('fetch_failure').at(-1)!.retryAt + 10 - Date.now()))
     const last = await refusalsDuring(api, () => api.call(strangers[2]!))
     assert.equal(last.result.status, 401, 'the refetch worked and the kid is really unknown')
     assert.deepEqual(last.refusals.map((r) => r.reason), ['key_not_found'])
     assert.equal(server.counts.jwks, 2, 'the cold fetch and the refetch after recovery')
   })
-})
+}, false)

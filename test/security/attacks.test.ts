@@ -5,18 +5,19 @@
  * never a hang (every call and request is bounded in time).
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, before, describe, test, type TestContext } from 'node:test'
 import { createVerifier, TokenGuardError, type Verifier, type VerifierOptions } from '@tokenguard/core'
 import { ADAPTERS, type RunningApp } from '../support/apps.js'
 import { parseChallenge } from '../support/challenge.js'
-import { PROFILE_NAMES, profileOptions, REMOTE_VERIFIERS, startCorpusFixtures, startOfSecond, type AttackCase, type CorpusFixtures, type ProfileName } from './corpus-fixtures.js'
+import { PROFILE_NAMES, profileOptions, REMOTE_VERIFIERS, startCorpusFixtures, freezeDate, type AttackCase, type CorpusFixtures, type ProfileName } from './corpus-fixtures.js'
 import { allowedReasons, ATTACK_CASES, httpExpectation } from './corpus.js'
 
 const TIME_LIMIT_MS = 5000
 let executed = 0
 
-async function buildToken(c: AttackCase, f: CorpusFixtures): Promise<string> {
-  if (c.clockSensitive) await startOfSecond()
+/** The case's token; for a clock-sensitive case Date stays frozen until the test ends (`t.mock` resets it). */
+async function buildToken(t: TestContext, c: AttackCase, f: CorpusFixtures): Promise<string> {
+  if (c.clockSensitive) freezeDate(t.mock)
   return c.token(f)
 }
 
@@ -71,8 +72,8 @@ describe('attack corpus: core verify()', () => {
   after(() => f.close())
 
   for (const c of ATTACK_CASES) {
-    test(c.name, async () => {
-      const token = await buildToken(c, f)
+    test(c.name, async (t) => {
+      const token = await buildToken(t, c, f)
       const result = await settle(verifiers.get(c.profile ?? 'default')!.verify(token), c.name)
       executed++
       if (c.expect === 'accepted') {
@@ -102,8 +103,8 @@ for (const adapter of ADAPTERS) {
     })
 
     for (const c of ATTACK_CASES) {
-      test(c.name, async () => {
-        const token = await buildToken(c, f)
+      test(c.name, async (t) => {
+        const token = await buildToken(t, c, f)
         const app = apps.get(c.profile ?? 'default')!
         const expected = httpExpectation(c, token)
         const refusalsBefore = app.refusals.length

@@ -6,6 +6,7 @@
  */
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import type { MockTracker } from 'node:test'
 import type { MultiIssuerOptions, RefusalReason, VerifierOptions } from '@tokenguard/core'
 import type { JWK } from 'jose'
 import { startServer, type TestServer } from '../support/http-server.js'
@@ -28,7 +29,8 @@ export interface AttackCase {
   expect: RefusalReason | readonly RefusalReason[] | 'accepted'
   /**
    * The outcome depends on no second boundary passing between minting and checking (e.g. `exp = now - 4`
-   * with 5 s of tolerance is valid for less than a second): the runner mints at the start of a second.
+   * with 5 s of tolerance is valid for less than a second): the runner freezes Date ({@link freezeDate})
+   * before minting, until the case is decided.
    */
   clockSensitive?: boolean
 }
@@ -181,8 +183,12 @@ export const REMOTE_VERIFIERS = {
   other: PROFILE_NAMES.filter((profile) => profile === 'multi').length,
 }
 
-/** Waits, if needed, so that the next few hundred milliseconds stay inside one wall-clock second. */
-export async function startOfSecond(): Promise<void> {
-  const intoSecond = Date.now() % 1000
-  if (intoSecond > 700) await new Promise((resolve) => setTimeout(resolve, 1000 - intoSecond + 5))
+/**
+ * Stops `Date` at the current instant (timers and I/O stay real) until `tracker.timers.reset()` (a test's
+ * own `t.mock` resets by itself when the test ends): a clock-sensitive case is checked in the second its
+ * token was minted in, however long a loaded machine takes between the two. Waiting for the start of a
+ * second instead left a few hundred milliseconds, which a stalled process can spend.
+ */
+export function freezeDate(tracker: MockTracker): void {
+  tracker.timers.enable({ apis: ['Date'], now: Date.now() })
 }

@@ -5,10 +5,11 @@
  * `--conditions=tokenguard-jose` (differential-decision-child.ts), and compares the decisions case by case.
  */
 import { execFile } from 'node:child_process'
+import { mock } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { createVerifier, SIGNATURE_ENGINE, TokenGuardError, type Verifier } from '@tokenguard/core'
-import { PROFILE_NAMES, profileOptions, startCorpusFixtures, startOfSecond, type ProfileName } from './corpus-fixtures.js'
+import { PROFILE_NAMES, profileOptions, startCorpusFixtures, freezeDate, type ProfileName } from './corpus-fixtures.js'
 import { ATTACK_CASES } from './corpus.js'
 
 /** One case's decision: accepted, or refused with its status, wire code and operator reason (or a foreign error). */
@@ -45,8 +46,12 @@ export async function decideCorpus(): Promise<DecisionRun> {
     const verifiers = new Map<ProfileName, Verifier>(PROFILE_NAMES.map((profile) => [profile, createVerifier(profileOptions(profile, f))]))
     const decisions: Decision[] = []
     for (const c of ATTACK_CASES) {
-      if (c.clockSensitive) await startOfSecond()
-      decisions.push(await decide(verifiers.get(c.profile ?? 'default')!, c.name, await c.token(f)))
+      if (c.clockSensitive) freezeDate(mock)
+      try {
+        decisions.push(await decide(verifiers.get(c.profile ?? 'default')!, c.name, await c.token(f)))
+      } finally {
+        if (c.clockSensitive) mock.timers.reset()
+      }
     }
     return { engine: SIGNATURE_ENGINE, decisions }
   } finally {
