@@ -43,6 +43,8 @@ acrossTargets('refresh replaces, never merges', (target) => {
     const r = await twoKeyRig(target.start, 300)
     t.after(r.close)
     const cached = await r.server.mint({}, { key: r.removed })
+    // Stored on its second verification (cache admission): from then on every call is a cache hit.
+    assert.equal((await r.target.call(cached)).status, 200)
     assert.equal((await r.target.call(cached)).status, 200)
 
     r.server.published = [r.kept]
@@ -60,6 +62,8 @@ acrossTargets('refresh replaces, never merges', (target) => {
     const r = await twoKeyRig(target.start, 300)
     t.after(r.close)
     const cached = await r.server.mint({}, { key: r.removed })
+    // Stored on its second verification (cache admission): from then on every call is a cache hit.
+    assert.equal((await r.target.call(cached)).status, 200)
     assert.equal((await r.target.call(cached)).status, 200)
 
     r.server.published = [r.kept]
