@@ -18,8 +18,8 @@ async function zeroLedToken(alg: 'RS256' | 'PS256') {
   const verifier = createVerifier({ issuer: ISSUER, audience: 'api', algorithms: [alg], tokenCache: false, jwks: { keys: [{ ...(await exportJWK(publicKey)), alg, kid: 'k' }] } })
   for (let attempt = 0; attempt < 5000; attempt++) {
     const token = await new SignJWT({ sub: 'client', n: attempt }).setProtectedHeader({ alg, kid: 'k' }).setIssuer(ISSUER).setAudience('api').setExpirationTime('5m').sign(privateKey)
-    const signature = Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url')
-    if (signature[0] === 0) return { verifier, token, stripped: `${token.slice(0, token.lastIndexOf('.'))}.${signature.subarray(1).toString('base64url')}` }
+    const stripped = strippedOfLeadingZero(token)
+    if (stripped !== undefined) return { verifier, token, stripped }
   }
   throw new Error('no signature starting with a zero octet in 5000 tries')
 }
