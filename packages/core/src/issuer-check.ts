@@ -29,7 +29,7 @@ import { assertProfileClaims } from './profile-claims.js'
 import { PublicKeySource } from './public-key.js'
 import { RemoteKeySource } from './remote-key-source.js'
 import { readScopes } from './scopes.js'
-import { factsOf, factsOfRead, readUnverified, type UnverifiedToken } from './token-facts.js'
+import { factsOfRead, readUnverified, type UnverifiedToken } from './token-facts.js'
 import { isIntrospected, settleTokenFormat, type TokenFormat } from './token-format.js'
 import { isAcceptedType } from './token-type.js'
 
@@ -66,8 +66,8 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
     // issuer's binding rules like a verified JWT.
     if (introspection !== undefined && isIntrospected(token, tokenFormat)) return { ...(await introspection.check(token)), ...bindingRules }
     const trace = run?.trace
-    // Decoded once, for the issuer pre-check and, on a refusal, its facts (NOT_READ until the pre-check ran).
-    let read: UnverifiedToken | undefined | typeof NOT_READ = NOT_READ
+    // Decoded once, for the issuer pre-check and, on a refusal, its facts (a refusal before the pre-check reads it then).
+    let read: UnverifiedToken | undefined
     try {
       trace?.issuer(settings)
       assertCanonicalJws(token, settings)
@@ -98,7 +98,7 @@ export function createIssuerCheck(options: VerifierOptions, onKeysRemoved: KeysR
       const context = deepFreeze({ token, header: protectedHeader, claims, scopes: readScopes(claims, settings.scopeClaims) })
       return { context, keySource, keyIdentity: keyIdentityOf(key), claimChecks: settings.claimChecks, ...bindingRules, ...validityWindow(claims, settings) }
     } catch (error) {
-      throw refusalFor(error, settings.challenge, read === NOT_READ ? factsOf(token, runSeconds(run)) : factsOfRead(read, runSeconds(run)))
+      throw refusalFor(error, settings.challenge, factsOfRead(read ?? readUnverified(token), runSeconds(run)))
     }
   }
 
@@ -157,8 +157,6 @@ function tracedGetKey(getKey: KeySource['getKey'], trace: CheckTrace): KeySource
     return key
   }
 }
-
-const NOT_READ = Symbol('not read')
 
 /** A token from another issuer is refused on its unverified `iss` alone (`read`: the token, decoded): its `kid` must not cause a key fetch. */
 function assertNamesIssuer(read: UnverifiedToken | undefined, settings: SettledOptions): void {
