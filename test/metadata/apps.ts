@@ -52,7 +52,7 @@ function expressApp(name: string, create: () => express.Express) {
 
 async function fastifyApp(issuer: string): Promise<MetadataApp> {
   const app = Fastify({ logger: false })
-  await app.register(tokenguard, { issuer, allowInsecureHttp: true, audience: RESOURCE, realm: REALM, warmup: 'off', protectedResourceMetadata: { ...FIELDS, cacheMaxAge: 600_000 } })
+  await app.register(tokenguard, { issuer, allowInsecureHttp: true, audience: RESOURCE, realm: REALM, warmup: 'off', protectedResourceMetadata: { ...FIELDS, cacheMaxAge: '10m' } })
   app.get('/v1/data', { config: { auth: { scopes: ['read:data'] } } }, async () => ({ ok: true }))
   app.post('/v1/data', { config: { auth: { scopes: ['write:data'] } } }, async () => ({ ok: true }))
   await app.listen({ port: 0, host: '127.0.0.1' })

@@ -61,7 +61,13 @@ describeWithRedis('Redis replay store', (server) => {
     assert.throws(() => redisReplayStore({} as never), /needs a Redis client.*missing set\(\)/)
     assert.throws(() => redisReplayStore(redis, { onErorr: 'allow' } as never), /has no option "onErorr" \(known: prefix, onError, timeoutDuration, onUnavailable\)/)
     assert.throws(() => redisReplayStore(redis, { onError: 'ignore' as never }), /"onError" must be "refuse" or "allow"/)
-    assert.throws(() => redisReplayStore(redis, { timeoutDuration: 0 }), /"timeoutDuration" must be a positive number of milliseconds/)
+    assert.throws(() => redisReplayStore(redis, { timeoutDuration: 0 }), /redisReplayStore "timeoutDuration" must be a positive number of milliseconds or a duration string/)
+    // The verifier's rules for every duration: a unit is written below a second, bounds are named, a string's unit is read.
+    assert.throws(() => redisReplayStore(redis, { timeoutDuration: 200 }), (error: Error) => error.name === 'ConfigurationError' && /redisReplayStore "timeoutDuration" is in milliseconds: 200 ms is implausible.*'200ms'/.test(error.message))
+    assert.throws(() => redisReplayStore(redis, { timeoutDuration: '2m' }), /redisReplayStore "timeoutDuration" must be at most 1 min/)
+    assert.throws(() => redisReplayStore(redis, { timeoutDuration: '5 s' as never }), /redisReplayStore "timeoutDuration" must be a positive number/)
+    assert.doesNotThrow(() => redisReplayStore(redis, { timeoutDuration: '250ms' }))
+    assert.doesNotThrow(() => redisReplayStore(redis, { timeoutDuration: 1500 }))
     assert.throws(() => redisReplayStore(redis, { prefix: 3 as never }), /"prefix" must be a non-empty string/)
     await assert.rejects(async () => redisReplayStore(redis).remember('x'.repeat(257), 1000), TypeError)
   })
@@ -73,7 +79,7 @@ describeWithRedis('Redis replay store', (server) => {
     const queueing = await server().connect({ enableOfflineQueue: true, maxRetriesPerRequest: null, retryStrategy: () => 20 })
     const reported: unknown[] = []
     const refusing = redisReplayStore(failFast, { onUnavailable: (error) => reported.push(error) })
-    const waiting = redisReplayStore(queueing, { timeoutDuration: 200 })
+    const waiting = redisReplayStore(queueing, { timeoutDuration: '200ms' })
     const allowing = redisReplayStore(failFast, { onError: 'allow', onUnavailable: (error) => reported.push(error) })
     const seen = key()
     assert.equal(await refusing.remember(seen, 60_000), true)

@@ -27,7 +27,7 @@ export {
   resourceMetadataFor,
   resourceMetadataResponse,
 } from './resource-metadata.js'
-export type { ResourceMetadataOptions, ResourceMetadataResponse } from './resource-metadata.js'
+export type { ResourceMetadataOptions, ResourceMetadataResponse, ResourceMetadataServingOptions } from './resource-metadata.js'
 export { decideHeld, guardRefusal, reportHeld } from './observability/held-decision.js'
 export type { ClosingResponse, Deciding } from './observability/held-decision.js'
 export { adapterSetup } from './adapter-setup.js'

@@ -186,13 +186,22 @@ export const RESOURCE_METADATA_PREFLIGHT_HEADERS: Readonly<Record<string, string
   'access-control-max-age': '86400',
 })
 
+/** What an adapter's metadata option takes besides the document's fields. */
+export interface ResourceMetadataServingOptions extends ResourceMetadataOptions {
+  /**
+   * How long clients may cache the document: milliseconds, or a string with its unit such as `'1h'` (a bare
+   * number below 1000 is refused, as for every duration). Accepted: 0 – 7 days. Default 3600000 (1 hour).
+   */
+  cacheMaxAge?: Duration | undefined
+}
+
 /**
  * What every adapter does to serve the document: the verifier's defaults (issuers, bearer methods) under
  * the explicit fields (`undefined` ones ignored), the response computed once, and — with a verifier — the
  * startup check that its challenges advertise this document.
  */
 export function resourceMetadataFor(
-  options: ResourceMetadataOptions & { cacheMaxAge?: Duration | undefined },
+  options: ResourceMetadataServingOptions,
   verifier?: { readonly settings: Pick<VerifierSettings, 'issuers' | 'extract' | 'challenge'> & Partial<Pick<VerifierSettings, 'binding'>> },
 ): ResourceMetadataResponse {
   const { cacheMaxAge, ...fields } = options

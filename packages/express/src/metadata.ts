@@ -5,19 +5,17 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-3
  */
-import { RESOURCE_METADATA_PREFLIGHT_HEADERS, resourceMetadataFor, type ResourceMetadataOptions, type ResourceMetadataResponse, type Verifier } from '@tokenguard/core/adapter'
+import { RESOURCE_METADATA_PREFLIGHT_HEADERS, resourceMetadataFor, type ResourceMetadataServingOptions, type ResourceMetadataResponse, type Verifier } from '@tokenguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
 /** Options of {@link protectedResourceMetadata}: the document's fields, plus where defaults come from. */
-export interface ProtectedResourceMetadataOptions extends ResourceMetadataOptions {
+export interface ProtectedResourceMetadataOptions extends ResourceMetadataServingOptions {
   /**
    * The verifier that guards this API. When given, `authorizationServers` defaults to its issuer and the
    * bearer methods to its extraction options, and its challenges are checked (at startup) to carry this
    * document's URL in `resource_metadata`: create it with `resourceMetadata: resourceMetadataUrl(resource)`.
    */
   verifier?: Verifier | undefined
-  /** How long clients may cache the document, in milliseconds. Default is 3600000 (1 hour). */
-  cacheMaxAge?: number | undefined
 }
 
 /** The handler, with the document's location and content exposed (e.g. for logs or tests). */

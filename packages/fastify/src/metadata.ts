@@ -6,14 +6,11 @@
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-3
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-5.1
  */
-import { RESOURCE_METADATA_PREFLIGHT_HEADERS, resourceMetadataFor, type ResourceMetadataOptions, type Verifier } from '@tokenguard/core/adapter'
+import { RESOURCE_METADATA_PREFLIGHT_HEADERS, resourceMetadataFor, type ResourceMetadataServingOptions, type Verifier } from '@tokenguard/core/adapter'
 import type { FastifyInstance } from 'fastify'
 
 /** The document's fields (RFC 9728 §2, camelCased), plus how long clients may cache it. */
-export interface FastifyResourceMetadataOptions extends ResourceMetadataOptions {
-  /** How long clients may cache the document, in milliseconds. Default is 3600000 (1 hour). */
-  cacheMaxAge?: number | undefined
-}
+export type FastifyResourceMetadataOptions = ResourceMetadataServingOptions
 
 /** The plugin option that turns the metadata endpoint on. */
 export interface ResourceMetadataPluginOptions {

@@ -5,19 +5,17 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-3
  */
-import { resourceMetadataFor, resourceMetadataWebResponse, type ResourceMetadataOptions, type ResourceMetadataResponse, type Verifier } from '@tokenguard/core/adapter'
+import { resourceMetadataFor, resourceMetadataWebResponse, type ResourceMetadataServingOptions, type ResourceMetadataResponse, type Verifier } from '@tokenguard/core/adapter'
 import type { MiddlewareHandler } from 'hono'
 
 /** Options of {@link protectedResourceMetadata}: the document's fields, plus where defaults come from. */
-export interface ProtectedResourceMetadataOptions extends ResourceMetadataOptions {
+export interface ProtectedResourceMetadataOptions extends ResourceMetadataServingOptions {
   /**
    * The verifier that guards this API. When given, `authorizationServers` defaults to its issuer and the
    * bearer methods to its extraction options, and its challenges are checked (at startup) to carry this
    * document's URL in `resource_metadata`: create it with `resourceMetadata: resourceMetadataUrl(resource)`.
    */
   verifier?: Verifier | undefined
-  /** How long clients may cache the document, in milliseconds. Default is 3600000 (1 hour). */
-  cacheMaxAge?: number | undefined
 }
 
 /** The middleware, with the document's location and content exposed. */

@@ -3,7 +3,7 @@
  * replay for all of them. One `SET key 1 NX PX ttl` per proof: atomic, so two instances racing on the same
  * proof cannot both accept it, and Redis forgets the key when its window has passed.
  */
-import { assertReplayArguments, ReplayStoreUnavailableError, type ReplayStore } from '@tokenguard/core'
+import { assertReplayArguments, ConfigurationError, isConfigurationError, parseDuration, ReplayStoreUnavailableError, type Duration, type ReplayStore } from '@tokenguard/core'
 import { assertCommands, assertOptions, settlePrefix } from './options.js'
 
 /** The ioredis command the replay store uses (an ioredis `Redis` or `Cluster` has it). */
@@ -23,10 +23,11 @@ export interface RedisReplayStoreOptions {
    */
   onError?: 'refuse' | 'allow'
   /**
-   * Milliseconds to wait for Redis before treating it as down (ioredis may queue commands while it
-   * reconnects, for far longer than a request should wait). Default 1000.
+   * How long to wait for Redis before treating it as down (ioredis may queue commands while it reconnects,
+   * for far longer than a request should wait): milliseconds, or a string with its unit such as `'1s'` or
+   * `'250ms'`, like every duration of the verifier. Accepted: 10 ms – 1 min. Default 1000 (1 s).
    */
-  timeoutDuration?: number
+  timeoutDuration?: Duration
   /** Called with the error each time Redis fails or times out, in both `onError` modes (for logs and alerts). */
   onUnavailable?: (error: unknown) => void
 }
@@ -43,12 +44,10 @@ export function redisReplayStore(redis: RedisReplayCommands, options: RedisRepla
   assertCommands(redis, STORE, ['set'])
   assertOptions(options, STORE, ['prefix', 'onError', 'timeoutDuration', 'onUnavailable'])
   const prefix = settlePrefix(options.prefix, STORE, 'tokenguard:replay:')
-  const { onError = 'refuse', timeoutDuration = 1000 } = options
+  const { onError = 'refuse' } = options
+  const timeoutDuration = settleTimeout(options.timeoutDuration)
   const onUnavailable = options.onUnavailable as RedisReplayStoreOptions['onUnavailable']
   if (onError !== 'refuse' && onError !== 'allow') throw new TypeError(`tokenguard: ${STORE} "onError" must be "refuse" or "allow"`)
-  if (typeof timeoutDuration !== 'number' || !Number.isFinite(timeoutDuration) || timeoutDuration <= 0) {
-    throw new TypeError(`tokenguard: ${STORE} "timeoutDuration" must be a positive number of milliseconds`)
-  }
   if (onUnavailable !== undefined && typeof onUnavailable !== 'function') throw new TypeError(`tokenguard: ${STORE} "onUnavailable" must be a function`)
 
   return {
@@ -65,6 +64,19 @@ export function redisReplayStore(redis: RedisReplayCommands, options: RedisRepla
       }
       return reply === 'OK'
     },
+  }
+}
+
+const TIMEOUT_BOUNDS = { min: 10, max: 60_000, example: '1s' }
+
+/** The verifier's duration rules (a bare 1–999 is refused: write the unit), with the store named in the message. */
+function settleTimeout(value: unknown): number {
+  if (value === undefined) return 1000
+  try {
+    return parseDuration(value, 'timeoutDuration', TIMEOUT_BOUNDS)
+  } catch (error) {
+    if (!isConfigurationError(error)) throw error
+    throw new ConfigurationError('timeoutDuration', `${STORE} ${error.message.replace(/^tokenguard: /, '')}`)
   }
 }
 
