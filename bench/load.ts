@@ -30,7 +30,7 @@ import { loadSettings as settings } from './support/settings.js'
 import { loadTargets, targetsTable } from './targets.js'
 
 const variants = (settings.variants ?? VARIANTS.map((variant) => variant.name)).map(variantNamed)
-const checksTokens = (kind: string) => kind === 'tokenguard' || kind === 'peer' || kind === 'signature'
+const checksTokens = (kind: string) => kind === 'tokenguard' || kind === 'control' || kind === 'peer' || kind === 'signature'
 const wanted = (name: string) => settings.workloads?.includes(name) ?? true
 const machine = machineInfo()
 const startedAt = new Date().toISOString()
@@ -89,7 +89,7 @@ try {
   const sanity = benchSanityTokens(key.privateJwk)
   for (const variant of variants) {
     const server = await startServerProcess(variant.name, config)
-    contenders.push({ name: variant.name, server, caches: variant.kind === 'tokenguard' })
+    contenders.push({ name: variant.name, server, caches: variant.kind === 'tokenguard' || variant.kind === 'control' })
     await checkVariant(server.url, checksTokens(variant.kind), sanity)
   }
   signatureEngine = [...new Set(contenders.map((contender) => contender.server.engine))].join(', ')
@@ -121,7 +121,7 @@ const result: LoadResult = {
 }
 const saved = await saveResult('load', result)
 console.log(`\n${loadTextTable(result)}\n`)
-console.log(`tokenguard ÷ other, median of the per-round req/s ratios (in brackets: ratio of server CPU per request; tokenguard's server CPU µs per request above the other)\n${issueTextTable(result)}\n`)
+console.log(`tokenguard ÷ other, median of the per-round req/s ratios [lowest–highest round] (in parentheses: ratio of server CPU per request; tokenguard's server CPU µs per request above the other); the A/A rows are tokenguard's server against itself in a second process\n${issueTextTable(result)}\n`)
 for (const run of faultyRuns(result)) console.log(`WARNING: ${run.variant} / ${run.workload}: ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`)
 console.log(`${targetsTable(loadTargets(result))}\n`)
 console.log(`markdown:\n\n${loadMarkdownTable(result)}\n`)

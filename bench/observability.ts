@@ -44,7 +44,7 @@ const comparisons: Comparison[] = []
 const runs: Array<Measured & { workload: string }> = []
 try {
   for (const framework of frameworks) {
-    const names = [`${framework}-tokenguard`, ...INSTRUMENTED_VARIANTS.filter((variant) => variant.framework === framework).map((variant) => variant.name)]
+    const names = [`${framework}-tokenguard`, `${framework}-tokenguard-again`, ...INSTRUMENTED_VARIANTS.filter((variant) => variant.framework === framework).map((variant) => variant.name)]
     const contenders: Contender[] = []
     try {
       for (const name of names) {

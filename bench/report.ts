@@ -45,7 +45,7 @@ function loadSection(load: LoadResult): string {
     '',
     ...load.workloads.map((workload) => `- **${workload.name}**: ${workload.description}`),
     '',
-    'tokenguard against the bare framework, each peer of its framework, the fastest peer and the floor (the framework plus a raw `node:crypto` RS256 check with a `KeyObject` made once, then `aud` and the scope compared, `bench/load/signature-floor.ts`): the median of the per-round req/s ratios; in brackets the ratio of server CPU per request (> 1: tokenguard costs less) and tokenguard\'s server CPU µs per request above the other.',
+    'tokenguard against the bare framework, each peer of its framework, the fastest peer and the floor (the framework plus a raw `node:crypto` RS256 check with a `KeyObject` made once, then `aud` and the scope compared, `bench/load/signature-floor.ts`): the median of the per-round req/s ratios, then in brackets the lowest and highest round, in parentheses the ratio of server CPU per request (> 1: tokenguard costs less) and tokenguard\'s server CPU µs per request above the other. The A/A rows compare tokenguard\'s server with the same server in a second process: a difference smaller than theirs is not resolved by this run.',
     '',
     issueMarkdownTable(load),
     '',

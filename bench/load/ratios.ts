@@ -2,7 +2,9 @@
  * Issue 18's table, from one load run: per workload, tokenguard's req/s against the bare framework, each
  * peer of its framework, the fastest of them and the floor (the framework plus the raw signature check),
  * as the median of the per-round ratios (variants are interleaved, so round i of two variants saw the same
- * machine). Cells also give the ratio of server CPU per request, which other load on the machine disturbs less.
+ * machine), with the lowest and highest of those round ratios. Cells also give the ratio of server CPU per
+ * request, which other load on the machine disturbs less. The A/A rows (tokenguard's server against itself in a
+ * second process) show how finely the run resolves a ratio: a difference smaller than theirs is not measured.
  */
 import { fmt, markdownTable, textTable, type Row } from '../support/table.js'
 import type { LoadResult, LoadRun } from './report.js'
@@ -11,6 +13,9 @@ import { VARIANTS, type Framework } from './variants.js'
 export interface Ratio {
   /** Median over the rounds of req/s(tokenguard) ÷ req/s(other). */
   median: number
+  /** The lowest and the highest of those per-round ratios. */
+  low: number
+  high: number
   /** Server CPU µs per request of the other ÷ tokenguard's (> 1: tokenguard costs less). */
   cpu: number
   /** Server CPU µs per request, tokenguard minus the other. */
@@ -36,6 +41,8 @@ export function ratioOf(result: LoadResult, variant: string, other: string, work
   const rounds = mine.roundsPerSecond.map((value, index) => value / theirs.roundsPerSecond[index]!)
   return {
     median: median(rounds),
+    low: Math.min(...rounds),
+    high: Math.max(...rounds),
     cpu: theirs.serverCpuMicrosPerRequest / mine.serverCpuMicrosPerRequest,
     cpuMicrosMore: mine.serverCpuMicrosPerRequest - theirs.serverCpuMicrosPerRequest,
   }
@@ -57,10 +64,17 @@ export const COLUMNS: ReadonlyArray<{ title: string; variant: string; framework:
   { title: 'Fastify', variant: 'fastify-tokenguard', framework: 'fastify' },
 ]
 
-/** What a row compares the column's variant with: the bare framework, the i-th peer, the fastest peer, the floor. */
-export type Against = 'bare' | { peer: number } | 'fastest peer' | 'floor'
+/**
+ * What a row compares the column's variant with: the bare framework, the i-th peer, the fastest peer, the floor,
+ * or the A/A control (only for the variant the control repeats).
+ */
+export type Against = 'bare' | { peer: number } | 'fastest peer' | 'floor' | 'control'
 
-const otherName = (framework: Framework, against: Against, result: LoadResult, workload: string): string | undefined => {
+/** The A/A control of `variant`: the same server in a second process, when the run has one. */
+export const controlOf = (variant: string): string | undefined => (VARIANTS.some((candidate) => candidate.name === `${variant}-again` && candidate.kind === 'control') ? `${variant}-again` : undefined)
+
+const otherName = (variant: string, framework: Framework, against: Against, result: LoadResult, workload: string): string | undefined => {
+  if (against === 'control') return controlOf(variant)
   if (against === 'bare') return `${framework}-bare`
   if (against === 'floor') return `${framework}-signature-floor`
   if (against === 'fastest peer') return fastestPeer(result, framework, workload)
@@ -69,7 +83,7 @@ const otherName = (framework: Framework, against: Against, result: LoadResult, w
 
 /** `column`'s tokenguard variant against `against` on `workload`, with the other variant's name. */
 export function compare(result: LoadResult, variant: string, framework: Framework, against: Against, workload: string): (Ratio & { other: string }) | undefined {
-  const other = otherName(framework, against, result, workload)
+  const other = otherName(variant, framework, against, result, workload)
   const measured = other === undefined ? undefined : ratioOf(result, variant, other, workload)
   return measured === undefined ? undefined : { ...measured, other: other! }
 }
@@ -88,6 +102,8 @@ const WORKLOAD_LABELS: Record<string, string> = {
 export function issueLines(): Array<[label: string, workload: string, against: Against]> {
   const perPeer = (workload: string) => peersOf('express').map((_, index) => [`${WORKLOAD_LABELS[workload]}, ÷ ${peerLabel(index)}`, workload, { peer: index }] as [string, string, Against])
   return [
+    [`A/A: ${WORKLOAD_LABELS.reused}, ÷ the same server again (the run's resolution)`, 'reused', 'control'],
+    [`A/A: ${WORKLOAD_LABELS.cold}, ÷ the same server again (the run's resolution)`, 'cold', 'control'],
     [`${WORKLOAD_LABELS.reused}, ÷ bare framework`, 'reused', 'bare'],
     ...perPeer('distinct'),
     ...perPeer('overflow'),
@@ -101,7 +117,7 @@ export function issueLines(): Array<[label: string, workload: string, against: A
 function cell(ratio: (Ratio & { other: string }) | undefined, named: boolean): string {
   if (ratio === undefined) return '—'
   const sign = ratio.cpuMicrosMore >= 0 ? '+' : '−'
-  return `${ratio.median.toFixed(2)} (CPU ${ratio.cpu.toFixed(2)}, ${sign}${fmt(Math.abs(ratio.cpuMicrosMore), 1)} µs/req)${named ? ` × ${ratio.other}` : ''}`
+  return `${ratio.median.toFixed(2)} [${ratio.low.toFixed(2)}–${ratio.high.toFixed(2)}] (CPU ${ratio.cpu.toFixed(2)}, ${sign}${fmt(Math.abs(ratio.cpuMicrosMore), 1)} µs/req)${named ? ` × ${ratio.other}` : ''}`
 }
 
 /** The floor itself on the cold workload: its req/s and server CPU per request. */

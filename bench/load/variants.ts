@@ -9,9 +9,11 @@ export type Framework = 'express' | 'fastify'
  * `floor`: the framework with empty hooks where the auth hooks go, the least any auth library can cost.
  * `signature`: the framework plus the raw signature check and `aud`/scope compared (`signature-floor.ts`), the
  * least a JWT check can cost (issue 18's "floor" of the cold path).
+ * `control`: tokenguard's server again, in a process of its own (an A/A control): what it and the first differ
+ * by is how finely the run resolves a ratio on this machine.
  * `instrumented`: tokenguard with observability on (see `bench/observability.ts`), never in the default run.
  */
-export type VariantKind = 'bare' | 'floor' | 'signature' | 'tokenguard' | 'peer' | 'instrumented'
+export type VariantKind = 'bare' | 'floor' | 'signature' | 'tokenguard' | 'control' | 'peer' | 'instrumented'
 
 export interface VariantInfo {
   readonly name: string
@@ -27,26 +29,27 @@ export const VARIANTS: readonly VariantInfo[] = [
   { name: 'express-signature-floor', framework: 'express', kind: 'signature', label: 'Express 5 + raw node:crypto signature check' },
   { name: 'express-tokenguard', framework: 'express', kind: 'tokenguard', label: 'Express 5 + @tokenguard/express' },
   { name: 'express-tokenguard-protect', framework: 'express', kind: 'tokenguard', label: 'Express 5 + @tokenguard/express, auth.protect()' },
+  { name: 'express-tokenguard-again', framework: 'express', kind: 'control', label: 'Express 5 + @tokenguard/express, again (A/A control)' },
   { name: 'express-oauth2-jwt-bearer', framework: 'express', kind: 'peer', label: 'Express 5 + express-oauth2-jwt-bearer' },
   { name: 'express-jwt', framework: 'express', kind: 'peer', label: 'Express 5 + express-jwt/jwks-rsa' },
   { name: 'fastify-bare', framework: 'fastify', kind: 'bare', label: 'Fastify 5 (no auth)' },
   { name: 'fastify-noop', framework: 'fastify', kind: 'floor', label: 'Fastify 5 + empty onRequest hook' },
   { name: 'fastify-signature-floor', framework: 'fastify', kind: 'signature', label: 'Fastify 5 + raw node:crypto signature check' },
   { name: 'fastify-tokenguard', framework: 'fastify', kind: 'tokenguard', label: 'Fastify 5 + @tokenguard/fastify' },
+  { name: 'fastify-tokenguard-again', framework: 'fastify', kind: 'control', label: 'Fastify 5 + @tokenguard/fastify, again (A/A control)' },
   { name: 'fastify-auth0-verify', framework: 'fastify', kind: 'peer', label: 'Fastify 5 + fastify-auth0-verify (fast-jwt)' },
   { name: 'fastify-jose', framework: 'fastify', kind: 'peer', label: 'Fastify 5 + jose (onRequest hook)' },
 ]
 
 /**
- * Instrumented tokenguard, per framework, with an A/A control (`-again`, the uninstrumented server twice): `-otel` passes `telemetry: { api }` with no SDK registered (what a
+ * Instrumented tokenguard, per framework (`bench/observability.ts` runs them beside the uninstrumented server and its
+ * A/A control, `-again`): `-otel` passes `telemetry: { api }` with no SDK registered (what a
  * library user without OpenTelemetry pays), `-otel-sdk` registers the metrics and tracing SDKs first (what
  * recording costs), `-observed` adds an audit sink and a `tokenguard:decision` subscriber to that.
  */
 export const INSTRUMENTED_VARIANTS: readonly VariantInfo[] = (['express', 'fastify'] as const).flatMap((framework) => {
   const name = framework === 'express' ? 'Express 5' : 'Fastify 5'
   return [
-    // The uninstrumented server again, in its own process: the spread between the two is the run's noise floor.
-    { name: `${framework}-tokenguard-again`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, uninstrumented again (A/A control)` },
     { name: `${framework}-tokenguard-otel`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, telemetry: { api }, no SDK` },
     { name: `${framework}-tokenguard-otel-sdk`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, metrics + tracing SDK registered` },
     { name: `${framework}-tokenguard-observed`, framework, kind: 'instrumented' as const, label: `${name} + tokenguard, SDK + audit sink + channel subscriber` },

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { compare, fastestPeer, issueTextTable, median, ratioOf } from '../../bench/load/ratios.js'
 import type { LoadResult, LoadRun } from '../../bench/load/report.js'
-import { allocationFigures, cacheMissTargets, expressOverheadTargets, loadTargets, missedTargets } from '../../bench/targets.js'
+import { allocationFigures, cacheMissTargets, expressOverheadTargets, loadTargets, missedTargets, targetsTable } from '../../bench/targets.js'
 import type { MachineInfo } from '../../bench/support/machine.js'
 
 const machine: MachineInfo = { cpuModel: 'test', cpuCount: 2, totalMemoryGiB: 1, node: 'v20', platform: 'test', loadAverage: [0, 0, 0] }
@@ -86,11 +86,34 @@ describe('issue 18 goals', () => {
     assert.deepEqual(missedTargets([...express, ...figures]).map((target) => target.name), [express[1]!.name])
   })
 
+  test('the A/A control: its worst round sets the spread, and a verdict closer to its goal than that is marked', () => {
+    // the control's rounds 0.9, 1.0, 1.02 → spread 0.1; cold ÷ fastify-auth0-verify 1.05 is within it, ÷ fastify-jose 0.8 is not
+    const result = resultOf([
+      runOf('fastify-tokenguard', 'cold', [100, 100, 100]), runOf('fastify-tokenguard-again', 'cold', [111.11111111111111, 100, 98.03921568627452]),
+      runOf('fastify-auth0-verify', 'cold', [95.23809523809524, 95.23809523809524, 95.23809523809524]), runOf('fastify-jose', 'cold', [125, 125, 125]),
+    ])
+    const control = compare(result, 'fastify-tokenguard', 'fastify', 'control', 'cold')!
+    assert.equal(control.other, 'fastify-tokenguard-again')
+    assert.ok(Math.abs(control.low - 0.9) < 1e-9 && Math.abs(control.high - 1.02) < 1e-9)
+    // only the variant the control repeats has one: protect() is not compared with authenticate() + guard
+    assert.equal(compare(result, 'express-tokenguard-protect', 'express', 'control', 'cold'), undefined)
+    const byName = new Map(loadTargets(result).map((target) => [target.name, target]))
+    const near = byName.get('cold: fastify-tokenguard ÷ fastify-auth0-verify')!
+    assert.equal(near.met, true)
+    assert.equal(near.withinNoise, true)
+    assert.match(near.measured, /^1\.05 \[1\.05–1\.05\]; by server CPU\/req 1\.00; A\/A control ±0\.10$/)
+    const far = byName.get('cold: fastify-tokenguard ÷ fastify-jose')!
+    assert.equal(far.met, false)
+    assert.equal(far.withinNoise, undefined)
+    assert.match(targetsTable([near, far]), /met \(within the A\/A spread\)[\s\S]*NOT MET\s*$/)
+    assert.match(issueTextTable(result), /A\/A: cold .*1\.00 \[0\.90–1\.02\]/)
+  })
+
   test('the table names the fastest peer and shows the floor itself', () => {
     const table = issueTextTable(resultOf([
       runOf('fastify-tokenguard', 'cold', [130, 130, 130]), runOf('fastify-jose', 'cold', [100, 100, 100]), runOf('fastify-signature-floor', 'cold', [200, 200, 200], 80),
     ]))
-    assert.match(table, /÷ fastest peer .*1\.30 \(CPU 1\.00, \+0\.0 µs\/req\) × fastify-jose/)
+    assert.match(table, /÷ fastest peer .*1\.30 \[1\.30–1\.30\] \(CPU 1\.00, \+0\.0 µs\/req\) × fastify-jose/)
     assert.match(table, /÷ floor .*0\.65/)
     assert.match(table, /floor .* 200 req\/s, 80\.0 µs CPU\/req/)
   })
