@@ -6,7 +6,9 @@
  * a day is minted anew. Tokens live 30 days.
  */
 import type { JsonWebKey } from 'node:crypto'
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -60,15 +62,36 @@ async function largestStored(fingerprint: string): Promise<{ path: string; pool:
   const counts = names.map((name) => new RegExp(`^pool-${fingerprint}-(\\d+)\\.txt$`).exec(name)?.[1]).filter((count) => count !== undefined).map(Number)
   if (counts.length === 0) return undefined
   const path = join(RESULTS_DIR, fileName(fingerprint, Math.max(...counts)))
-  const [meta, ...tokens] = (await readFile(path, 'utf8')).trimEnd().split('\n')
+  const [meta, ...tokens] = linesOf(await readFile(path))
   const { iat, exp } = JSON.parse(meta!) as { iat: number; exp: number }
   return { path, pool: { iat, exp, tokens } }
+}
+
+// A pool of a million tokens is larger than the longest string V8 makes (2^29 characters): the file is read
+// and written a line at a time, never as one string.
+function linesOf(file: Buffer): string[] {
+  const lines: string[] = []
+  for (let start = 0; start < file.length;) {
+    const end = file.indexOf(0x0a, start)
+    const stop = end === -1 ? file.length : end
+    if (stop > start) lines.push(file.toString('latin1', start, stop))
+    start = stop + 1
+  }
+  return lines
 }
 
 async function store(fingerprint: string, pool: PoolFile): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true })
   const path = join(RESULTS_DIR, fileName(fingerprint, pool.tokens.length))
-  await writeFile(path, `${JSON.stringify({ iat: pool.iat, exp: pool.exp })}\n${pool.tokens.join('\n')}\n`)
+  const file = createWriteStream(path)
+  const write = async (text: string) => {
+    if (!file.write(text)) await once(file, 'drain')
+  }
+  await write(`${JSON.stringify({ iat: pool.iat, exp: pool.exp })}\n`)
+  const CHUNK = 10_000
+  for (let index = 0; index < pool.tokens.length; index += CHUNK) await write(`${pool.tokens.slice(index, index + CHUNK).join('\n')}\n`)
+  file.end()
+  await once(file, 'finish')
   return path
 }
 
