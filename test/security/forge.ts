@@ -80,6 +80,12 @@ export function tamperSignature(token: string): string {
   return `${header}.${payload}.${first}${signature.slice(1)}`
 }
 
+/** The token with the first octet of its signature removed (an RSA signature one octet short of the modulus). */
+export function withoutFirstSignatureByte(token: string): string {
+  const dot = token.lastIndexOf('.')
+  return `${token.slice(0, dot + 1)}${b64url(Buffer.from(token.slice(dot + 1), 'base64url').subarray(1))}`
+}
+
 /** Replaces the claims but keeps the original signature (what an attacker who edits a token does). */
 export function tamperPayload(token: string, claims: object): string {
   const [header, , signature] = splitToken(token)
