@@ -19,7 +19,7 @@ import { issueTextTable } from './load/ratios.js'
 import { faultyRuns, loadMarkdownTable, loadTextTable, type LoadResult, type LoadRun } from './load/report.js'
 import { measureRounds, type Contender } from './load/rounds.js'
 import { benchSanityTokens, checkVariant } from './load/sanity.js'
-import { startServerProcess } from './load/server-process.js'
+import { serverFlags, startServerProcess } from './load/server-process.js'
 import { BENCH_ISSUER, benchKey } from './load/signing.js'
 import { SingleUseTokens, tokensNeeded } from './load/single-use.js'
 import { tokenPool } from './load/token-pool.js'
@@ -35,7 +35,7 @@ const wanted = (name: string) => settings.workloads?.includes(name) ?? true
 const machine = machineInfo()
 const startedAt = new Date().toISOString()
 console.log(`load benchmark on ${describeMachine(machine)}`)
-console.log(`${settings.connections} connections; per variant and workload ${settings.warmup} s warm-up, then ${settings.rounds} interleaved rounds of ${settings.duration} s\n`)
+console.log(`${settings.connections} connections; ${settings.replicas} server process(es) per variant, node ${serverFlags().join(' ') || '(no flags)'}; per process and workload ${settings.warmup} s warm-up, then ${settings.rounds} interleaved rounds of ${settings.duration} s per variant (split over its processes)\n`)
 
 const key = await benchKey()
 const keyServer = await startKeyServer({ keys: [key.signingKey] })
@@ -76,7 +76,7 @@ async function coldWorkload(list: readonly Contender[]): Promise<Workload> {
     const earlier = ['overflow', 'distinct', 'reused'].map((workload) => runs.find((run) => run.variant === name && run.workload === workload)).find((run) => run !== undefined)
     return earlier === undefined ? settings.coldRate : Math.max(...earlier.roundsPerSecond)
   }
-  const seconds = settings.warmup + settings.rounds * settings.duration
+  const seconds = settings.replicas * settings.warmup + settings.rounds * settings.duration
   const need = settings.coldTokens ?? tokensNeeded({ rates: list.map((contender) => rateOf(contender.name)), seconds, headroom: settings.coldHeadroom, step: 25_000 })
   const singleUse = new SingleUseTokens((await pool(coldFrom + need)).slice(coldFrom))
   console.log(`cold: ${singleUse.remaining} single-use tokens for ${list.length} servers × ${seconds} s (estimated need ${need})`)
@@ -88,13 +88,17 @@ let signatureEngine = 'unknown'
 try {
   const sanity = benchSanityTokens(key.privateJwk)
   for (const variant of variants) {
-    const server = await startServerProcess(variant.name, config)
-    contenders.push({ name: variant.name, server, caches: variant.kind === 'tokenguard' || variant.kind === 'control' })
-    await checkVariant(server.url, checksTokens(variant.kind), sanity)
+    const servers = []
+    for (let replica = 0; replica < settings.replicas; replica++) {
+      const server = await startServerProcess(variant.name, config)
+      servers.push(server)
+      await checkVariant(server.url, checksTokens(variant.kind), sanity)
+    }
+    contenders.push({ name: variant.name, servers, caches: variant.kind === 'tokenguard' || variant.kind === 'control' })
   }
-  signatureEngine = [...new Set(contenders.map((contender) => contender.server.engine))].join(', ')
+  signatureEngine = [...new Set(contenders.flatMap((contender) => contender.servers.map((server) => server.engine)))].join(', ')
   console.log(`tokenguard signature engine in the server processes: ${signatureEngine}`)
-  console.log(`${contenders.length} servers up, each checked (good token 200; no token, foreign key, wrong audience 401; missing scope 403)\n`)
+  console.log(`${contenders.length} variants up (${settings.replicas} process(es) each), every process checked (good token 200; no token, foreign key, wrong audience 401; missing scope 403)\n`)
   for (const workload of workloads) await measure(contenders, workload)
   const checking = contenders.filter((contender) => checksTokens(variantNamed(contender.name).kind))
   if (wanted('cold') && checking.length > 0) {
@@ -106,7 +110,7 @@ try {
     console.log(`cold: ${coldTokensUsed} tokens handed out, each once, for ${requests} measured requests (and the warm-ups)`)
   }
 } finally {
-  await Promise.all(contenders.map((contender) => contender.server.stop()))
+  await Promise.all(contenders.flatMap((contender) => contender.servers.map((server) => server.stop())))
   await keyServer.close()
 }
 
@@ -115,7 +119,7 @@ const result: LoadResult = {
   startedAt,
   machine,
   signatureEngine,
-  settings: { duration: settings.duration, rounds: settings.rounds, warmup: settings.warmup, connections: settings.connections },
+  settings: { duration: settings.duration, rounds: settings.rounds, warmup: settings.warmup, connections: settings.connections, replicas: settings.replicas, serverFlags: serverFlags() },
   workloads: workloads.map((workload) => ({ name: workload.name, description: workload.description, tokens: workload.singleUse === undefined ? workload.tokens.length : coldTokensUsed })),
   runs,
 }

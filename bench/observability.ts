@@ -49,7 +49,7 @@ try {
     try {
       for (const name of names) {
         const server = await startServerProcess(name, config)
-        contenders.push({ name, server })
+        contenders.push({ name, servers: [server] })
         await checkVariant(server.url, true, sanity)
       }
       for (const workload of workloads) {
@@ -71,7 +71,7 @@ try {
         }
       }
     } finally {
-      await Promise.all(contenders.map((contender) => contender.server.stop()))
+      await Promise.all(contenders.flatMap((contender) => contender.servers.map((server) => server.stop())))
     }
   }
 } finally {

@@ -36,12 +36,12 @@ export function allTargets(results: SuiteResults): Target[] {
 }
 
 function loadSection(load: LoadResult): string {
-  const { duration, rounds, warmup, connections } = load.settings
+  const { duration, rounds, warmup, connections, replicas = 1, serverFlags = [] } = load.settings
   const peers = VARIANTS.filter((variant) => variant.kind === 'peer').map((variant) => variant.label.replace(/^(Express|Fastify) 5 \+ /, '')).join(', ')
   return [
     '### Load: req/s through a real HTTP server',
     '',
-    `Each server runs in its own process on 127.0.0.1 and requires a valid RS256 token (issuer and JWK Set URL given, no discovery; keys fetched over HTTP from a local key server) with scope \`read:data\`; peers: ${peers}. tokenguard's signature engine: ${load.signatureEngine ?? 'not recorded'} (core's \`SIGNATURE_ENGINE\`). autocannon, ${connections} connections, no pipelining; per variant and workload ${warmup} s warm-up, then ${rounds} rounds of ${duration} s interleaved across all variants.`,
+    `Each server runs in its own process on 127.0.0.1 and requires a valid RS256 token (issuer and JWK Set URL given, no discovery; keys fetched over HTTP from a local key server) with scope \`read:data\`; peers: ${peers}. tokenguard's signature engine: ${load.signatureEngine ?? 'not recorded'} (core's \`SIGNATURE_ENGINE\`). autocannon, ${connections} connections, no pipelining; ${replicas} server process${replicas === 1 ? '' : 'es'} per variant (node ${serverFlags.length === 0 ? 'without flags' : serverFlags.map((flag) => `\`${flag}\``).join(' ')}${serverFlags.includes('--no-memory-reducer') ? ': each server idles ~20 s between its slots, and V8 would shrink its heap after 8 s idle, which a loaded server never is; `BENCH_MEMORY_REDUCER=1` measures with it' : ''}), each warmed up ${warmup} s per workload; then ${rounds} rounds of ${duration} s per variant${replicas === 1 ? '' : ' (split over its processes)'}, every process once per round, in an order that changes every round (\`bench/load/round-order.ts\`).`,
     '',
     ...load.workloads.map((workload) => `- **${workload.name}**: ${workload.description}`),
     '',

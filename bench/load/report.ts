@@ -15,7 +15,11 @@ export interface LoadResult {
   machine: MachineInfo
   /** tokenguard's signature engine in the server processes (core's `SIGNATURE_ENGINE`); absent in older results. */
   signatureEngine?: string
-  settings: { duration: number; rounds: number; warmup: number; connections: number }
+  /**
+   * `replicas`: server processes per variant; `serverFlags`: their V8 flags. Both absent in results saved before
+   * they existed (one process, no flags).
+   */
+  settings: { duration: number; rounds: number; warmup: number; connections: number; replicas?: number; serverFlags?: string[] }
   workloads: Array<{ name: string; description: string; tokens: number }>
   runs: LoadRun[]
 }

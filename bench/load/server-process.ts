@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import { RESULTS_DIR } from '../support/results.js'
+import { loadSettings } from '../support/settings.js'
 import type { ServerMessage } from './server.js'
 import type { IssuerConfig } from './variants.js'
 
@@ -19,7 +20,7 @@ const START_TIMEOUT_MS = 15_000
 
 export async function startServerProcess(variant: string, config: IssuerConfig): Promise<ServerProcess> {
   const child = fork(new URL('./server.js', import.meta.url), [variant], {
-    execArgv: profileArgs(variant),
+    execArgv: [...serverFlags(), ...profileArgs(variant)],
     env: { ...process.env, NODE_ENV: 'production', BENCH_ISSUER: config.issuer, BENCH_JWKS_URI: config.jwksUri, BENCH_AUDIENCE: config.audience },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
@@ -43,6 +44,11 @@ export async function startServerProcess(variant: string, config: IssuerConfig):
       clearTimeout(timer)
     },
   }
+}
+
+/** The V8 flags of every server process (see `loadSettings.memoryReducer`). */
+export function serverFlags(): string[] {
+  return loadSettings.memoryReducer ? [] : ['--no-memory-reducer']
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Bench settings, read from the environment so that `npm run bench` needs no arguments and every child
  * process sees the same values. Durations are seconds. `BENCH_QUICK=1` changes the defaults to a smoke
- * run's (shorter rounds, fewer memory tokens, 3 rounds instead of 5, so that ratios stay medians); a variable set
+ * run's (shorter rounds, fewer memory tokens, 3 rounds instead of 5, so that ratios stay medians, one server
+ * process per variant); a variable set
  * explicitly wins over both.
  */
 
@@ -16,6 +17,12 @@ function numberFrom(name: string, fallback: number, quickFallback = fallback): n
   return value
 }
 
+function integerFrom(name: string, fallback: number, quickFallback = fallback): number {
+  const value = numberFrom(name, fallback, quickFallback)
+  if (!Number.isInteger(value)) throw new TypeError(`bench: ${name} must be a whole number`)
+  return value
+}
+
 function listFrom(name: string): string[] | undefined {
   const list = process.env[name]?.split(',').map((item) => item.trim()).filter((item) => item !== '')
   return list === undefined || list.length === 0 ? undefined : list
@@ -23,8 +30,17 @@ function listFrom(name: string): string[] | undefined {
 
 /** Settings of the load benchmark. */
 export const loadSettings = {
-  /** Measured seconds per round. BENCH_DURATION, default 2 (quick 1). */
+  /**
+   * Measured seconds per variant per round, split evenly over its server processes (`replicas`).
+   * BENCH_DURATION, default 2 (quick 1).
+   */
   duration: numberFrom('BENCH_DURATION', 2, 1),
+  /**
+   * Server processes per variant of the load benchmark, each measured every round: two processes of the same
+   * server differed here by up to a fifth in CPU per request over a whole run, so one process is one draw.
+   * BENCH_REPLICAS, default 2 (quick 1).
+   */
+  replicas: integerFrom('BENCH_REPLICAS', 2, 1),
   /**
    * Rounds per server and workload, interleaved across servers (measured time = rounds × duration). BENCH_ROUNDS,
    * default 5 (quick 3): with 3, one disturbed round of the two compared moved the median by 0.1 and more here.
@@ -47,6 +63,14 @@ export const loadSettings = {
   coldHeadroom: numberFrom('BENCH_COLD_HEADROOM', 1.5),
   /** req/s assumed per server for the cold pool when no earlier workload ran in this run. BENCH_COLD_RATE, default 8000. */
   coldRate: numberFrom('BENCH_COLD_RATE', 8000),
+  /**
+   * Whether the server processes keep V8's memory reducer (`BENCH_MEMORY_REDUCER=1`); by default they run with
+   * `--no-memory-reducer`. Interleaving 15 variants leaves each server idle ~20 s between its slots, and V8
+   * shrinks the heap of a process idle for 8 s; the next slot then measures the heap growing back (here:
+   * tokenguard's Express cold ratio to express-oauth2-jwt-bearer 0.61–0.75 with the reducer, 1.07–1.21 without,
+   * in alternating runs). A server under steady load never idles that long.
+   */
+  memoryReducer: process.env.BENCH_MEMORY_REDUCER === '1',
   /** Comma-separated variant names to run (default all). BENCH_VARIANTS. */
   variants: listFrom('BENCH_VARIANTS'),
   /** Comma-separated workload names to run: reused, distinct, overflow, cold (default all). BENCH_WORKLOADS. */
