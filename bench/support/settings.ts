@@ -66,9 +66,9 @@ export const loadSettings = {
   /**
    * Whether the server processes keep V8's memory reducer (`BENCH_MEMORY_REDUCER=1`); by default they run with
    * `--no-memory-reducer`. Interleaving 15 variants leaves each server idle ~20 s between its slots, and V8
-   * shrinks the heap of a process idle for 8 s; the next slot then measures the heap growing back (here:
-   * tokenguard's Express cold ratio to express-oauth2-jwt-bearer 0.61–0.75 with the reducer, 1.07–1.21 without,
-   * in alternating runs). A server under steady load never idles that long.
+   * shrinks the heap of a process idle for 8 s; with it, tokenguard's Express cold ratio to
+   * express-oauth2-jwt-bearer measured 0.61–0.75, without it 1.07–1.21, in alternating runs (docs/performance.md,
+   * Notes). A server under steady load never idles that long.
    */
   memoryReducer: process.env.BENCH_MEMORY_REDUCER === '1',
   /** Comma-separated variant names to run (default all). BENCH_VARIANTS. */
