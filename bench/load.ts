@@ -17,9 +17,9 @@ import { startKeyServer, TEST_AUDIENCE } from '../test/support/key-server.js'
 import type { Workload } from './load/autocannon-run.js'
 import { issueTextTable } from './load/ratios.js'
 import { faultyRuns, loadMarkdownTable, loadTextTable, type LoadResult, type LoadRun } from './load/report.js'
-import { measureRounds, type Contender } from './load/rounds.js'
+import { measureRounds, stopContenders, type Contender } from './load/rounds.js'
 import { benchSanityTokens, checkVariant } from './load/sanity.js'
-import { serverFlags, startServerProcess } from './load/server-process.js'
+import { serverFlags, startServerProcess, type ServerProcess } from './load/server-process.js'
 import { BENCH_ISSUER, benchKey } from './load/signing.js'
 import { SingleUseTokens, tokensNeeded } from './load/single-use.js'
 import { tokenPool } from './load/token-pool.js'
@@ -88,13 +88,14 @@ let signatureEngine = 'unknown'
 try {
   const sanity = benchSanityTokens(key.privateJwk)
   for (const variant of variants) {
-    const servers = []
+    // Listed before any of its processes starts, so that `finally` stops every started one, a failed check included.
+    const servers: ServerProcess[] = []
+    contenders.push({ name: variant.name, servers, caches: variant.kind === 'tokenguard' || variant.kind === 'control' })
     for (let replica = 0; replica < settings.replicas; replica++) {
       const server = await startServerProcess(variant.name, config)
       servers.push(server)
       await checkVariant(server.url, checksTokens(variant.kind), sanity)
     }
-    contenders.push({ name: variant.name, servers, caches: variant.kind === 'tokenguard' || variant.kind === 'control' })
   }
   signatureEngine = [...new Set(contenders.flatMap((contender) => contender.servers.map((server) => server.engine)))].join(', ')
   console.log(`tokenguard signature engine in the server processes: ${signatureEngine}`)
@@ -110,7 +111,7 @@ try {
     console.log(`cold: ${coldTokensUsed} tokens handed out, each once, for ${requests} measured requests (and the warm-ups)`)
   }
 } finally {
-  await Promise.all(contenders.flatMap((contender) => contender.servers.map((server) => server.stop())))
+  await stopContenders(contenders)
   await keyServer.close()
 }
 

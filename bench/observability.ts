@@ -10,7 +10,7 @@
  */
 import { generateSigningKey, startKeyServer, TEST_AUDIENCE } from '../test/support/key-server.js'
 import type { Workload } from './load/autocannon-run.js'
-import { measureRounds, type Contender, type Measured } from './load/rounds.js'
+import { measureRounds, stopContenders, type Contender, type Measured } from './load/rounds.js'
 import { checkVariant, sanityTokens } from './load/sanity.js'
 import { startServerProcess } from './load/server-process.js'
 import { mintTokens } from './load/tokens.js'
@@ -71,7 +71,7 @@ try {
         }
       }
     } finally {
-      await Promise.all(contenders.flatMap((contender) => contender.servers.map((server) => server.stop())))
+      await stopContenders(contenders)
     }
   }
 } finally {

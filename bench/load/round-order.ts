@@ -9,7 +9,7 @@
  * visits in the same orders.
  */
 
-/** Orders tried per round; with the bench's 11–15 servers and 5–7 rounds the first one already repeats no pair. */
+/** Orders tried per round; with the bench's 11–30 server processes and 5–7 rounds none repeats a pair. */
 const CANDIDATES = 64
 
 /** mulberry32: a small, well-mixed 32-bit generator; reproducible, not for anything secret. */

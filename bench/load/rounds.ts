@@ -49,6 +49,11 @@ export interface RoundOptions {
   onRound?: (name: string, round: number, stats: RunStats) => void
 }
 
+/** Stops every process of every contender. */
+export async function stopContenders(contenders: readonly Contender[]): Promise<void> {
+  await Promise.all(contenders.flatMap((contender) => contender.servers.map((server) => server.stop())))
+}
+
 /** One measurement of one server process in one round. */
 export type Sample = RunStats & { name: string; round: number; cpuMicros: number; rssBytes: number }
 

@@ -24,8 +24,8 @@ describe('round orders', () => {
     }
   })
 
-  test('with the bench\'s 11 (cold) and 15 (warm) servers over 5 and 7 rounds, no server follows the same one twice', () => {
-    for (const count of [11, 15]) {
+  test('with the bench\'s 11 (cold) and 15 (warm) variants, in one or two processes each, over 5 and 7 rounds, no server follows the same one twice', () => {
+    for (const count of [11, 15, 22, 30]) {
       for (const rounds of [5, 7]) {
         const pairs = adjacentPairs(roundOrders(count, rounds))
         assert.equal(new Set(pairs).size, pairs.length, `${count} servers, ${rounds} rounds: a neighbour repeats`)
