@@ -62,3 +62,34 @@ for (const alg of ['ES384', 'ES512']) {
 test('an RSA key over 4096 bits stays with WebCrypto', async () => assert.equal(await routeOf('RS256', { modulusLength: 4096 + 1024 }), 'jose'))
 
 test('a header off the common path (a b64 member) is decided by jose whole', async () => assert.equal(await routeOf('RS256', { header: { b64: true } }), 'jose'))
+
+test('HS256 with a shared secret is checked natively', async () => {
+  const secret = 'signature-engine-secret-0123456789abcdef'
+  const verifier = createVerifier({ issuer: ISSUER, audience: 'api', algorithms: ['HS256'], secret })
+  const token = await new SignJWT({ sub: 'client' }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience('api').setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(secret))
+  const before = { ...engineRoutes }
+  assert.equal((await verifier.verify(token)).claims.sub, 'client')
+  assert.deepEqual({ native: engineRoutes.native - before.native, jose: engineRoutes.jose - before.jose }, { native: 1, jose: 0 })
+  const forged = `${token.slice(0, token.lastIndexOf('.') + 1)}${Buffer.alloc(32, 7).toString('base64url')}`
+  await assert.rejects(verifier.verify(forged), (error: { reason?: string }) => error.reason === 'signature_invalid')
+})
+
+// Node 24 deprecates KeyObject.from() of a non-extractable key (DEP0204); HMAC keys are imported non-extractable.
+test('verifying with every natively checked algorithm uses no deprecated Node API (--throw-deprecation)', async () => {
+  const script = `
+    import { createVerifier } from '@tokenguard/core'
+    import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+    const sign = (claims, alg, key, kid) => new SignJWT(claims).setProtectedHeader({ alg, ...(kid ? { kid } : {}) }).setIssuer('${ISSUER}').setAudience('api').setIssuedAt().setExpirationTime('5m').sign(key)
+    const secret = 'deprecation-check-secret-0123456789abcd'
+    const hmac = createVerifier({ issuer: '${ISSUER}', audience: 'api', algorithms: ['HS256'], secret })
+    await hmac.verify(await sign({ sub: 'a' }, 'HS256', new TextEncoder().encode(secret)))
+    for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA']) {
+      const { publicKey, privateKey } = await generateKeyPair(alg)
+      const verifier = createVerifier({ issuer: '${ISSUER}', audience: 'api', algorithms: [alg], jwks: { keys: [{ ...(await exportJWK(publicKey)), alg, kid: 'k' }] } })
+      await verifier.verify(await sign({ sub: 'a' }, alg, privateKey, 'k'))
+    }
+    console.log('verified')`
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--throw-deprecation', '--input-type=module', '-e', script], { cwd: ROOT })
+  assert.equal(stdout.trim(), 'verified')
+  assert.doesNotMatch(stderr, /DeprecationWarning|DEP0/)
+})

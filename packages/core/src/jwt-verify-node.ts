@@ -17,12 +17,13 @@
  * corpus, every Wycheproof vector and mutated tokens through both engines and fails on any disagreement.
  * Only this file of core imports a Node built-in; the `imports` map gives it to Node alone.
  */
-import { constants, createHmac, KeyObject, timingSafeEqual, verify, type VerifyKeyObjectInput } from 'node:crypto'
+import { constants, createHmac, createSecretKey, KeyObject, timingSafeEqual, verify, type VerifyKeyObjectInput } from 'node:crypto'
 import { types } from 'node:util'
 import { errors, jwtVerify, UnsecuredJWT, type CryptoKey, type JWTHeaderParameters, type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult, type ProtectedHeaderParameters, type ResolvedKey } from 'jose'
 import { isCanonicalCompactJws } from './compact-syntax.js'
 import { deepFreeze } from './deep-freeze.js'
 import { decodeUnverified as decodeWithJose } from './jwt-verify-jose.js'
+import { secretBytesOf } from './secret-bytes.js'
 
 /** Which engine verifies signatures in this process (`jwt-verify-jose.ts` is the other). */
 export const SIGNATURE_ENGINE: 'jose' | 'node:crypto' = 'node:crypto'
@@ -201,10 +202,21 @@ function nativeKey(key: unknown, algorithm: NativeAlgorithm): KeyObject | undefi
   if (algorithm.name.startsWith('RSA') && !(typeof actual.modulusLength === 'number' && actual.modulusLength >= 2048 && actual.modulusLength <= MAX_NATIVE_RSA_BITS)) return undefined
   let keyObject = KEY_OBJECTS.get(cryptoKey)
   if (keyObject === undefined) {
-    keyObject = KeyObject.from(cryptoKey as Parameters<typeof KeyObject.from>[0])
+    keyObject = keyObjectOf(cryptoKey)
+    if (keyObject === undefined) return undefined
     KEY_OBJECTS.set(cryptoKey, keyObject)
   }
   return keyObject
+}
+
+/**
+ * The `KeyObject` of `key`. Node 24 deprecates `KeyObject.from()` of a non-extractable key (DEP0204): core's own
+ * HMAC keys are made from the bytes it kept (`secret-bytes.ts`), and any other non-extractable key goes to jose.
+ */
+function keyObjectOf(key: CryptoKey): KeyObject | undefined {
+  if (key.extractable) return KeyObject.from(key as Parameters<typeof KeyObject.from>[0])
+  const secret = secretBytesOf(key)
+  return secret === undefined ? undefined : createSecretKey(secret)
 }
 
 /** Like WebCrypto's `verify` as jose calls it: a check that throws is a signature that does not verify. */

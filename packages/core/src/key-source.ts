@@ -5,6 +5,7 @@
 import type { CryptoKey, JSONWebKeySet, JWTVerifyGetKey } from 'jose'
 import { ConfigurationError } from './errors.js'
 import { describeKey, loadKeySet, screenKeySet, type KeySetSnapshot } from './key-set.js'
+import { rememberSecretBytes } from './secret-bytes.js'
 
 /** What the verifier needs from a key source. */
 export interface KeySource {
@@ -79,7 +80,10 @@ export class LocalKeySource implements KeySource {
       if (hash === undefined) return secret // not an HMAC algorithm: jose refuses it against the allowlist
       let key = imported.get(alg)
       if (key === undefined) {
-        key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash }, false, ['verify']) as Promise<CryptoKey>
+        key = (crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash }, false, ['verify']) as Promise<CryptoKey>).then((made) => {
+          rememberSecretBytes(made, secret)
+          return made
+        })
         imported.set(alg, key)
       }
       return key
