@@ -1,58 +1,104 @@
 /**
- * The request view of a Node-style server (Express, Fastify, NestJS), where the connection is a socket: what
- * the view shows of the socket is read from it only when something asks — the TLS client certificate
- * (certificate-bound tokens: building the certificate object costs) and whether it is TLS (the absolute URL
- * of DPoP proofs and metadata), since a cached token on a plain route needs neither. The peer's address is
- * read at once: a held decision is reported when the response closes, and a socket closed by then may no
- * longer know it.
+ * The request view of a Node-style server (Express, Fastify, NestJS), where the connection is a socket. It
+ * reads the framework's request only when core asks: a cached token on a plain route needs the headers and
+ * nothing else, while DPoP wants the method and URL, body tokens the body, mTLS the socket's certificate, and
+ * logs and metrics the route and the peer's address.
  *
- * A class rather than an object literal with a getter: a literal's accessor is defined anew on every request
- * (measured ~1.9 µs per request on Node 20), a class's getter once, on its prototype (~0.14 µs for the whole
- * view).
+ * Why lazily: on Node 20 and 22, Express gives every request object a map of its own (it adds properties after
+ * `Object.setPrototypeOf`, and V8 keeps no transition for them), so every property read of `req` misses V8's
+ * inline caches and takes the slow lookup — measured with `--log-ic`, and in `bench:express` with real
+ * `IncomingMessage` objects: reading six fields of `req` cost more than the whole cache hit. Node 24 keeps
+ * those transitions.
+ *
+ * The route and the peer's address are remembered at their first read, so that a decision reported when the
+ * response closes (`observability/held-decision.ts` reads both while deciding) names the route as it was
+ * decided, and the address of a socket that may have forgotten it by then.
+ *
+ * A class rather than an object literal with getters: a literal's accessors are defined anew on every request
+ * (measured ~1.9 µs per request on Node 20), a class's once, on its prototype.
  */
 import { peerCertificateOf } from './peer-certificate.js'
 import type { HeadersLike, RequestView } from './request.js'
 
 /** What the view reads of a connection: Node's `net.Socket` / `tls.TLSSocket` has all of it. */
-interface SocketLike {
+export interface SocketLike {
   readonly encrypted?: boolean | undefined
   readonly remoteAddress?: string | undefined
 }
 
-/** A {@link RequestView} over a Node request's fields and its socket. */
-export class SocketRequestView implements RequestView {
-  readonly headers: HeadersLike
-  readonly remoteAddress: string | undefined
-  readonly #socket: SocketLike | undefined
+/** What the view reads of a Node request's headers (`IncomingMessage` has both). */
+export interface NodeHeaders {
+  readonly headers: Record<string, string | string[] | undefined>
+  readonly rawHeaders?: readonly string[] | undefined
+}
 
-  constructor(
-    readonly method: string | undefined,
-    readonly url: string | undefined,
-    /** The Node request (`IncomingMessage`) whose headers the view shows, repeated `Authorization` included. */
-    message: NodeHeaders,
-    readonly body: unknown,
-    /** The route's template, never the raw path. */
-    readonly route: string | undefined,
-    socket: SocketLike | undefined,
-  ) {
-    this.headers = headersOf(message)
-    this.remoteAddress = socket?.remoteAddress
-    this.#socket = socket
+/** How an adapter reads its framework's request `R`; each function is called only when core needs that part. */
+export interface NodeRequestReader<R> {
+  /** HTTP method, upper case. */
+  readonly method: (request: R) => string | undefined
+  /** The request target as received (path and query). */
+  readonly url: (request: R) => string | undefined
+  /** The Node request (`IncomingMessage`) whose headers the view shows, repeated `Authorization` included. */
+  readonly message: (request: R) => NodeHeaders
+  /** The parsed body, when the framework parsed one. */
+  readonly body: (request: R) => unknown
+  /** The connection. */
+  readonly socket: (request: R) => SocketLike | undefined
+  /** The route's template, never the raw path; without it, the view shows the `route` it was made with. */
+  readonly route?: ((request: R) => string | undefined) | undefined
+}
+
+// Marks a remembered field not read yet (`undefined` is a value: no route, no address).
+const UNREAD = Symbol('unread')
+
+/** A {@link RequestView} over a Node framework's request, read on demand through its adapter's reader. */
+export class SocketRequestView<R> implements RequestView {
+  readonly #request: R
+  readonly #reader: NodeRequestReader<R>
+  #headers: HeadersLike | undefined
+  #route: string | undefined | typeof UNREAD
+  #remoteAddress: string | undefined | typeof UNREAD = UNREAD
+
+  /** `route`: the route's template when the adapter knows it up front (used when `reader` has no `route`). */
+  constructor(request: R, reader: NodeRequestReader<R>, route?: string) {
+    this.#request = request
+    this.#reader = reader
+    this.#route = reader.route === undefined ? route : UNREAD
+  }
+
+  get method(): string | undefined {
+    return this.#reader.method(this.#request)
+  }
+
+  get url(): string | undefined {
+    return this.#reader.url(this.#request)
+  }
+
+  get body(): unknown {
+    return this.#reader.body(this.#request)
+  }
+
+  get headers(): HeadersLike {
+    return (this.#headers ??= headersOf(this.#reader.message(this.#request)))
+  }
+
+  get route(): string | undefined {
+    if (this.#route === UNREAD) this.#route = this.#reader.route!(this.#request)
+    return this.#route
+  }
+
+  get remoteAddress(): string | undefined {
+    if (this.#remoteAddress === UNREAD) this.#remoteAddress = this.#reader.socket(this.#request)?.remoteAddress
+    return this.#remoteAddress
   }
 
   get encrypted(): boolean {
-    return this.#socket?.encrypted === true
+    return this.#reader.socket(this.#request)?.encrypted === true
   }
 
   get peerCertificate(): Uint8Array | undefined {
-    return peerCertificateOf(this.#socket)
+    return peerCertificateOf(this.#reader.socket(this.#request))
   }
-}
-
-/** What the view reads of a Node request's headers (`IncomingMessage` has both). */
-interface NodeHeaders {
-  readonly headers: Record<string, string | string[] | undefined>
-  readonly rawHeaders?: readonly string[] | undefined
 }
 
 /**

@@ -89,6 +89,10 @@ function holding(observer: DecisionObserver, key: object, response: ClosingRespo
         held.delete(key)
         return observer.record(view, requirement, decision, auth, check, started)
       }
+      // Read now, while deciding: a view that reads them lazily remembers them as they are now (the route as
+      // decided, the address of a socket that may have forgotten it when the response closes).
+      void view.route
+      void view.remoteAddress
       const waiting = held.has(key)
       held.set(key, { observer, view, requirement, decision, auth, check, durationMs: observer.now() - started })
       if (!waiting) response?.once('close', () => reportHeld(key))
