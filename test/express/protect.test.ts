@@ -110,6 +110,35 @@ for (const [name, create] of [['express5', () => express()], ['express4', () => 
       assert.match(refused.challenge ?? '', /insufficient_scope/)
       assert.match(refused.challenge ?? '', /scope="read:data"/)
     })
+
+    // On Node 20 and 22 each property added to an Express req builds a new V8 map (docs/performance.md): the
+    // middleware adds the one its API promises, and keeps the rest beside the request.
+    test('an accepted request gains req.auth and no other property, with authenticate() + guard and with protect()', async () => {
+      const auth = localAuth()
+      const added: string[][] = []
+      let before: Array<string | symbol> = []
+      const app = create()
+      const snapshot: RequestHandler = (req, _res, next) => {
+        before = Reflect.ownKeys(req)
+        next()
+      }
+      const record: RequestHandler = (req, res) => {
+        added.push(Reflect.ownKeys(req).filter((key) => !before.includes(key)).map(String))
+        res.json({ ok: true })
+      }
+      app.get('/composed', snapshot, auth, requireScopes('read:data'), record)
+      app.get('/protect', snapshot, auth.protect({ scopes: ['read:data'] }), record)
+      const running = app.listen(0, '127.0.0.1') as Server
+      await once(running, 'listening')
+      const url = `http://127.0.0.1:${(running.address() as AddressInfo).port}`
+      try {
+        for (let round = 0; round < 3; round++) for (const path of ['/composed', '/protect']) assert.equal((await ask(`${url}${path}`, tokens['good token'])).status, 200)
+      } finally {
+        running.closeAllConnections()
+        running.close()
+      }
+      assert.deepEqual(added, Array.from({ length: 6 }, () => ['auth']))
+    })
   })
 }
 
