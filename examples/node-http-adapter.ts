@@ -4,7 +4,7 @@
  * the same. `protect(verifier, requirement, handler)` wraps one handler.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { SocketRequestView, type AuthContext, type Decision, type NodeRequestReader, type RequestView, type RouteRequirement, type TokenGuardError, type Verifier } from '@tokenguard/core/adapter'
+import { nodeRequestReader, SocketRequestView, type AuthContext, type Decision, type RequestView, type RouteRequirement, type TokenGuardError, type Verifier } from '@tokenguard/core/adapter'
 
 /** A handler that runs once the request is accepted; `auth` is `null` on an optional route without a token. */
 export type ProtectedHandler = (req: IncomingMessage, res: ServerResponse, auth: AuthContext | null) => void
@@ -23,17 +23,10 @@ export function protect(verifier: Verifier, requirement: RouteRequirement | unde
 }
 
 // Core's view of a Node request, each part read when core needs it: every Authorization header (a repeated one
-// is refused), and the TLS client certificate only when a certificate-bound token needs it (RFC 8705).
-const NODE_REQUEST: NodeRequestReader<IncomingMessage> = {
-  method: (req) => req.method,
-  url: (req) => req.url,
-  message: (req) => req,
-  body: (req) => (req as { body?: unknown }).body, // set by the application's body parser, when body tokens are on
-  socket: (req) => req.socket,
-}
-
+// is refused), `req.body` if a body parser set it, and the TLS client certificate only when a certificate-bound
+// token needs it (RFC 8705). No route template here: a router would pass it as the third argument.
 function viewOf(req: IncomingMessage): RequestView {
-  return new SocketRequestView(req, NODE_REQUEST) // no route template here
+  return new SocketRequestView(req, nodeRequestReader)
 }
 
 function answer(decision: Decision, req: IncomingMessage, res: ServerResponse, handler: ProtectedHandler, options: ProtectOptions): void {

@@ -48,6 +48,33 @@ export interface NodeRequestReader<R> {
   readonly route?: ((request: R) => string | undefined) | undefined
 }
 
+/**
+ * The usual shape of a Node framework's request: an `IncomingMessage` with the framework's additions (Express'
+ * `req`, with `originalUrl`), or a wrapper whose `IncomingMessage` is `raw` (Fastify, Nest on Fastify).
+ */
+export interface NodeStyleRequest {
+  readonly method?: string | undefined
+  readonly url?: string | undefined
+  /** The target as received, where the framework rewrites `url` while routing (Express). */
+  readonly originalUrl?: string | undefined
+  readonly body?: unknown
+  readonly headers: NodeHeaders['headers']
+  readonly rawHeaders?: NodeHeaders['rawHeaders']
+  readonly socket?: SocketLike | undefined
+  readonly raw?: (NodeHeaders & { readonly socket?: SocketLike | undefined }) | undefined
+}
+
+const nodeMessageOf = (request: NodeStyleRequest): NodeHeaders & { readonly socket?: SocketLike | undefined } => request.raw ?? request
+
+/** Reads a {@link NodeStyleRequest}; an adapter spreads it and replaces what its framework does otherwise. */
+export const nodeRequestReader: NodeRequestReader<NodeStyleRequest> = Object.freeze({
+  method: (request: NodeStyleRequest) => request.method,
+  url: (request: NodeStyleRequest) => request.originalUrl ?? request.url,
+  message: nodeMessageOf,
+  body: (request: NodeStyleRequest) => request.body,
+  socket: (request: NodeStyleRequest) => nodeMessageOf(request).socket,
+})
+
 // Marks a remembered field not read yet (`undefined` is a value: no route, no address).
 const UNREAD = Symbol('unread')
 

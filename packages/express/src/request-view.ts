@@ -5,18 +5,12 @@
  * us. The route template is only known where Express matched a route: `authenticate()` on the route itself,
  * not `app.use()` before routing (metrics and audit events then carry no route, never the raw path).
  */
-import { SocketRequestView, type NodeRequestReader, type RequestView } from '@tokenguard/core/adapter'
+import { nodeRequestReader, SocketRequestView, type NodeRequestReader, type RequestView } from '@tokenguard/core/adapter'
 import type { Request } from 'express'
 import { routeOf } from './respond.js'
 
-const EXPRESS_REQUEST: NodeRequestReader<Request> = {
-  method: (req) => req.method,
-  url: (req) => req.originalUrl,
-  message: (req) => req,
-  body: (req) => req.body as unknown,
-  socket: (req) => req.socket,
-  route: (req) => (req.route === undefined ? undefined : routeOf(req)),
-}
+// Express' `req` is the IncomingMessage itself, with `originalUrl`: the usual reader, and the route Express matched.
+const EXPRESS_REQUEST: NodeRequestReader<Request> = { ...nodeRequestReader, route: (req) => (req.route === undefined ? undefined : routeOf(req)) }
 
 export function viewOf(req: Request): RequestView {
   return new SocketRequestView(req, EXPRESS_REQUEST)
