@@ -57,7 +57,7 @@ function loadSection(load: LoadResult): string {
 
 function hitPathSection({ 'express-overhead': express, 'cache-miss': cache, allocations }: SuiteResults): string {
   const lines = ['### Hit and miss path, without sockets', '']
-  if (express) lines.push(`- Express on a cache hit, at the router (\`bench:express\`): +${fmt(express.overBareMicros.composed, 2)} µs over a bare route for \`authenticate()\` + \`requireScopes()\`, +${fmt(express.overBareMicros.protect, 2)} µs for \`auth.protect()\` (two empty middlewares: +${fmt(express.overBareMicros.noop, 2)} µs).`)
+  if (express) lines.push(`- Express on a cache hit, real requests through an app without sockets (\`bench:express\`): +${fmt(express.overBareMicros.composed, 2)} µs over a bare route for \`authenticate()\` + \`requireScopes()\`, +${fmt(express.overBareMicros.protect, 2)} µs for \`auth.protect()\` (two empty middlewares: +${fmt(express.overBareMicros.noop, 2)} µs).`)
   if (cache) lines.push(`- The token cache on a miss (\`bench:cache\`, one-off tokens against a full cache of 10000): ${fmt(cache.admissionMissMicros, 2)} µs with admission, ${fmt(cache.plainLruMissMicros, 2)} µs for a plain LRU insert + evict; a hit ${fmt(cache.hitMicros, 2)} µs.`)
   if (allocations) lines.push(`- A cached-token \`decide()\` allocates ${fmt(allocations.bytesPerHitFreshView)} bytes with a new request view each time, ${fmt(allocations.bytesPerHitSameView)} bytes with the same one, ${fmt(allocations.bytesPerHitSocketView)} bytes with the view the Node adapters build (\`bench:allocations\`).`)
   return lines.length === 2 ? '' : lines.join('\n')

@@ -68,7 +68,7 @@ function spreadOf(control: Ratio | undefined): number | undefined {
   return control === undefined ? undefined : Math.max(Math.abs(control.low - 1), Math.abs(control.high - 1))
 }
 
-/** Express on a cache hit, at the router (`bench:express`): µs over a bare route. */
+/** Express on a cache hit, real requests through an app without sockets (`bench:express`): µs over a bare route. */
 export function expressOverheadTargets(result: ExpressOverheadResult): Target[] {
   const { composed, protect } = result.overBareMicros
   return [

@@ -1,7 +1,7 @@
 /** The results on disk of the small hit- and miss-path benchmarks (`bench:express`, `bench:cache`, `bench:allocations`). */
 import type { MachineInfo } from './machine.js'
 
-/** `npm run bench:express`: µs per request at the router, and each case's µs over the bare route. */
+/** `npm run bench:express`: µs per request through an Express app, and each case's µs over the bare route. */
 export interface ExpressOverheadResult {
   kind: 'express-overhead'
   startedAt: string
