@@ -96,6 +96,11 @@ describe('SocketRequestView', () => {
     assert.equal(new SocketRequestView(fakeRequest('x'), withoutRoute).route, undefined)
   })
 
+  test('the six-argument form of earlier releases is refused with the new form named', () => {
+    const oldForm = () => new (SocketRequestView as unknown as new (...args: unknown[]) => unknown)('GET', '/', { headers: {} }, undefined, '/', undefined)
+    assert.throws(oldForm, (error: Error) => error instanceof TypeError && /new SocketRequestView\(request, reader, route\?\)/.test(error.message) && /nodeRequestReader/.test(error.message))
+  })
+
   test('a repeated Authorization header is shown as both values (core refuses it)', async () => {
     const verifier = createVerifier(verifierOptions)
     const request = fakeRequest(await mint())

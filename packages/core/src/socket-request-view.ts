@@ -75,6 +75,8 @@ export const nodeRequestReader: NodeRequestReader<NodeStyleRequest> = Object.fre
   socket: (request: NodeStyleRequest) => nodeMessageOf(request).socket,
 })
 
+const OLD_FORM = 'tokenguard: new SocketRequestView(request, reader, route?) takes the framework\'s request and a reader of it: nodeRequestReader for an IncomingMessage or a request whose IncomingMessage is raw (the six-argument form (method, url, message, body, route, socket) is gone)'
+
 // Marks a remembered field not read yet (`undefined` is a value: no route, no address).
 const UNREAD = Symbol('unread')
 
@@ -88,6 +90,8 @@ export class SocketRequestView<R> implements RequestView {
 
   /** `route`: the route's template when the adapter knows it up front (used when `reader` has no `route`). */
   constructor(request: R, reader: NodeRequestReader<R>, route?: string) {
+    // One typeof per request: an adapter still written for the six-argument form learns why on its first request.
+    if (typeof (reader as Partial<NodeRequestReader<R>> | undefined)?.message !== 'function') throw new TypeError(OLD_FORM)
     this.#request = request
     this.#reader = reader
     this.#route = reader.route === undefined ? route : UNREAD
