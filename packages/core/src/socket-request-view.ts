@@ -6,9 +6,9 @@
  *
  * Why lazily: on Node 20 and 22, Express gives every request object a map of its own (it adds properties after
  * `Object.setPrototypeOf`, and V8 keeps no transition for them), so every property read of `req` misses V8's
- * inline caches and takes the slow lookup — measured with `--log-ic`, and in `bench:express` with real
- * `IncomingMessage` objects: reading six fields of `req` cost more than the whole cache hit. Node 24 keeps
- * those transitions.
+ * inline caches and takes the slow lookup (`--log-ic` logged one miss per read per request). With real
+ * `IncomingMessage` objects through an Express app, CPU profiles put ~3–4 µs per request in reading the view's
+ * fields eagerly, against 1.5–1.9 µs for the headers alone. Node 24 keeps those transitions.
  *
  * The route and the peer's address are remembered at their first read, so that a decision reported when the
  * response closes (`observability/held-decision.ts` reads both while deciding) names the route as it was
