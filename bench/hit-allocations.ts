@@ -8,7 +8,7 @@
  * loop's, not the compiler's. `npm run bench:allocation-sites` says where the bytes go. Needs `--expose-gc`.
  */
 import { createVerifier, type RequestView } from '@tokenguard/core'
-import { SocketRequestView, type NodeRequestReader } from '@tokenguard/core/adapter'
+import { nodeRequestReader, SocketRequestView } from '@tokenguard/core/adapter'
 import { PerformanceObserver } from 'node:perf_hooks'
 import { MEMORY_AUDIENCE, MEMORY_ISSUER, MEMORY_SECRET, mintHs256 } from './memory/hs256.js'
 import type { AllocationsResult } from './support/hit-results.js'
@@ -33,11 +33,9 @@ const token = mintHs256(1, Math.floor(Date.now() / 1000))
 const headers = { authorization: `Bearer ${token}`, host: 'api.example.com' }
 const fixedView: RequestView = { method: 'GET', url: '/data', headers, encrypted: false, remoteAddress: '127.0.0.1', route: '/data' }
 const freshView = (): RequestView => ({ method: 'GET', url: '/data', headers, encrypted: false, remoteAddress: '127.0.0.1', route: '/data' })
-// What the Node adapters build: a SocketRequestView of the request, whose raw header list it reads.
-const message = { headers, rawHeaders: ['Host', headers.host, 'Authorization', headers.authorization, 'Accept', '*/*'] }
-const socket = { remoteAddress: '127.0.0.1', encrypted: false }
-const reader: NodeRequestReader<typeof message> = { method: () => 'GET', url: () => '/data', message: (request) => request, body: () => undefined, socket: () => socket }
-const socketView = (): RequestView => new SocketRequestView(message, reader, '/data')
+// What the Node adapters build: a SocketRequestView of the request, through core's reader, whose raw header list it reads.
+const request = { method: 'GET', url: '/data', headers, rawHeaders: ['Host', headers.host, 'Authorization', headers.authorization, 'Accept', '*/*'], socket: { remoteAddress: '127.0.0.1', encrypted: false } }
+const socketView = (): RequestView => new SocketRequestView(request, nodeRequestReader, '/data')
 
 // Stored on its second verification: two full checks, then hits.
 for (let warm = 0; warm < 3; warm++) await verifier.decide(fixedView, route)
